@@ -1,0 +1,41 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    dm_pieu_very_critical_below = fields.Float(
+        string="Very critical below",
+        config_parameter="medical_device.pieu_very_critical_below",
+        default=1.0,
+        help="A PIEU score below this value makes a device very critical.",
+    )
+    dm_pieu_low_above = fields.Float(
+        string="Low criticality above",
+        config_parameter="medical_device.pieu_low_above",
+        default=10.0,
+        help="A PIEU score above this value makes a device of low criticality. "
+        "Scores between both thresholds (included) are moderately critical.",
+    )
+
+    @api.constrains("dm_pieu_very_critical_below", "dm_pieu_low_above")
+    def _check_pieu_thresholds(self):
+        for settings in self:
+            if settings.dm_pieu_very_critical_below > settings.dm_pieu_low_above:
+                raise ValidationError(
+                    self.env._(
+                        "The 'very critical' threshold (%(low)s) cannot be above "
+                        "the 'low criticality' threshold (%(high)s).",
+                        low=settings.dm_pieu_very_critical_below,
+                        high=settings.dm_pieu_low_above,
+                    )
+                )
+
+    def set_values(self):
+        old = self.env["maintenance.equipment"]._pieu_thresholds()
+        super().set_values()
+        if self.env["maintenance.equipment"]._pieu_thresholds() != old:
+            self.env["maintenance.equipment"]._recompute_stored(
+                ["pieu_criticality"], [("pieu_criticality", "!=", False)]
+            )

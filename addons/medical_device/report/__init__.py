@@ -1,0 +1,1 @@
+from . import dm_criticality_report

@@ -1,0 +1,110 @@
+from odoo.tests import TransactionCase, new_test_user
+
+
+class MedicalDeviceCase(TransactionCase):
+    """Users for every role and helpers that build devices at each lifecycle step."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
+        cls.company = cls.env.company
+        groups = {
+            "technician": "medical_device.group_dm_technician",
+            "engineer": "medical_device.group_dm_engineer",
+            "pharmacist": "medical_device.group_dm_pharmacist",
+            "rssi": "medical_device.group_dm_rssi",
+            "dpo": "medical_device.group_dm_dpo",
+            "auditor": "medical_device.group_dm_auditor",
+        }
+        cls.users = {
+            role: new_test_user(cls.env, login=f"test_dm_{role}", groups=group)
+            for role, group in groups.items()
+        }
+        cls.users["internal"] = new_test_user(
+            cls.env, login="test_dm_internal", groups="base.group_user"
+        )
+        cls.users["maintenance_manager"] = new_test_user(
+            cls.env,
+            login="test_dm_maint_manager",
+            groups="maintenance.group_equipment_manager",
+        )
+        level = cls.env.ref
+        cls.pieu_ct = {
+            "pieu_p_id": level("medical_device.dm_pieu_level_p_0_01").id,
+            "pieu_i_id": level("medical_device.dm_pieu_level_i_0_01").id,
+            "pieu_e_id": level("medical_device.dm_pieu_level_e_3").id,
+            "pieu_u_id": level("medical_device.dm_pieu_level_u_1").id,
+        }
+        cls.pieu_syringe_pump = {
+            "pieu_p_id": level("medical_device.dm_pieu_level_p_1").id,
+            "pieu_i_id": level("medical_device.dm_pieu_level_i_2").id,
+            "pieu_e_id": level("medical_device.dm_pieu_level_e_3").id,
+            "pieu_u_id": level("medical_device.dm_pieu_level_u_2").id,
+        }
+        cls.Equipment = cls.env["maintenance.equipment"]
+
+    @classmethod
+    def _acquisition_vals(cls, **overrides):
+        vals = {
+            "name": "Syringe pump",
+            "is_medical_device": True,
+            "dm_kind": "dm",
+            "serial_no": "SP-0001",
+            "acquisition_mode": "purchase",
+            "acq_ce_checked": True,
+            "acq_training_planned": True,
+        }
+        vals.update(overrides)
+        return vals
+
+    @classmethod
+    def _regulatory_vals(cls, **overrides):
+        vals = {
+            "dm_risk_class": "iib",
+            "ce_regime": "mdr",
+            "notified_body_number": "0123",
+            "ce_certificate_ref": "CE-MDR-42",
+        }
+        vals.update(overrides)
+        return vals
+
+    def create_device(self, user="engineer", **overrides):
+        return self.Equipment.with_user(self.users[user]).create(
+            self._acquisition_vals(**overrides)
+        )
+
+    def reception_ready(self, device, pieu=None):
+        """Fill what reception needs and create a reception report with every
+        criterion met; returns the (draft) reception."""
+        device.write(self._regulatory_vals())
+        reception_vals = {
+            "equipment_id": device.id,
+            **(pieu or self.pieu_syringe_pump),
+        }
+        reception_vals.update(
+            {
+                name: True
+                for name in (
+                    "check_risk_class",
+                    "check_ce_marking",
+                    "check_delivery",
+                    "check_accessories",
+                    "check_documentation",
+                    "check_warranty",
+                    "check_electrical_safety",
+                    "check_training_done",
+                )
+            }
+        )
+        return self.env["dm.reception"].with_user(self.users["technician"]).create(
+            reception_vals
+        )
+
+    def device_in_service(self, **overrides):
+        device = self.create_device(**overrides)
+        device.with_user(self.users["technician"]).action_to_reception()
+        reception = self.reception_ready(device)
+        reception.with_user(self.users["engineer"]).action_accept()
+        device.with_user(self.users["technician"]).action_put_in_service()
+        return device

@@ -1,0 +1,3 @@
+from . import pieu
+from . import regulatory
+from . import udi
