@@ -215,6 +215,9 @@ setup() {
     export ODOO_SRC
     say "Odoo 19 source: $ODOO_SRC"
     setup_venv "$ODOO_SRC"
+    # wkhtmltopdf renders the PDF reports (reception PV); offscreen needs no X server.
+    apt_install wkhtmltopdf
+    export QT_QPA_PLATFORM=offscreen
     pg_start
     write_conf "$ODOO_SRC"
 }

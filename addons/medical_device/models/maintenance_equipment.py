@@ -119,7 +119,6 @@ class MaintenanceEquipment(models.Model):
     ce_regime = fields.Selection(CE_REGIMES, string="CE regime", tracking=True)
     notified_body_number = fields.Char(
         string="Notified body",
-        size=4,
         tracking=True,
         help="Four-digit identification number of the notified body, required "
         "for every class above I (MDR) or A (IVDR).",

@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from odoo.tests import TransactionCase, new_test_user
 
 
@@ -43,6 +45,27 @@ class MedicalDeviceCase(TransactionCase):
             "pieu_u_id": level("medical_device.dm_pieu_level_u_2").id,
         }
         cls.Equipment = cls.env["maintenance.equipment"]
+
+    @contextmanager
+    def assertRaisesRegex(self, exception, regex, msg=None):
+        """Like unittest's, inside Odoo's savepoint: a refused call leaves no
+        trace, as the rolled-back transaction of an RPC call would."""
+        with self.assertRaises(exception, msg=msg) as caught:
+            yield caught
+        self.assertRegex(str(caught.exception), regex)
+
+    def flush_tracking(self):
+        """Run the tracking as a commit would (it is a precommit hook). Changes
+        made in the transaction that created a record are not tracked: tests
+        flush once after creating, like the end of the creating request."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.env.invalidate_all()
+
+    def tracked_fields(self, record):
+        """Names of the fields tracked in the record's chatter so far."""
+        self.flush_tracking()
+        return record.sudo().message_ids.tracking_value_ids.mapped("field_id.name")
 
     @classmethod
     def _acquisition_vals(cls, **overrides):
@@ -102,9 +125,14 @@ class MedicalDeviceCase(TransactionCase):
         )
 
     def device_in_service(self, **overrides):
+        """Walk a new device to service, one request per step as in the UI."""
         device = self.create_device(**overrides)
+        self.flush_tracking()
         device.with_user(self.users["technician"]).action_to_reception()
+        self.flush_tracking()
         reception = self.reception_ready(device)
         reception.with_user(self.users["engineer"]).action_accept()
+        self.flush_tracking()
         device.with_user(self.users["technician"]).action_put_in_service()
+        self.flush_tracking()
         return device

@@ -1,5 +1,6 @@
 """Tests of the pure Python UDI parser (plain unittest, run by pytest)."""
 
+import contextlib
 import dataclasses
 import unittest
 from datetime import date
@@ -36,7 +37,7 @@ class UdiErrorMixin:
 
 class TestGs1(UdiErrorMixin, unittest.TestCase):
     def test_gs_separated(self):
-        data = parse("0110050428383077" "17251231" "10LOT1" + GS + "21SN42")
+        data = parse("01100504283830771725123110LOT1" + GS + "21SN42")
         self.assertEqual(data.issuer, "gs1")
         self.assertEqual(data.di, "10050428383077")
         self.assertEqual(data.expiry_date, date(2025, 12, 31))
@@ -70,7 +71,7 @@ class TestGs1(UdiErrorMixin, unittest.TestCase):
         self.assertEqual(data.normalized, "(01)10050428383077(17)251231(10)LOT1")
 
     def test_symbology_prefixes(self):
-        raw = "0109506000134352" "17201225" "10ABC123"
+        raw = "01095060001343521720122510ABC123"
         for prefix in ("]C1", "]d2", "]Q3", "]e0"):
             with self.subTest(prefix=prefix):
                 data = parse(prefix + raw)
@@ -84,9 +85,7 @@ class TestGs1(UdiErrorMixin, unittest.TestCase):
     def test_optional_ais_are_accepted(self):
         data = parse("(01)10050428383077(240)REF-12(30)12(10)L1")
         self.assertEqual(data.lot, "L1")
-        self.assertEqual(
-            data.normalized, "(01)10050428383077(10)L1(240)REF-12(30)12"
-        )
+        self.assertEqual(data.normalized, "(01)10050428383077(10)L1(240)REF-12(30)12")
 
     def test_day_00_expiry_is_last_day_of_month(self):
         self.assertEqual(
@@ -112,7 +111,9 @@ class TestGs1(UdiErrorMixin, unittest.TestCase):
         gtin = "(01)10050428383077(17)"
         self.assertEqual(parse(gtin + "760101", today).expiry_date.year, 2076)
         self.assertEqual(parse(gtin + "770101", today).expiry_date.year, 1977)
-        self.assertEqual(parse(gtin + "990101", date(2000, 6, 1)).expiry_date.year, 1999)
+        self.assertEqual(
+            parse(gtin + "990101", date(2000, 6, 1)).expiry_date.year, 1999
+        )
 
     def test_default_today(self):
         self.assertEqual(
@@ -129,23 +130,15 @@ class TestGs1(UdiErrorMixin, unittest.TestCase):
         self.assertIn("expected 7, found 8", str(error))
 
     def test_gtin_length_and_charset(self):
-        self.assertUdiError(
-            "(01)1005042838307", "gs1_gtin_length", {"length": "13"}
-        )
+        self.assertUdiError("(01)1005042838307", "gs1_gtin_length", {"length": "13"})
         self.assertUdiError("01123", "gs1_gtin_length", {"gtin": "123"})
-        self.assertUdiError(
-            "(01)1005042838307A", "gs1_not_numeric", {"ai": "01"}
-        )
+        self.assertUdiError("(01)1005042838307A", "gs1_not_numeric", {"ai": "01"})
 
     def test_unknown_ai(self):
+        self.assertUdiError("(01)10050428383077(99)ABC", "gs1_unknown_ai", {"ai": "99"})
+        self.assertUdiError("011005042838307799ABC", "gs1_unknown_ai", {"ai": "99"})
         self.assertUdiError(
-            "(01)10050428383077(99)ABC", "gs1_unknown_ai", {"ai": "99"}
-        )
-        self.assertUdiError(
-            "0110050428383077" "99ABC", "gs1_unknown_ai", {"ai": "99"}
-        )
-        self.assertUdiError(
-            "]C10110050428383077" "241ABC", "gs1_unknown_ai", {"ai": "241"}
+            "]C10110050428383077241ABC", "gs1_unknown_ai", {"ai": "241"}
         )
 
     def test_lot_and_serial_length(self):
@@ -156,7 +149,7 @@ class TestGs1(UdiErrorMixin, unittest.TestCase):
             {"ai": "10", "max": "20"},
         )
         self.assertUdiError(
-            "0110050428383077" "21" + "S" * 21,
+            "011005042838307721" + "S" * 21,
             "gs1_field_too_long",
             {"ai": "21", "max": "20"},
         )
@@ -180,21 +173,15 @@ class TestGs1(UdiErrorMixin, unittest.TestCase):
         self.assertUdiError("]C117251231", "gs1_missing_gtin")
 
     def test_empty_field_bad_char_duplicate_syntax(self):
-        self.assertUdiError(
-            "(01)10050428383077(10)", "gs1_empty_field", {"ai": "10"}
-        )
-        self.assertUdiError(
-            "(01)10050428383077(10)AB#C", "gs1_bad_char", {"char": "#"}
-        )
+        self.assertUdiError("(01)10050428383077(10)", "gs1_empty_field", {"ai": "10"})
+        self.assertUdiError("(01)10050428383077(10)AB#C", "gs1_bad_char", {"char": "#"})
         self.assertUdiError(
             "(01)10050428383077(10)A(10)B", "gs1_duplicate_ai", {"ai": "10"}
         )
         self.assertEqual(parse("(01)10050428383077(10)A(10)A").lot, "A")
         self.assertUdiError("(01)10050428383077(1", "gs1_syntax")
         self.assertUdiError("(AB)12", "gs1_syntax")
-        self.assertUdiError(
-            "(01)10050428383077(30)1A", "gs1_not_numeric", {"ai": "30"}
-        )
+        self.assertUdiError("(01)10050428383077(30)1A", "gs1_not_numeric", {"ai": "30"})
 
     def test_gtin_helpers(self):
         self.assertEqual(udi.gtin_check_digit("1005042838307"), 7)
@@ -204,7 +191,7 @@ class TestGs1(UdiErrorMixin, unittest.TestCase):
         # EAN-13 and EAN-8 textbook examples
         self.assertTrue(udi.is_valid_gtin("4006381333931"))
         self.assertTrue(udi.is_valid_gtin("96385074"))
-        for bad in (None, "", "1005042838307", "1005042838307A", "١٠٠٥٠٤٢٨٣٨٣٠٧٧"):
+        for bad in (None, "", "1005042838307", "1005042838307A", "\u0661" * 14):
             self.assertFalse(udi.is_valid_gtin(bad))
         with self.assertRaises(ValueError):
             udi.gtin_check_digit("12A")
@@ -214,7 +201,7 @@ class TestHibcc(UdiErrorMixin, unittest.TestCase):
     # Public vectors: ANSI/HIBC 2.6 examples as reproduced in the zint and
     # tc-lib-barcode test suites, and real labels from the test suite of the
     # brixion/bardecoder PHP library. Their check characters agree with ours.
-    PUBLIC_VECTORS = [
+    PUBLIC_VECTORS = (
         # carrier, di, lot, serial, expiry, manufacture
         ("+A123BJC5D6E71G", "A123BJC5D6E71", None, None, None, None),
         (
@@ -331,7 +318,7 @@ class TestHibcc(UdiErrorMixin, unittest.TestCase):
             date(2020, 2, 2),
             date(2013, 2, 2),
         ),
-    ]
+    )
 
     def test_public_vectors(self):
         for carrier, di, lot, serial, expiry, manufacture in self.PUBLIC_VECTORS:
@@ -367,7 +354,11 @@ class TestHibcc(UdiErrorMixin, unittest.TestCase):
         self.assertEqual(data.normalized, "+A123BJC5D6E71G")
 
     def test_wrapping_and_symbology_prefix(self):
-        for carrier in (" *+A123BJC5D6E71G* \r\n", "]C0+A123BJC5D6E71G", "+A123BJC5D6E71G\n"):
+        for carrier in (
+            " *+A123BJC5D6E71G* \r\n",
+            "]C0+A123BJC5D6E71G",
+            "+A123BJC5D6E71G\n",
+        ):
             with self.subTest(carrier=carrier):
                 self.assertEqual(parse(carrier).normalized, "+A123BJC5D6E71G")
 
@@ -378,9 +369,7 @@ class TestHibcc(UdiErrorMixin, unittest.TestCase):
                 data = parse(carrier)
                 self.assertEqual(data.di, "A123BD0")
                 self.assertEqual(data.normalized, "+A123BD0 ")
-        self.assertUdiError(
-            "+A123BD0", "hibcc_check", {"expected": "_", "found": "0"}
-        )
+        self.assertUdiError("+A123BD0", "hibcc_check", {"expected": "_", "found": "0"})
 
     def test_wrong_check_character(self):
         error = self.assertUdiError(
@@ -429,9 +418,9 @@ class TestHibcc(UdiErrorMixin, unittest.TestCase):
             "$$0224L1": ("L1", None, date(2024, 2, 29)),
             "$$2123125L1": ("L1", None, date(2025, 12, 31)),
             "$$3251231": (None, None, date(2025, 12, 31)),
-            "$$42512312359L1": ("L1", None, date(2025, 12, 31)),
+            "$$425123123L1": ("L1", None, date(2025, 12, 31)),
             "$$524366L1": ("L1", None, date(2024, 12, 31)),
-            "$$6250010023L1": ("L1", None, date(2025, 1, 1)),
+            "$$62500123L1": ("L1", None, date(2025, 1, 1)),
             "$$7L1": ("L1", None, None),
             "$$+1225S1": (None, "S1", date(2025, 12, 31)),
             "$$+3251231S1": (None, "S1", date(2025, 12, 31)),
@@ -500,13 +489,11 @@ class TestHibcc(UdiErrorMixin, unittest.TestCase):
             "hibcc_unknown_field",
             {"value": "X12"},
         )
-        self.assertUdiError("+A", "hibcc_syntax")
+        self.assertUdiError("+", "hibcc_syntax")
 
     def test_other_refusals(self):
         self.assertUdiError("+a123bjc5d6e71g", "hibcc_charset", {"char": "a"})
-        self.assertUdiError(
-            "+$$02231162074ZA", "hibcc_secondary_only"
-        )
+        self.assertUdiError("+$$02231162074ZA", "hibcc_secondary_only")
         self.assertUdiError("+/EO5232013", "unknown_format")
 
 
@@ -524,7 +511,9 @@ class TestParseUdiGeneral(UdiErrorMixin, unittest.TestCase):
         error = self.assertUdiError("(01)10050428383078", "gs1_gtin_check")
         self.assertIsInstance(error, ValueError)
         self.assertTrue(all(isinstance(v, str) for v in error.params.values()))
-        self.assertEqual(str(udi.UdiError("no_such_code")), "Invalid UDI (no_such_code).")
+        self.assertEqual(
+            str(udi.UdiError("no_such_code")), "Invalid UDI (no_such_code)."
+        )
 
     def test_udi_data_is_frozen(self):
         data = parse("(01)10050428383077")
@@ -540,7 +529,9 @@ class TestBasicUdiDi(unittest.TestCase):
         return caught.exception
 
     def test_charset_and_length(self):
-        self.assertEqual(udi.validate_basic_udi_di(" 0614141MODEL42AB "), "0614141MODEL42AB")
+        self.assertEqual(
+            udi.validate_basic_udi_di(" 0614141MODEL42AB "), "0614141MODEL42AB"
+        )
         self.assertEqual(udi.validate_basic_udi_di("A" * 25), "A" * 25)
         error = self.assertCode("A" * 26, "basic_udi_di_length")
         self.assertEqual(error.params["length"], "26")
@@ -555,7 +546,9 @@ class TestBasicUdiDi(unittest.TestCase):
             self.assertEqual(udi.validate_basic_udi_di(value, issuer="gs1"), value)
         self.assertEqual(udi.gmn_check_chars("1987654Ad4X4bL5ttr2310c"), "2K")
         error = self.assertCode("12345ANK", "basic_udi_di_check", issuer="gs1")
-        self.assertEqual((error.params["expected"], error.params["found"]), ("NJ", "NK"))
+        self.assertEqual(
+            (error.params["expected"], error.params["found"]), ("NJ", "NK")
+        )
         self.assertCode("X2345ANJ", "basic_udi_di_gs1_format", issuer="gs1")
         self.assertCode("12345NJ", "basic_udi_di_gs1_format", issuer="gs1")
         self.assertEqual(udi.validate_basic_udi_di("12345ANK"), "12345ANK")
@@ -575,7 +568,16 @@ class TestEmdn(unittest.TestCase):
                 self.assertEqual(udi.validate_emdn_code(value), expected)
 
     def test_invalid(self):
-        for value in ("Z1", "I12", "E01", "O01", "X01", "C01A2", "Z12010101010101", "1"):
+        for value in (
+            "Z1",
+            "I12",
+            "E01",
+            "O01",
+            "X01",
+            "C01A2",
+            "Z12010101010101",
+            "1",
+        ):
             with self.subTest(value=value):
                 with self.assertRaises(udi.UdiError) as caught:
                     udi.validate_emdn_code(value)
@@ -598,10 +600,7 @@ class TestMessages(unittest.TestCase):
     def test_every_code_is_translated_with_the_same_english_text(self):
         for code, template in udi.MESSAGES.items():
             with self.subTest(code=code):
-                names = {
-                    part.split(")s")[0]
-                    for part in template.split("%(")[1:]
-                }
+                names = {part.split(")s")[0] for part in template.split("%(")[1:]}
                 error = udi.UdiError(code, {name: f"<{name}>" for name in names})
                 env = _FakeEnv()
                 self.assertEqual(udi_messages.udi_error_message(env, error), str(error))
@@ -623,10 +622,8 @@ HIBC_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-."
 
 
 def _raises_only_udi_error(carrier):
-    try:
+    with contextlib.suppress(udi.UdiError):
         udi.parse_udi(carrier, today=TODAY)
-    except udi.UdiError:
-        pass
 
 
 @st.composite
@@ -659,6 +656,14 @@ class TestProperties(unittest.TestCase):
         if all(c in udi.HIBC_CHARSET for c in body):
             _raises_only_udi_error(body + udi.hibc_check_char(body))
 
+    @staticmethod
+    def _raw(fields):
+        """Element string with GS after each variable-length field but the last."""
+        return "".join(
+            ai + value + (GS if ai in ("10", "21") and i < len(fields) - 1 else "")
+            for i, (ai, value) in enumerate(fields)
+        )
+
     @settings(max_examples=300, deadline=None)
     @given(
         gtin=valid_gtins(),
@@ -676,13 +681,10 @@ class TestProperties(unittest.TestCase):
             fields.append(("21", serial))
         order.shuffle(fields)
         parenthesized = "".join(f"({ai}){value}" for ai, value in fields)
-        raw = "".join(
-            ai + value + (GS if ai in ("10", "21") and i < len(fields) - 1 else "")
-            for i, (ai, value) in enumerate(fields)
-        )
         from_parentheses = parse(parenthesized)
-        self.assertEqual(parse(raw), from_parentheses)
-        self.assertEqual(parse("]d2" + raw), from_parentheses)
+        self.assertEqual(parse("]d2" + self._raw(fields)), from_parentheses)
+        gtin_first = sorted(fields, key=lambda field: field[0] != "01")
+        self.assertEqual(parse(self._raw(gtin_first)), from_parentheses)
         self.assertEqual(
             (
                 from_parentheses.di,
@@ -716,7 +718,9 @@ class TestProperties(unittest.TestCase):
             st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
             st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=3, max_size=3),
         ),
-        product=st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1, max_size=18),
+        product=st.text(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1, max_size=18
+        ),
         uom=st.sampled_from("0123456789"),
         expiry=st.none() | st.dates(date(2000, 1, 1), date(2074, 12, 31)),
         lot=st.none() | st.text(HIBC_SAFE, min_size=1, max_size=18),

@@ -6,6 +6,7 @@ Every error is a :class:`UdiError` carrying a stable ``code`` and string
 """
 
 import calendar
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -149,9 +150,6 @@ def _show(value, limit=40):
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-# ---------------------------------------------------------------- dates
-
-
 def _year_from_yy(yy, today):
     """GS1 rule: the century puts the year within -49..+50 of the current one."""
     current = today.year
@@ -174,8 +172,6 @@ def _make_date(year, month, day, last_day_if_zero=False):
         return None
 
 
-# ---------------------------------------------------------------- GS1
-
 GS1_SYMBOLOGY_PREFIXES = ("]C1", "]d2", "]Q3", "]e0")
 
 # ai: (max length, fixed length, numeric)
@@ -197,7 +193,7 @@ _DIGITS = re.compile(r"[0-9]+")
 _PAREN_FIELD = re.compile(r"\(([^()]*)\)([^()]*)")
 
 
-def gtin_check_digit(digits13):
+def gtin_check_digit(digits13: str) -> int:
     """GS1 mod 10 check digit of the digits preceding it (13 for a GTIN-14).
 
     Raises ValueError if ``digits13`` is not a non-empty string of ASCII digits.
@@ -210,7 +206,7 @@ def gtin_check_digit(digits13):
     return (10 - total % 10) % 10
 
 
-def is_valid_gtin(gtin):
+def is_valid_gtin(gtin: str) -> bool:
     """True for a GTIN-8, -12, -13 or -14 with a correct check digit."""
     if not isinstance(gtin, str) or len(gtin) not in (8, 12, 13, 14):
         return False
@@ -325,20 +321,17 @@ def _parse_gs1(data, parenthesized, today):
     )
 
 
-# ---------------------------------------------------------------- HIBCC
-
 HIBC_CHARSET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-. $/+%"
 HIBC_MAX_LOT_LENGTH = 18
 _HIBC_LIC = re.compile(r"[A-Z][A-Z0-9]{3}")
 _HIBC_PRODUCT_UOM = re.compile(r"[A-Z0-9]{1,18}[0-9]")
-# flag: (format name, length)
 _HIBC_DATE_FORMATS = {
-    "": ("MMYY", 4),
-    "2": ("MMDDYY", 6),
-    "3": ("YYMMDD", 6),
-    "4": ("YYMMDDHH", 8),
-    "5": ("YYJJJ", 5),
-    "6": ("YYJJJHH", 7),
+    "": "MMYY",
+    "2": "MMDDYY",
+    "3": "YYMMDD",
+    "4": "YYMMDDHH",
+    "5": "YYJJJ",
+    "6": "YYJJJHH",
 }
 
 
@@ -346,7 +339,7 @@ def _show_hibc_char(char):
     return "_" if char == " " else _show(char)
 
 
-def hibc_check_char(data):
+def hibc_check_char(data: str) -> str:
     """Mod 43 check character of ``data`` (from the leading '+' on)."""
     total = 0
     for char in data:
@@ -401,7 +394,7 @@ class _HibcSecondary:
             raise UdiError("hibcc_duplicate", {"value": _show(segment)})
         self.values[key] = value
 
-    def date(self, value, fmt):
+    def parse_date(self, value, fmt):
         parsed = _hibc_date(value, fmt, self.today)
         if parsed is None:
             raise UdiError("hibcc_bad_date", {"value": _show(value), "format": fmt})
@@ -437,9 +430,9 @@ class _HibcSecondary:
             if not rest:
                 raise UdiError("hibcc_syntax", {"value": _show(segment)})
         else:
-            fmt, length = _HIBC_DATE_FORMATS[flag]
-            self.set("expiry", self.date(rest[:length], fmt), segment)
-            rest = rest[length:]
+            fmt = _HIBC_DATE_FORMATS[flag]
+            self.set("expiry", self.parse_date(rest[: len(fmt)], fmt), segment)
+            rest = rest[len(fmt) :]
         self.set(target, rest or None, segment)
 
     def parse(self, segments):
@@ -447,9 +440,11 @@ class _HibcSecondary:
             if segment.startswith("$"):
                 self.parse_dollar(segment)
             elif segment.startswith("16D"):
-                self.set("manufacture", self.date(segment[3:], "YYYYMMDD"), segment)
+                self.set(
+                    "manufacture", self.parse_date(segment[3:], "YYYYMMDD"), segment
+                )
             elif segment.startswith("14D"):
-                self.set("expiry", self.date(segment[3:], "YYYYMMDD"), segment)
+                self.set("expiry", self.parse_date(segment[3:], "YYYYMMDD"), segment)
             elif segment.startswith("S"):
                 if len(segment) < 2:
                     raise UdiError("hibcc_syntax", {"value": _show(segment)})
@@ -459,7 +454,7 @@ class _HibcSecondary:
                     raise UdiError("hibcc_syntax", {"value": _show(segment)})
             elif index == 0 and re.match(r"[0-9]{5}", segment):
                 # legacy secondary data without flag: YYJJJ then lot
-                self.set("expiry", self.date(segment[:5], "YYJJJ"), segment)
+                self.set("expiry", self.parse_date(segment[:5], "YYJJJ"), segment)
                 self.set("lot", segment[5:] or None, segment)
             elif not segment:
                 raise UdiError("hibcc_syntax", {"value": "/"})
@@ -480,10 +475,18 @@ def _parse_hibcc(text, trailing_space, today):
     if text.endswith("_"):
         # HIBCC captions print a space check character as '_'
         text = text[:-1] + " "
-    elif trailing_space and len(text) > 1:
-        bad = next((c for c in text if c not in HIBC_CHARSET), None)
-        if bad is None and hibc_check_char(text) == " ":
-            text += " "
+    elif (
+        trailing_space
+        and all(c in HIBC_CHARSET for c in text)
+        and hibc_check_char(text) == " "
+    ):
+        # the stripped trailing space may have been the check character
+        with contextlib.suppress(UdiError):
+            return _parse_hibcc_text(text + " ", today)
+    return _parse_hibcc_text(text, today)
+
+
+def _parse_hibcc_text(text, today):
     bad = next((c for c in text if c not in HIBC_CHARSET), None)
     if bad is not None:
         raise UdiError("hibcc_charset", {"char": _show_hibc_char(bad)})
@@ -516,12 +519,10 @@ def _parse_hibcc(text, trailing_space, today):
     )
 
 
-# ---------------------------------------------------------------- entry point
-
 _OTHER_SYMBOLOGY_PREFIX = re.compile(r"\][A-Za-z][0-9A-Za-z]")
 
 
-def parse_udi(carrier, today=None):
+def parse_udi(carrier: str, today: date | None = None) -> UdiData:
     """Parse a GS1 or HIBCC UDI carrier string into :class:`UdiData`.
 
     ``today`` (default: ``date.today()``) anchors the century of 2-digit years.
@@ -551,8 +552,6 @@ def parse_udi(carrier, today=None):
     raise UdiError("unknown_format", {"value": _show(text)})
 
 
-# ---------------------------------------------------------------- other codes
-
 BASIC_UDI_DI_MAX_LENGTH = 25
 _GMN_WEIGHTS = (
     *(83, 79, 73, 71, 67, 61, 59, 53, 47, 43, 41, 37),
@@ -561,7 +560,7 @@ _GMN_WEIGHTS = (
 _CSET32 = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
-def gmn_check_chars(data):
+def gmn_check_chars(data: str) -> str:
     """GS1 Global Model Number check character pair of ``data`` (1..23 chars)."""
     if not isinstance(data, str) or not 1 <= len(data) <= len(_GMN_WEIGHTS):
         raise ValueError("GMN data must have 1 to 23 characters")
@@ -575,7 +574,7 @@ def gmn_check_chars(data):
     return _CSET32[total >> 5] + _CSET32[total & 31]
 
 
-def validate_basic_udi_di(value, issuer=None):
+def validate_basic_udi_di(value: str, issuer: str | None = None) -> str:
     """Return the stripped Basic UDI-DI or raise :class:`UdiError`.
 
     Checks length (1..25) and charset (digits, upper case letters). With
@@ -614,7 +613,7 @@ EMDN_CATEGORIES = "ABCDFGHJKLMNPQRSTUVWYZ"
 _EMDN = re.compile(rf"[{EMDN_CATEGORIES}](?:[0-9]{{2}}){{0,6}}")
 
 
-def validate_emdn_code(value):
+def validate_emdn_code(value: str) -> str:
     """Return the stripped, upper-cased EMDN code or raise :class:`UdiError`."""
     if not value or not isinstance(value, str) or not value.strip():
         raise UdiError("empty")

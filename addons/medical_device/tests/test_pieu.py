@@ -1,0 +1,136 @@
+import unittest
+from datetime import timedelta
+
+from psycopg2 import IntegrityError
+
+from odoo import fields
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from ..tools import pieu
+from .common import MedicalDeviceCase
+
+
+class TestPieuFunctions(unittest.TestCase):
+    def test_seed_examples(self):
+        ct_score = pieu.pieu_score(0.01, 0.01, 3, 1)
+        self.assertAlmostEqual(ct_score, 0.0003)
+        self.assertEqual(pieu.pieu_criticality(ct_score, 1, 10), pieu.VERY_CRITICAL)
+        pump_score = pieu.pieu_score(1, 2, 3, 2)
+        self.assertEqual(pump_score, 12)
+        self.assertEqual(pieu.pieu_criticality(pump_score, 1, 10), pieu.LOW)
+
+    def test_bounds_are_moderate(self):
+        self.assertEqual(pieu.pieu_criticality(1, 1, 10), pieu.MODERATE)
+        self.assertEqual(pieu.pieu_criticality(10, 1, 10), pieu.MODERATE)
+        self.assertEqual(pieu.pieu_criticality(0.999, 1, 10), pieu.VERY_CRITICAL)
+        self.assertEqual(pieu.pieu_criticality(10.001, 1, 10), pieu.LOW)
+
+    def test_missing_factor_gives_no_score(self):
+        self.assertIsNone(pieu.pieu_score(1, None, 3, 2))
+        self.assertIsNone(pieu.pieu_criticality(None, 1, 10))
+
+    def test_inverted_thresholds_are_refused(self):
+        with self.assertRaises(ValueError):
+            pieu.pieu_criticality(5, 10, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestPieuOnDevices(MedicalDeviceCase):
+    def test_ct_scanner_and_syringe_pump_from_the_seed(self):
+        ct = self.create_device(name="CT scanner", serial_no="CT-1", **self.pieu_ct)
+        self.assertAlmostEqual(ct.pieu_score, 0.0003)
+        self.assertEqual(ct.pieu_criticality, "very_critical")
+        pump = self.create_device(serial_no="SP-1", **self.pieu_syringe_pump)
+        self.assertEqual(pump.pieu_score, 12)
+        self.assertEqual(pump.pieu_criticality, "low")
+
+    def test_incomplete_factors_leave_criticality_empty(self):
+        device = self.create_device(pieu_p_id=self.pieu_ct["pieu_p_id"])
+        self.assertFalse(device.pieu_criticality)
+
+    def test_threshold_change_in_settings_recomputes_devices(self):
+        pump = self.create_device(serial_no="SP-2", **self.pieu_syringe_pump)
+        self.assertEqual(pump.pieu_criticality, "low")
+        settings = self.env["res.config.settings"].create(
+            {"dm_pieu_very_critical_below": 1.0, "dm_pieu_low_above": 20.0}
+        )
+        settings.execute()
+        self.assertEqual(pump.pieu_criticality, "moderate")
+
+    def test_scale_value_change_recomputes_devices(self):
+        pump = self.create_device(serial_no="SP-3", **self.pieu_syringe_pump)
+        level_i = self.env["dm.pieu.level"].browse(self.pieu_syringe_pump["pieu_i_id"])
+        level_i.with_user(self.users["engineer"]).write({"value": 0.5})
+        self.assertEqual(pump.pieu_score, 3)
+        self.assertEqual(pump.pieu_criticality, "moderate")
+
+    def test_only_engineers_edit_the_scales(self):
+        level = self.env.ref("medical_device.dm_pieu_level_e_1")
+        for role in ("technician", "pharmacist", "auditor"):
+            with self.assertRaises(AccessError, msg=role):
+                level.with_user(self.users[role]).write({"value": 1.5})
+
+    @mute_logger("odoo.sql_db")
+    def test_scale_value_must_be_positive(self):
+        with self.assertRaises(IntegrityError):
+            self.env["dm.pieu.level"].create({"factor": "p", "value": 0, "name": "Zero"})
+
+    def test_criticality_change_is_tracked(self):
+        device = self.create_device(serial_no="SP-4", **self.pieu_syringe_pump)
+        self.flush_tracking()
+        device.write({"pieu_i_id": self.pieu_ct["pieu_i_id"]})
+        tracked = self.tracked_fields(device)
+        self.assertIn("pieu_i_id", tracked)
+        self.assertIn("pieu_criticality", tracked)
+
+
+@tagged("post_install", "-at_install")
+class TestCriticalityDashboard(MedicalDeviceCase):
+    def test_downtime_and_overdue_preventive(self):
+        ct = self.create_device(name="CT scanner", serial_no="CT-DASH", **self.pieu_ct)
+        now = fields.Datetime.now()
+        Request = self.env["maintenance.request"]
+        Request.create(
+            {
+                "name": "Tube failure",
+                "equipment_id": ct.id,
+                "maintenance_type": "corrective",
+                "request_date": fields.Date.today() - timedelta(days=3),
+                "use_stopped_on": now - timedelta(hours=48),
+                "use_resumed_on": now - timedelta(hours=24),
+            }
+        )
+        Request.create(
+            {
+                "name": "Yearly preventive",
+                "equipment_id": ct.id,
+                "maintenance_type": "preventive",
+                "schedule_date": now - timedelta(days=10),
+            }
+        )
+        Request.create(
+            {
+                "name": "Next preventive",
+                "equipment_id": ct.id,
+                "maintenance_type": "preventive",
+                "schedule_date": now + timedelta(days=30),
+            }
+        )
+        self.env.flush_all()
+        row = (
+            self.env["dm.criticality.report"]
+            .with_user(self.users["auditor"])
+            .search([("equipment_id", "=", ct.id)])
+        )
+        self.assertEqual(row.pieu_criticality, "very_critical")
+        self.assertEqual(row.corrective_count, 1)
+        self.assertAlmostEqual(row.downtime_hours, 24, delta=0.1)
+        self.assertAlmostEqual(row.unavailability_rate, 24 / (365 * 24) * 100, places=2)
+        self.assertEqual(row.preventive_overdue_count, 1)
+        self.assertEqual(row.preventive_planned_count, 1)
+
+    def test_dashboard_is_for_medical_device_roles(self):
+        with self.assertRaises(AccessError):
+            self.env["dm.criticality.report"].with_user(self.users["internal"]).search([])

@@ -1,0 +1,98 @@
+"""Sum up the Odoo runner log (browser tests) and the pytest log into one verdict.
+
+Prints one line per part and a closing 'summary: N passed, N failed, N skipped'
+line; exits non-zero on any failure, on a skipped browser test (unless
+DM_ALLOW_NO_BROWSER is set), or when no test ran at all.
+"""
+
+import argparse
+import os
+import re
+import sys
+
+ODOO_RESULT = re.compile(
+    r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database"
+)
+ODOO_SKIP = re.compile(r"\bskipped (\S+) : (.*)$")
+ODOO_ERROR_LINE = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ")
+PYTEST_COUNTS = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed)")
+
+
+def odoo_part(log_path, status):
+    text = open(log_path, encoding="utf-8", errors="replace").read()
+    results = ODOO_RESULT.findall(text)
+    failed = sum(int(f) + int(e) for f, e, _run in results)
+    run = sum(int(r) for _f, _e, r in results)
+    skips = [m.groups() for m in map(ODOO_SKIP.search, text.splitlines()) if m]
+    error_lines = [line for line in text.splitlines() if ODOO_ERROR_LINE.match(line)]
+    problems = []
+    if not results:
+        problems.append("the Odoo runner printed no test result (install failed?)")
+    if status and not failed:
+        problems.append(f"odoo-bin exited with status {status}")
+    if error_lines and not failed:
+        problems.append(f"{len(error_lines)} ERROR line(s) in the Odoo log")
+    return run, failed, skips, problems
+
+
+def pytest_part(log_path, status):
+    text = open(log_path, encoding="utf-8", errors="replace").read()
+    lines = [line for line in text.splitlines() if line.strip()]
+    last = lines[-1] if lines else ""
+    counts = {"passed": 0, "failed": 0, "errors": 0, "skipped": 0}
+    for number, kind in PYTEST_COUNTS.findall(last):
+        key = "errors" if kind.startswith("error") else kind
+        if key in counts:
+            counts[key] += int(number)
+    problems = []
+    if status not in (0, 1) and not (counts["failed"] or counts["errors"]):
+        problems.append(f"pytest exited with status {status}")
+    return counts, problems
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--odoo-log", required=True)
+    parser.add_argument("--odoo-status", type=int, default=0)
+    parser.add_argument("--pytest-log", required=True)
+    parser.add_argument("--pytest-status", type=int, default=0)
+    parser.add_argument("--lint-status", type=int, default=0)
+    args = parser.parse_args()
+
+    allow_no_browser = bool(os.environ.get("DM_ALLOW_NO_BROWSER"))
+    browser_run, browser_failed, browser_skips, odoo_problems = odoo_part(
+        args.odoo_log, args.odoo_status
+    )
+    counts, pytest_problems = pytest_part(args.pytest_log, args.pytest_status)
+
+    problems = odoo_problems + pytest_problems
+    if browser_skips and not allow_no_browser:
+        problems += [f"browser test skipped: {name} ({why})" for name, why in browser_skips]
+    if browser_run - len(browser_skips) < 1 and not allow_no_browser:
+        problems.append("no browser test ran in Chromium")
+    if args.lint_status:
+        problems.append("lint failed (ruff / pylint-odoo), see above")
+
+    browser_passed = browser_run - browser_failed - len(browser_skips)
+    passed = counts["passed"] + browser_passed
+    failed = counts["failed"] + counts["errors"] + browser_failed
+    skipped = counts["skipped"] + len(browser_skips)
+    if passed + failed == 0:
+        problems.append("no test ran")
+
+    print(
+        f"browser tests (Odoo runner, Chromium): {browser_passed} passed, "
+        f"{browser_failed} failed, {len(browser_skips)} skipped"
+    )
+    print(
+        f"pytest-odoo: {counts['passed']} passed, {counts['failed']} failed, "
+        f"{counts['errors']} errors, {counts['skipped']} skipped"
+    )
+    for problem in problems:
+        print(f"FAILED: {problem}")
+    print(f"summary: {passed} passed, {failed} failed, {skipped} skipped")
+    sys.exit(1 if problems or failed else 0)
+
+
+if __name__ == "__main__":
+    main()
