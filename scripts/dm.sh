@@ -121,8 +121,15 @@ pg_bindir() {
 pg_embedded() { [ -z "${PGHOST:-}" ] && [ -z "${PGPORT:-}" ] && [ -z "${PGUSER:-}" ]; }
 
 pg_paths() {
-    PGDATA_DIR="$LOCAL/pg/data"
-    PGSOCK_DIR="$LOCAL/pg/run"
+    PG_BASE="$LOCAL/pg"
+    # The cluster's OS user must reach the checkout; a checkout under a private
+    # home (e.g. /root) keeps the cluster in /var/lib instead.
+    if is_root && id "$PG_OS_USER" >/dev/null 2>&1 \
+        && ! runuser -u "$PG_OS_USER" -- test -x "$ROOT" 2>/dev/null; then
+        PG_BASE="/var/lib/$PG_OS_USER/$(echo "$ROOT" | sha256sum | cut -c1-12)"
+    fi
+    PGDATA_DIR="$PG_BASE/data"
+    PGSOCK_DIR="$PG_BASE/run"
     # Unix socket paths are limited to ~107 bytes: fall back to /tmp for deep checkouts.
     if [ ${#PGSOCK_DIR} -gt 80 ]; then
         PGSOCK_DIR="/tmp/dm-pg-$(echo "$ROOT" | sha256sum | cut -c1-12)"
@@ -141,13 +148,13 @@ pg_start() {
     fi
     local bindir
     bindir="$(pg_bindir)" || { apt_install postgresql; bindir="$(pg_bindir)"; }
-    pg_paths
     if is_root && ! id "$PG_OS_USER" >/dev/null 2>&1; then
         # PostgreSQL refuses to run as root: the cluster belongs to a dedicated system user.
         useradd --system --no-create-home --shell /usr/sbin/nologin "$PG_OS_USER"
     fi
-    mkdir -p "$LOCAL/pg" "$PGSOCK_DIR"
-    if is_root; then chown "$PG_OS_USER" "$LOCAL/pg" "$PGSOCK_DIR"; fi
+    pg_paths
+    mkdir -p "$PG_BASE" "$PGSOCK_DIR"
+    if is_root; then chown "$PG_OS_USER" "$PG_BASE" "$PGSOCK_DIR"; fi
     if [ ! -f "$PGDATA_DIR/PG_VERSION" ]; then
         say "creating the private PostgreSQL cluster in $PGDATA_DIR"
         as_pg_user "$bindir/initdb" -D "$PGDATA_DIR" -U postgres --auth-local=trust --auth-host=reject \
@@ -157,9 +164,7 @@ pg_start() {
 listen_addresses = ''
 unix_socket_directories = '$PGSOCK_DIR'
 port = $PG_PORT
-fsync = off
 synchronous_commit = off
-full_page_writes = off
 shared_buffers = 512MB
 work_mem = 32MB
 max_connections = 100
@@ -167,8 +172,8 @@ EOF
     fi
     if ! as_pg_user "$bindir/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
         say "starting PostgreSQL (socket in $PGSOCK_DIR)"
-        as_pg_user "$bindir/pg_ctl" -D "$PGDATA_DIR" -l "$LOCAL/pg/server.log" -w -t 60 start >/dev/null \
-            || die "PostgreSQL did not start, see $LOCAL/pg/server.log"
+        as_pg_user "$bindir/pg_ctl" -D "$PGDATA_DIR" -l "$PG_BASE/server.log" -w -t 60 start >/dev/null \
+            || die "PostgreSQL did not start, see $PG_BASE/server.log"
     fi
     # A dedicated non-superuser role: Odoo refuses to run as 'postgres'.
     as_pg_user psql -h "$PGSOCK_DIR" -p "$PG_PORT" -U postgres -d postgres -qtAc \

@@ -19,7 +19,8 @@ PYTEST_COUNTS = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpasse
 
 
 def odoo_part(log_path, status):
-    text = open(log_path, encoding="utf-8", errors="replace").read()
+    with open(log_path, encoding="utf-8", errors="replace") as log:
+        text = log.read()
     results = ODOO_RESULT.findall(text)
     failed = sum(int(f) + int(e) for f, e, _run in results)
     run = sum(int(r) for _f, _e, r in results)
@@ -36,7 +37,8 @@ def odoo_part(log_path, status):
 
 
 def pytest_part(log_path, status):
-    text = open(log_path, encoding="utf-8", errors="replace").read()
+    with open(log_path, encoding="utf-8", errors="replace") as log:
+        text = log.read()
     lines = [line for line in text.splitlines() if line.strip()]
     last = lines[-1] if lines else ""
     counts = {"passed": 0, "failed": 0, "errors": 0, "skipped": 0}
@@ -67,7 +69,9 @@ def main():
 
     problems = odoo_problems + pytest_problems
     if browser_skips and not allow_no_browser:
-        problems += [f"browser test skipped: {name} ({why})" for name, why in browser_skips]
+        problems += [
+            f"browser test skipped: {name} ({why})" for name, why in browser_skips
+        ]
     if browser_run - len(browser_skips) < 1 and not allow_no_browser:
         problems.append("no browser test ran in Chromium")
     if args.lint_status:

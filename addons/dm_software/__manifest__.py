@@ -8,7 +8,4 @@
     "author": "DM suite contributors",
     "license": "AGPL-3",
     "depends": ["medical_device"],
-    "data": [],
-    "installable": True,
-    "application": False,
 }

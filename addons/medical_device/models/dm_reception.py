@@ -120,7 +120,9 @@ class DmReception(models.Model):
                 for factor in ("pieu_p_id", "pieu_i_id", "pieu_e_id", "pieu_u_id"):
                     vals.setdefault(factor, device[factor].id)
             if not vals.get("name") or vals["name"] == self.env._("New"):
-                vals["name"] = self.env["ir.sequence"].next_by_code("dm.reception") or "/"
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("dm.reception") or "/"
+                )
         return super().create(vals_list)
 
     def write(self, vals):
@@ -155,7 +157,9 @@ class DmReception(models.Model):
     def _check_engineer(self):
         if not self.env.user.has_group("medical_device.group_dm_engineer"):
             raise AccessError(
-                self.env._("Only a biomedical engineer may accept or reject a reception.")
+                self.env._(
+                    "Only a biomedical engineer may accept or reject a reception."
+                )
             )
 
     def _missing_criteria(self):
@@ -166,7 +170,9 @@ class DmReception(models.Model):
         for reception in self:
             if reception.state != "draft":
                 raise UserError(
-                    self.env._("Reception %(name)s is already decided.", name=reception.name)
+                    self.env._(
+                        "Reception %(name)s is already decided.", name=reception.name
+                    )
                 )
             missing = reception._missing_criteria()
             if missing:
@@ -196,7 +202,10 @@ class DmReception(models.Model):
             )
             reception.equipment_id.write(
                 {f: reception[f].id for f in factors}
-                | {"warranty_date": reception.warranty_end_date or reception.equipment_id.warranty_date}
+                | {
+                    "warranty_date": reception.warranty_end_date
+                    or reception.equipment_id.warranty_date
+                }
             )
 
     def action_reject(self):
@@ -204,7 +213,9 @@ class DmReception(models.Model):
         for reception in self:
             if reception.state != "draft":
                 raise UserError(
-                    self.env._("Reception %(name)s is already decided.", name=reception.name)
+                    self.env._(
+                        "Reception %(name)s is already decided.", name=reception.name
+                    )
                 )
             if not (reception.decision_comment or "").strip():
                 raise UserError(

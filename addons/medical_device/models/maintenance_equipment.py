@@ -88,7 +88,7 @@ class MaintenanceEquipment(models.Model):
         help="The device communicates data: network, telemonitoring, remote "
         "maintenance, PACS link.",
     )
-    contains_ai = fields.Boolean(string="Contains AI", tracking=True)
+    contains_ai = fields.Boolean(tracking=True)
     is_implantable = fields.Boolean(
         string="Implantable",
         tracking=True,
@@ -98,13 +98,10 @@ class MaintenanceEquipment(models.Model):
     common_name = fields.Char(
         string="Common name",
         tracking=True,
-        help="Generic name of the device (dénomination commune), e.g. "
-        "'Syringe pump'.",
+        help="Generic name of the device (dénomination commune), e.g. 'Syringe pump'.",
     )
     trade_name = fields.Char(string="Trade name", tracking=True)
-    manufacturer_id = fields.Many2one(
-        "res.partner", string="Manufacturer", tracking=True, check_company=True
-    )
+    manufacturer_id = fields.Many2one("res.partner", tracking=True, check_company=True)
     commissioning_date = fields.Date(
         string="First put into service",
         tracking=True,
@@ -305,7 +302,9 @@ class MaintenanceEquipment(models.Model):
         for equipment in self:
             equipment.reception_count = counts.get(equipment, 0)
 
-    @api.depends("pieu_p_id.value", "pieu_i_id.value", "pieu_e_id.value", "pieu_u_id.value")
+    @api.depends(
+        "pieu_p_id.value", "pieu_i_id.value", "pieu_e_id.value", "pieu_u_id.value"
+    )
     def _compute_pieu(self):
         very_critical_below, low_above = self._pieu_thresholds()
         for equipment in self:
@@ -328,9 +327,16 @@ class MaintenanceEquipment(models.Model):
             float(params.get_param("medical_device.pieu_low_above", 10.0)),
         )
 
-    @api.depends("ce_regime", "dm_risk_class", "is_implantable", "ce_certificate_expiry")
+    @api.depends(
+        "ce_regime", "dm_risk_class", "is_implantable", "ce_certificate_expiry"
+    )
     def _compute_ce_deadlines(self):
-        rules = self.env["dm.ce.transition.rule"].search([])._as_rule_dicts()
+        regimes = [r for r in set(self.mapped("ce_regime")) if r]
+        rules = (
+            self.env["dm.ce.transition.rule"]
+            .search([("ce_regime", "in", regimes)])
+            ._as_rule_dicts()
+        )
         for equipment in self:
             deadline = regulatory.transition_deadline(
                 rules,
@@ -536,8 +542,11 @@ class MaintenanceEquipment(models.Model):
                     "archive data (fields refused: %(fields)s).",
                     device=", ".join(disposed.mapped("display_name")),
                     fields=", ".join(
-                        sorted(self._fields[f].get_description(self.env)["string"]
-                               for f in blocked if f in self._fields)
+                        sorted(
+                            self._fields[f].get_description(self.env)["string"]
+                            for f in blocked
+                            if f in self._fields
+                        )
                     ),
                 )
             )
@@ -569,7 +578,9 @@ class MaintenanceEquipment(models.Model):
         engineer = user.has_group("medical_device.group_dm_engineer")
         technician = user.has_group("medical_device.group_dm_technician")
         technician_moves = {("acquisition", "reception"), ("reception", "in_service")}
-        allowed = engineer or (technician and (old_state, new_state) in technician_moves)
+        allowed = engineer or (
+            technician and (old_state, new_state) in technician_moves
+        )
         if not allowed:
             states = dict(LIFECYCLE_STATES)
             raise AccessError(
@@ -587,33 +598,40 @@ class MaintenanceEquipment(models.Model):
         self.ensure_one()
         if not self.is_medical_device:
             return []
-        _ = self.env._
         missing = []
         if state == "reception":
             if not self.acquisition_mode:
-                missing.append(_("the acquisition mode"))
+                missing.append(self.env._("the acquisition mode"))
             if not self.acq_ce_checked:
-                missing.append(_("the CE marking check at acquisition"))
+                missing.append(self.env._("the CE marking check at acquisition"))
             if not self.acq_training_planned:
-                missing.append(_("planned user training"))
+                missing.append(self.env._("planned user training"))
             if self.is_connected and not self.acq_cyber_questionnaire:
-                missing.append(_("the supplier's cybersecurity answers (connected device)"))
+                missing.append(
+                    self.env._(
+                        "the supplier's cybersecurity answers (connected device)"
+                    )
+                )
             if self.is_connected and not self.acq_data_protection_clauses:
-                missing.append(_("the data-protection clauses (connected device)"))
+                missing.append(
+                    self.env._("the data-protection clauses (connected device)")
+                )
         elif state == "in_service":
             if not self.dm_risk_class:
-                missing.append(_("the risk class"))
+                missing.append(self.env._("the risk class"))
             if not self.ce_regime:
-                missing.append(_("the CE regime"))
+                missing.append(self.env._("the CE regime"))
             if regulatory.notified_body_required(self.ce_regime, self.dm_risk_class):
                 if not self.notified_body_number:
-                    missing.append(_("the notified body number"))
+                    missing.append(self.env._("the notified body number"))
                 if not self.ce_certificate_ref:
-                    missing.append(_("the CE certificate reference"))
+                    missing.append(self.env._("the CE certificate reference"))
             if not self.pieu_criticality:
-                missing.append(_("the four PIEU criticality factors"))
+                missing.append(self.env._("the four PIEU criticality factors"))
             if not self.reception_accepted:
-                missing.append(_("a reception report accepted by a biomedical engineer"))
+                missing.append(
+                    self.env._("a reception report accepted by a biomedical engineer")
+                )
         return missing
 
     def _check_lifecycle_preconditions(self, state):

@@ -34,8 +34,9 @@ class ResConfigSettings(models.TransientModel):
 
     def set_values(self):
         old = self.env["maintenance.equipment"]._pieu_thresholds()
-        super().set_values()
+        result = super().set_values()
         if self.env["maintenance.equipment"]._pieu_thresholds() != old:
             self.env["maintenance.equipment"]._recompute_stored(
                 ["pieu_criticality"], [("pieu_criticality", "!=", False)]
             )
+        return result

@@ -1,4 +1,5 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
 
 from ..models.maintenance_equipment import LIFECYCLE_STATES
 
@@ -13,10 +14,14 @@ class DmCriticalityReport(models.Model):
     _auto = False
     _order = "pieu_score"
 
-    equipment_id = fields.Many2one("maintenance.equipment", string="Device", readonly=True)
+    equipment_id = fields.Many2one(
+        "maintenance.equipment", string="Device", readonly=True
+    )
     company_id = fields.Many2one("res.company", readonly=True)
     category_id = fields.Many2one("maintenance.equipment.category", readonly=True)
-    lifecycle_state = fields.Selection(LIFECYCLE_STATES, string="Lifecycle", readonly=True)
+    lifecycle_state = fields.Selection(
+        LIFECYCLE_STATES, string="Lifecycle", readonly=True
+    )
     pieu_criticality = fields.Selection(
         [
             ("very_critical", "Very critical"),
@@ -29,41 +34,55 @@ class DmCriticalityReport(models.Model):
     pieu_score = fields.Float(string="PIEU score", readonly=True, aggregator="min")
     device_count = fields.Integer(string="Devices", readonly=True)
     corrective_count = fields.Integer(
-        string="Failures (12 months)", readonly=True,
+        string="Failures (12 months)",
+        readonly=True,
         help="Corrective maintenance requests over the last 12 months.",
     )
     downtime_hours = fields.Float(
-        string="Downtime (h, 12 months)", readonly=True,
+        string="Downtime (h, 12 months)",
+        readonly=True,
         help="Hours out of use over the last 12 months, from the use stop/resume "
         "dates of corrective requests, or their request and close dates.",
     )
     unavailability_rate = fields.Float(
-        string="Unavailability (%)", readonly=True, aggregator="avg",
+        string="Unavailability (%)",
+        readonly=True,
+        aggregator="avg",
         help="Downtime over the last 12 months divided by the hours in 12 months.",
     )
     preventive_overdue_count = fields.Integer(
-        string="Overdue preventive", readonly=True,
+        string="Overdue preventive",
+        readonly=True,
         help="Preventive requests not done whose scheduled date is past.",
     )
-    preventive_planned_count = fields.Integer(string="Planned preventive", readonly=True)
-    preventive_done_count = fields.Integer(string="Preventive done (12 months)", readonly=True)
+    preventive_planned_count = fields.Integer(
+        string="Planned preventive", readonly=True
+    )
+    preventive_done_count = fields.Integer(
+        string="Preventive done (12 months)", readonly=True
+    )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            f"""
-            CREATE OR REPLACE VIEW {self._table} AS (
-            WITH corrective AS (
+            SQL(
+                """
+            CREATE OR REPLACE VIEW %s AS (
+            WITH clock AS (
+                SELECT now() AT TIME ZONE 'UTC' AS now_utc
+            ), corrective AS (
                 SELECT r.equipment_id,
                        count(*) AS corrective_count,
                        sum(greatest(0, extract(epoch FROM (
                            least(coalesce(r.use_resumed_on, r.close_date::timestamp,
-                                          now() at time zone 'UTC'),
-                                 now() at time zone 'UTC')
-                           - greatest(coalesce(r.use_stopped_on, r.request_date::timestamp),
-                                      now() at time zone 'UTC' - interval '365 days')
+                                          clock.now_utc),
+                                 clock.now_utc)
+                           - greatest(coalesce(r.use_stopped_on,
+                                               r.request_date::timestamp),
+                                      clock.now_utc - interval '365 days')
                        )) / 3600.0)) AS downtime_hours
                   FROM maintenance_request r
+                 CROSS JOIN clock
                  WHERE r.maintenance_type = 'corrective'
                    AND r.equipment_id IS NOT NULL
                    AND NOT coalesce(r.archive, false)
@@ -72,16 +91,18 @@ class DmCriticalityReport(models.Model):
             ), preventive AS (
                 SELECT r.equipment_id,
                        count(*) FILTER (WHERE NOT coalesce(s.done, false)
-                                          AND r.schedule_date < now() at time zone 'UTC')
+                                          AND r.schedule_date < clock.now_utc)
                            AS overdue,
                        count(*) FILTER (WHERE NOT coalesce(s.done, false)
                                           AND (r.schedule_date IS NULL
-                                               OR r.schedule_date >= now() at time zone 'UTC'))
+                                               OR r.schedule_date >= clock.now_utc))
                            AS planned,
                        count(*) FILTER (WHERE coalesce(s.done, false)
-                                          AND r.close_date >= current_date - 365) AS done
+                                          AND r.close_date >= current_date - 365)
+                           AS done
                   FROM maintenance_request r
                   JOIN maintenance_stage s ON s.id = r.stage_id
+                 CROSS JOIN clock
                  WHERE r.maintenance_type = 'preventive'
                    AND r.equipment_id IS NOT NULL
                    AND NOT coalesce(r.archive, false)
@@ -107,5 +128,7 @@ class DmCriticalityReport(models.Model):
               LEFT JOIN preventive p ON p.equipment_id = e.id
              WHERE e.is_medical_device AND e.active
             )
-            """
+            """,
+                SQL.identifier(self._table),
+            )
         )

@@ -2,6 +2,8 @@ from contextlib import contextmanager
 
 from odoo.tests import TransactionCase, new_test_user
 
+from ..models.dm_reception import RECEPTION_CRITERIA
+
 
 class MedicalDeviceCase(TransactionCase):
     """Users for every role and helpers that build devices at each lifecycle step."""
@@ -105,23 +107,11 @@ class MedicalDeviceCase(TransactionCase):
             "equipment_id": device.id,
             **(pieu or self.pieu_syringe_pump),
         }
-        reception_vals.update(
-            {
-                name: True
-                for name in (
-                    "check_risk_class",
-                    "check_ce_marking",
-                    "check_delivery",
-                    "check_accessories",
-                    "check_documentation",
-                    "check_warranty",
-                    "check_electrical_safety",
-                    "check_training_done",
-                )
-            }
-        )
-        return self.env["dm.reception"].with_user(self.users["technician"]).create(
-            reception_vals
+        reception_vals.update(dict.fromkeys(RECEPTION_CRITERIA, True))
+        return (
+            self.env["dm.reception"]
+            .with_user(self.users["technician"])
+            .create(reception_vals)
         )
 
     def device_in_service(self, **overrides):

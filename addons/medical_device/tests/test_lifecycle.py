@@ -67,7 +67,11 @@ class TestLifecycle(MedicalDeviceCase):
         device.with_user(self.users["technician"]).action_to_reception()
         reception = self.reception_ready(device)
         device.write(
-            {"dm_risk_class": "i", "notified_body_number": False, "ce_certificate_ref": False}
+            {
+                "dm_risk_class": "i",
+                "notified_body_number": False,
+                "ce_certificate_ref": False,
+            }
         )
         reception.with_user(self.users["engineer"]).action_accept()
         device.with_user(self.users["technician"]).action_put_in_service()
@@ -83,7 +87,9 @@ class TestLifecycle(MedicalDeviceCase):
         self.assertIn("Reception", new_values)
         self.assertIn("In service", new_values)
         in_service = tracked.filtered(lambda t: t.new_value_char == "In service")
-        self.assertEqual(in_service.mail_message_id.author_id, self.users["technician"].partner_id)
+        self.assertEqual(
+            in_service.mail_message_id.author_id, self.users["technician"].partner_id
+        )
 
     def test_illegal_jumps_are_refused(self):
         device = self.create_device(serial_no="SP-JUMP")
@@ -102,7 +108,9 @@ class TestLifecycle(MedicalDeviceCase):
                 device.with_user(self.users[role]).action_request_disposal()
         for role in ("auditor", "dpo", "internal"):
             with self.assertRaises(AccessError, msg=role):
-                device.with_user(self.users[role]).write({"lifecycle_state": "disposal"})
+                device.with_user(self.users[role]).write(
+                    {"lifecycle_state": "disposal"}
+                )
         self.assertEqual(device.lifecycle_state, "in_service")
 
     def test_maintenance_manager_without_dm_role_cannot_move_a_device(self):
@@ -133,8 +141,9 @@ class TestLifecycle(MedicalDeviceCase):
         with self.assertRaisesRegex(UserError, "starts in Acquisition or Reception"):
             self.create_device(lifecycle_state="in_service", **self._regulatory_vals())
         with self.assertRaisesRegex(UserError, "acquisition mode"):
-            self.create_device(user="technician", lifecycle_state="reception",
-                               acquisition_mode=False)
+            self.create_device(
+                user="technician", lifecycle_state="reception", acquisition_mode=False
+            )
         device = self.create_device(user="technician", lifecycle_state="reception")
         self.assertEqual(device.lifecycle_state, "reception")
 

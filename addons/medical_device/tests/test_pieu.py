@@ -75,7 +75,9 @@ class TestPieuOnDevices(MedicalDeviceCase):
     @mute_logger("odoo.sql_db")
     def test_scale_value_must_be_positive(self):
         with self.assertRaises(IntegrityError):
-            self.env["dm.pieu.level"].create({"factor": "p", "value": 0, "name": "Zero"})
+            self.env["dm.pieu.level"].create(
+                {"factor": "p", "value": 0, "name": "Zero"}
+            )
 
     def test_criticality_change_is_tracked(self):
         device = self.create_device(serial_no="SP-4", **self.pieu_syringe_pump)
@@ -133,4 +135,6 @@ class TestCriticalityDashboard(MedicalDeviceCase):
 
     def test_dashboard_is_for_medical_device_roles(self):
         with self.assertRaises(AccessError):
-            self.env["dm.criticality.report"].with_user(self.users["internal"]).search([])
+            self.env["dm.criticality.report"].with_user(self.users["internal"]).search(
+                []
+            )

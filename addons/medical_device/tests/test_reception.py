@@ -59,7 +59,9 @@ class TestReception(MedicalDeviceCase):
     def test_accept_needs_every_criterion_and_pieu(self):
         reception = self.reception_ready(self.device)
         reception.write({"check_documentation": False, "check_training_done": False})
-        with self.assertRaisesRegex(UserError, "Documentation in French, User training"):
+        with self.assertRaisesRegex(
+            UserError, "Documentation in French, User training"
+        ):
             reception.with_user(self.users["engineer"]).action_accept()
         reception.write({"check_documentation": True, "check_training_done": True})
         reception.write({"pieu_u_id": False})

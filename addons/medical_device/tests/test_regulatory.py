@@ -34,19 +34,37 @@ class TestRegulatoryFunctions(unittest.TestCase):
             self.assertFalse(regulatory.is_valid_notified_body_number(wrong), wrong)
 
     def test_obligations(self):
-        self.assertEqual(regulatory.maintenance_obligations("iib", False), (True, False))
-        self.assertEqual(regulatory.maintenance_obligations("iii", False), (True, False))
-        self.assertEqual(regulatory.maintenance_obligations("iia", False), (False, False))
+        self.assertEqual(
+            regulatory.maintenance_obligations("iib", False), (True, False)
+        )
+        self.assertEqual(
+            regulatory.maintenance_obligations("iii", False), (True, False)
+        )
+        self.assertEqual(
+            regulatory.maintenance_obligations("iia", False), (False, False)
+        )
         self.assertEqual(regulatory.maintenance_obligations("iia", True), (True, True))
 
     def test_first_matching_rule_wins(self):
         rules = [
-            {"ce_regime": "mdd", "risk_class": "iib", "implantable_only": True,
-             "deadline": date(2027, 12, 31)},
-            {"ce_regime": "mdd", "risk_class": "iib", "implantable_only": False,
-             "deadline": date(2028, 12, 31)},
-            {"ce_regime": "aimdd", "risk_class": False, "implantable_only": False,
-             "deadline": date(2027, 12, 31)},
+            {
+                "ce_regime": "mdd",
+                "risk_class": "iib",
+                "implantable_only": True,
+                "deadline": date(2027, 12, 31),
+            },
+            {
+                "ce_regime": "mdd",
+                "risk_class": "iib",
+                "implantable_only": False,
+                "deadline": date(2028, 12, 31),
+            },
+            {
+                "ce_regime": "aimdd",
+                "risk_class": False,
+                "implantable_only": False,
+                "deadline": date(2027, 12, 31),
+            },
         ]
         deadline = regulatory.transition_deadline
         self.assertEqual(deadline(rules, "mdd", "iib", True), date(2027, 12, 31))
@@ -61,7 +79,9 @@ class TestRegulatoryIdentity(MedicalDeviceCase):
     def test_ivdr_class_only_for_in_vitro_devices(self):
         device = self.create_device()
         pharmacist = self.users["pharmacist"]
-        with self.assertRaisesRegex(ValidationError, "not allowed for a device of kind"):
+        with self.assertRaisesRegex(
+            ValidationError, "not allowed for a device of kind"
+        ):
             device.with_user(pharmacist).write({"dm_risk_class": "ivd_b"})
         device.with_user(pharmacist).write(
             {"dm_kind": "dmdiv", "dm_risk_class": "ivd_b", "ce_regime": "ivdr"}
@@ -73,7 +93,9 @@ class TestRegulatoryIdentity(MedicalDeviceCase):
     def test_active_implantable_is_class_three(self):
         with self.assertRaisesRegex(ValidationError, "not allowed"):
             self.create_device(dm_kind="dmia", dm_risk_class="iia")
-        device = self.create_device(dm_kind="dmia", dm_risk_class="iii", ce_regime="aimdd")
+        device = self.create_device(
+            dm_kind="dmia", dm_risk_class="iii", ce_regime="aimdd"
+        )
         self.assertEqual(device.ce_transition_deadline, date(2027, 12, 31))
 
     def test_notified_body_number_is_four_digits(self):
@@ -108,7 +130,9 @@ class TestRegulatoryIdentity(MedicalDeviceCase):
         later = fields.Date.today() + relativedelta(months=30)
         near = self.create_device(serial_no="NEAR", ce_certificate_expiry=soon)
         far = self.create_device(serial_no="FAR", ce_certificate_expiry=later)
-        legacy = self.create_device(serial_no="LEGACY", dm_risk_class="iii", ce_regime="mdd")
+        legacy = self.create_device(
+            serial_no="LEGACY", dm_risk_class="iii", ce_regime="mdd"
+        )
         # Evaluate the search view's own filter domain as the web client does.
         arch = etree.fromstring(
             self.env.ref("medical_device.hr_equipment_view_search").arch_db
@@ -119,14 +143,18 @@ class TestRegulatoryIdentity(MedicalDeviceCase):
             {"context_today": fields.Date.today, "relativedelta": relativedelta},
         )
         ids = (near | far | legacy).ids
-        found = self.Equipment.search(domain + [("id", "in", ids)])
+        found = self.Equipment.search([*domain, ("id", "in", ids)])
         expected = near
-        if legacy.ce_transition_deadline <= fields.Date.today() + relativedelta(months=12):
+        if legacy.ce_transition_deadline <= fields.Date.today() + relativedelta(
+            months=12
+        ):
             expected |= legacy
         self.assertEqual(found, expected)
 
     def test_maintenance_obligations_are_searchable(self):
-        imaging = self.create_device(serial_no="XR-1", dm_risk_class="iia", is_ionising=True)
+        imaging = self.create_device(
+            serial_no="XR-1", dm_risk_class="iia", is_ionising=True
+        )
         ventilator = self.create_device(serial_no="VE-1", dm_risk_class="iib")
         pump = self.create_device(serial_no="SP-9", dm_risk_class="iia")
         ids = (imaging | ventilator | pump).ids
@@ -174,7 +202,11 @@ class TestRegulatoryIdentity(MedicalDeviceCase):
         device = self.create_device()
         self.flush_tracking()
         device.with_user(self.users["pharmacist"]).write(
-            {"dm_risk_class": "iii", "notified_body_number": "0123", "udi_carrier": VALID_GS1}
+            {
+                "dm_risk_class": "iii",
+                "notified_body_number": "0123",
+                "udi_carrier": VALID_GS1,
+            }
         )
         tracked = self.tracked_fields(device)
         for name in ("dm_risk_class", "notified_body_number", "udi_carrier"):

@@ -38,9 +38,7 @@ class TestLifecycleTour(HttpCase):
         cls.admin = cls.env.ref("base.user_admin")
         # A received device whose reception report was accepted: ready to be put
         # in service from the kanban.
-        cls.device = cls._create_received_device(
-            "Tour Syringe Pump", "TOUR-SP-0001"
-        )
+        cls.device = cls._create_received_device("Tour Syringe Pump", "TOUR-SP-0001")
         reception = cls.env["dm.reception"].create(
             {
                 "equipment_id": cls.device.id,

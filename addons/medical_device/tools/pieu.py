@@ -1,4 +1,4 @@
-"""PIEU criticality: P x I x E x U, where a lower product means a more critical device."""
+"""PIEU criticality: P x I x E x U; the lower the product, the more critical."""
 
 VERY_CRITICAL = "very_critical"
 MODERATE = "moderate"

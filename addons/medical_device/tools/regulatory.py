@@ -26,7 +26,7 @@ _NOTIFIED_BODY_RE = re.compile(r"^\d{4}$")
 
 
 def class_allowed_for_kind(kind, risk_class):
-    """True when the class is compatible with the kind of device (or either is unset)."""
+    """True when the class fits the kind of device (or either is unset)."""
     if not kind or not risk_class:
         return True
     return risk_class in KIND_CLASSES.get(kind, ())
@@ -48,8 +48,10 @@ def regime_allowed_for_class(regime, risk_class):
 
 def notified_body_required(regime, risk_class):
     """Every class above I (MDR) or A (IVDR) needs a notified body."""
-    return regime in ("mdr", "ivdr") and bool(risk_class) and (
-        risk_class not in SELF_CERTIFIED_CLASSES
+    return (
+        regime in ("mdr", "ivdr")
+        and bool(risk_class)
+        and (risk_class not in SELF_CERTIFIED_CLASSES)
     )
 
 
