@@ -305,6 +305,23 @@ cmd_test() {
         --lint-status "$lint_status"
 }
 
+cmd_i18n() {
+    # Regenerates each addon's .pot from a database without demo data (demo
+    # records are not translated) and merges it into fr.po.
+    setup
+    local db="dm_i18n"
+    db_exists "$db" && dropdb "$db"
+    odoo -d "$db" -i "$ADDONS" --stop-after-init --log-level=warn
+    local addon status=0
+    for addon in ${ADDONS//,/ }; do
+        "$PY" "$ODOO_SRC/odoo-bin" i18n export -c "$CONF" -d "$db" "$addon" >/dev/null 2>&1
+        [ -f "$ROOT/addons/$addon/i18n/$addon.pot" ] || continue
+        "$PY" "$ROOT/scripts/i18n_merge.py" "$ROOT/addons/$addon" || status=1
+    done
+    dropdb "$db"
+    return $status
+}
+
 cmd_stop() {
     pg_paths
     pkill -f "odoo-bin -c $CONF" 2>/dev/null && say "Odoo stopped" || true
@@ -316,7 +333,8 @@ case "${1:-}" in
     test) shift; cmd_test "$@" ;;
     lint) shift; cmd_lint ;;
     stop) cmd_stop ;;
+    i18n) cmd_i18n ;;
     setup) setup; say "ready: Odoo $ODOO_SRC, venv $VENV, PGHOST=$PGHOST" ;;
     shell) shift; setup; odoo shell -d "${1:-$DM_DB}" ;;
-    *) echo "usage: $0 {run|test|lint|stop|setup|shell [db]}" >&2; exit 2 ;;
+    *) echo "usage: $0 {run|test|lint|stop|setup|i18n|shell [db]}" >&2; exit 2 ;;
 esac
