@@ -1,7 +1,8 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 # The classic acceptance criteria of a PV de réception, in the order of the form.
+PIEU_FIELDS = ("pieu_p_id", "pieu_i_id", "pieu_e_id", "pieu_u_id")
 RECEPTION_CRITERIA = (
     "check_risk_class",
     "check_ce_marking",
@@ -17,7 +18,7 @@ RECEPTION_CRITERIA = (
 class DmReception(models.Model):
     _name = "dm.reception"
     _description = "Reception report (PV de réception)"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "dm.approval.mixin"]
     _order = "reception_date desc, id desc"
     _check_company_auto = True
 
@@ -154,62 +155,76 @@ class DmReception(models.Model):
                 self.env._("A decided reception report is part of the device history.")
             )
 
-    def _check_engineer(self):
-        if not self.env.user.has_group("medical_device.group_dm_engineer"):
-            raise AccessError(
-                self.env._(
-                    "Only a biomedical engineer may accept or reject a reception."
-                )
-            )
+    # ------------------------------------------------------------ approval
+    def _dm_approval_rules(self):
+        return [
+            *super()._dm_approval_rules(),
+            {
+                "key": "reception_acceptance",
+                "step": "accept",
+                "step_label": self.env._("Reception → In service"),
+                "role": "biomed_engineer",
+                "name": self.env._("Reception acceptance"),
+                "fields": [
+                    *RECEPTION_CRITERIA,
+                    "pieu_p_id",
+                    "pieu_i_id",
+                    "pieu_e_id",
+                    "pieu_u_id",
+                    "warranty_end_date",
+                ],
+                "condition": lambda reception: True,
+            },
+        ]
 
     def _missing_criteria(self):
         return [label for label, checked in self._report_criteria() if not checked]
 
-    def action_accept(self):
-        self._check_engineer()
-        for reception in self:
-            if reception.state != "draft":
-                raise UserError(
-                    self.env._(
-                        "Reception %(name)s is already decided.", name=reception.name
-                    )
-                )
-            missing = reception._missing_criteria()
-            if missing:
-                raise UserError(
-                    self.env._(
-                        "Reception %(name)s cannot be accepted: these criteria are "
-                        "not met: %(missing)s.",
-                        name=reception.name,
-                        missing=", ".join(missing),
-                    )
-                )
-            factors = ("pieu_p_id", "pieu_i_id", "pieu_e_id", "pieu_u_id")
-            if not all(reception[f] for f in factors):
-                raise UserError(
-                    self.env._(
-                        "Reception %(name)s cannot be accepted without the four PIEU "
-                        "criticality values.",
-                        name=reception.name,
-                    )
-                )
-            reception.sudo().write(
-                {
-                    "state": "accepted",
-                    "decided_by_id": self.env.uid,
-                    "decided_on": fields.Datetime.now(),
-                }
+    def _dm_before_approval(self, line):
+        if self.state != "draft":
+            raise UserError(
+                self.env._("Reception %(name)s is already decided.", name=self.name)
             )
-            reception.equipment_id.write(
-                {f: reception[f].id for f in factors}
-                | {
-                    "warranty_date": reception.warranty_end_date
-                    or reception.equipment_id.warranty_date
-                }
+        missing = self._missing_criteria()
+        if missing:
+            raise UserError(
+                self.env._(
+                    "Reception %(name)s cannot be accepted: these criteria are "
+                    "not met: %(missing)s.",
+                    name=self.name,
+                    missing=", ".join(missing),
+                )
+            )
+        if not all(self[f] for f in PIEU_FIELDS):
+            raise UserError(
+                self.env._(
+                    "Reception %(name)s cannot be accepted without the four PIEU "
+                    "criticality values.",
+                    name=self.name,
+                )
             )
 
-    def action_reject(self):
-        self._check_engineer()
+    def _dm_after_approval_decision(self, line):
+        super()._dm_after_approval_decision(line)
+        decision = {
+            "decided_by_id": line.reviewer_id.id,
+            "decided_on": line.reviewed_on,
+        }
+        if line.state == "approved":
+            # sudo: the decision fields are closed to clients (see write()).
+            self.sudo().write({**decision, "state": "accepted"})
+            device = self.equipment_id
+            device.write(
+                {f: self[f].id for f in PIEU_FIELDS}
+                | {"warranty_date": self.warranty_end_date or device.warranty_date}
+            )
+        else:
+            self.sudo().write(
+                {**decision, "state": "rejected", "decision_comment": line.comment}
+            )
+
+    def action_submit(self):
+        """Ask a biomedical engineer to accept the reception."""
         for reception in self:
             if reception.state != "draft":
                 raise UserError(
@@ -217,6 +232,34 @@ class DmReception(models.Model):
                         "Reception %(name)s is already decided.", name=reception.name
                     )
                 )
+        self.action_request_approvals("accept")
+        return True
+
+    def _pending_acceptance(self):
+        self.ensure_one()
+        line = self._dm_current_line("reception_acceptance")
+        if self.state != "draft":
+            raise UserError(
+                self.env._("Reception %(name)s is already decided.", name=self.name)
+            )
+        if not line or line.state != "pending":
+            raise UserError(
+                self.env._(
+                    "Reception %(name)s must first be submitted for acceptance.",
+                    name=self.name,
+                )
+            )
+        return line
+
+    def action_accept(self):
+        for reception in self:
+            reception._pending_acceptance().action_approve()
+        return True
+
+    def action_reject(self):
+        for reception in self:
+            line = reception._pending_acceptance()
+            line._check_can_decide()
             if not (reception.decision_comment or "").strip():
                 raise UserError(
                     self.env._(
@@ -225,13 +268,8 @@ class DmReception(models.Model):
                         name=reception.name,
                     )
                 )
-            reception.sudo().write(
-                {
-                    "state": "rejected",
-                    "decided_by_id": self.env.uid,
-                    "decided_on": fields.Datetime.now(),
-                }
-            )
+            line.action_reject(reception.decision_comment)
+        return True
 
     def _report_criteria(self):
         """(label, checked) pairs for the printed PV, in the form's order."""

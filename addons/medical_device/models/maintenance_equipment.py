@@ -51,7 +51,8 @@ UDI_PARSED_FIELDS = (
 
 
 class MaintenanceEquipment(models.Model):
-    _inherit = "maintenance.equipment"
+    _name = "maintenance.equipment"
+    _inherit = ["maintenance.equipment", "dm.approval.mixin"]
 
     # Inventory fields of CSP R5212-28 and audit trail on core fields.
     serial_no = fields.Char(tracking=True)
@@ -224,6 +225,45 @@ class MaintenanceEquipment(models.Model):
         string="Data archiving defined", tracking=True
     )
     acq_training_planned = fields.Boolean(string="User training planned", tracking=True)
+    supplier_cyber_answers = fields.Text(
+        string="Supplier's cybersecurity answers",
+        tracking=True,
+        help="Summary of the supplier's answers to the cybersecurity questionnaire "
+        "(or the MDS2 form), approved by the RSSI for a connected device.",
+    )
+    patient_data = fields.Boolean(
+        string="Holds patient data",
+        tracking=True,
+        help="The device stores personal health data.",
+    )
+    data_hosting = fields.Selection(
+        [
+            ("device", "On the device only"),
+            ("hospital", "Hospital servers"),
+            ("cloud", "Cloud"),
+            ("supplier", "Supplier server"),
+        ],
+        string="Patient data hosting",
+        tracking=True,
+        help="Data stored in a cloud or on a supplier server needs the DPO's "
+        "approval of the data-processing contract before reception.",
+    )
+    dpa_reference = fields.Char(
+        string="Data-processing contract",
+        tracking=True,
+        help="Reference of the data-processing agreement with the supplier (GDPR "
+        "art. 28).",
+    )
+    hds_certified = fields.Boolean(
+        string="Certified health data host (HDS)",
+        tracking=True,
+        help="The host holds the French HDS certification.",
+    )
+    data_retention = fields.Char(
+        string="Data retention",
+        tracking=True,
+        help="How long the data is kept, e.g. '10 years after the last stay'.",
+    )
     reception_ids = fields.One2many("dm.reception", "equipment_id", string="Receptions")
     reception_count = fields.Integer(compute="_compute_reception_count")
     reception_accepted = fields.Boolean(
@@ -616,6 +656,7 @@ class MaintenanceEquipment(models.Model):
                 missing.append(
                     self.env._("the data-protection clauses (connected device)")
                 )
+            missing += self._dm_approvals_missing("reception")
         elif state == "in_service":
             if not self.dm_risk_class:
                 missing.append(self.env._("the risk class"))
@@ -632,7 +673,54 @@ class MaintenanceEquipment(models.Model):
                 missing.append(
                     self.env._("a reception report accepted by a biomedical engineer")
                 )
+            missing += self._dm_approvals_missing("in_service")
         return missing
+
+    # ------------------------------------------------------------ approvals
+    def _dm_approval_rules(self):
+        acquisition = self.env._("Acquisition → Reception")
+        return [
+            *super()._dm_approval_rules(),
+            {
+                "key": "dpo_data_contract",
+                "step": "reception",
+                "step_label": acquisition,
+                "role": "dpo",
+                "name": self.env._("Data-processing contract"),
+                "fields": [
+                    "patient_data",
+                    "data_hosting",
+                    "dpa_reference",
+                    "hds_certified",
+                    "data_retention",
+                ],
+                "condition": lambda device: (
+                    device.is_medical_device
+                    and device.patient_data
+                    and device.data_hosting in ("cloud", "supplier")
+                ),
+            },
+            {
+                "key": "rssi_cyber_answers",
+                "step": "reception",
+                "step_label": acquisition,
+                "role": "rssi",
+                "name": self.env._("Supplier's cybersecurity answers"),
+                "fields": [
+                    "is_connected",
+                    "acq_cyber_questionnaire",
+                    "supplier_cyber_answers",
+                ],
+                "condition": lambda device: (
+                    device.is_medical_device and device.is_connected
+                ),
+            },
+        ]
+
+    def _dm_next_step(self):
+        return {"acquisition": "reception", "reception": "in_service"}.get(
+            self.lifecycle_state
+        )
 
     def _check_lifecycle_preconditions(self, state):
         for equipment in self:

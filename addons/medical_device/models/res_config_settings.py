@@ -19,6 +19,14 @@ class ResConfigSettings(models.TransientModel):
         "Scores between both thresholds (included) are moderately critical.",
     )
 
+    dm_approval_reminder_days = fields.Integer(
+        string="Remind pending approvals after (days)",
+        config_parameter="medical_device.approval_reminder_days",
+        default=3,
+        help="A daily job reminds the reviewers of approvals pending longer than "
+        "this, once every such period.",
+    )
+
     @api.constrains("dm_pieu_very_critical_below", "dm_pieu_low_above")
     def _check_pieu_thresholds(self):
         for settings in self:

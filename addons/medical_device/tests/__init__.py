@@ -1,3 +1,4 @@
+from . import test_approval
 from . import test_lifecycle
 from . import test_pieu
 from . import test_reception

@@ -100,19 +100,22 @@ class MedicalDeviceCase(TransactionCase):
         )
 
     def reception_ready(self, device, pieu=None):
-        """Fill what reception needs and create a reception report with every
-        criterion met; returns the (draft) reception."""
+        """Fill what reception needs, create a reception report with every
+        criterion met and submit it for acceptance (as the technician); returns
+        the reception, still to decide."""
         device.write(self._regulatory_vals())
         reception_vals = {
             "equipment_id": device.id,
             **(pieu or self.pieu_syringe_pump),
         }
         reception_vals.update(dict.fromkeys(RECEPTION_CRITERIA, True))
-        return (
+        reception = (
             self.env["dm.reception"]
             .with_user(self.users["technician"])
             .create(reception_vals)
         )
+        reception.action_submit()
+        return reception
 
     def device_in_service(self, **overrides):
         """Walk a new device to service, one request per step as in the UI."""

@@ -35,6 +35,10 @@ class TestLifecycle(MedicalDeviceCase):
         with self.assertRaisesRegex(UserError, "data-protection clauses"):
             device.with_user(technician).write({"lifecycle_state": "reception"})
         device.write({"acq_data_protection_clauses": True})
+        device.with_user(technician).action_request_approvals()
+        device._dm_current_line("rssi_cyber_answers").with_user(
+            self.users["rssi"]
+        ).action_approve()
         device.with_user(technician).write({"lifecycle_state": "reception"})
         self.assertEqual(device.lifecycle_state, "reception")
 

@@ -99,11 +99,16 @@ class TestGs1(UdiErrorMixin, unittest.TestCase):
             "(01)10050428383077(17)251100",
         )
 
-    def test_day_00_production_date_is_refused(self):
+    def test_day_00_production_date_means_the_month(self):
+        # GS1 General Specifications: "if it is not necessary to specify the
+        # day, the day field can be filled with two zeros"; only expiry dates
+        # read 00 as the last day, a production month starts on its first day.
+        data = parse("(01)10050428383077(11)250100")
+        self.assertEqual(data.manufacture_date, date(2025, 1, 1))
         self.assertUdiError(
-            "(01)10050428383077(11)250100",
+            "(01)10050428383077(11)251300",
             "gs1_bad_date",
-            {"ai": "11", "value": "250100"},
+            {"ai": "11", "value": "251300"},
         )
 
     def test_century_window(self):

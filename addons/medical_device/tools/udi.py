@@ -281,8 +281,10 @@ def _gs1_check_value(ai, value, today):
         if not re.fullmatch(r"[0-9]{6}", value):
             raise UdiError("gs1_bad_date", {"ai": ai, "value": _show(value)})
         year = _year_from_yy(int(value[:2]), today)
-        day = int(value[4:])
-        parsed = _make_date(year, int(value[2:4]), day, last_day_if_zero=ai == "17")
+        month, day = int(value[2:4]), int(value[4:])
+        if day == 0 and ai == "11":
+            day = 1
+        parsed = _make_date(year, month, day, last_day_if_zero=ai == "17")
         if parsed is None:
             raise UdiError("gs1_bad_date", {"ai": ai, "value": value})
         return parsed

@@ -1,0 +1,348 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
+
+# Decision fields are written only by the engine's own methods, in sudo, after
+# their checks: never by a client's write().
+DECISION_FIELDS = {
+    "state",
+    "reviewer_id",
+    "reviewed_on",
+    "requested_by_id",
+    "requested_on",
+    "res_model",
+    "res_id",
+    "role",
+    "step",
+    "rule_key",
+    "data_fingerprint",
+}
+
+
+class DmApproval(models.Model):
+    """One required sign-off on a record: a role approves or rejects one step."""
+
+    _name = "dm.approval"
+    _description = "Medical device approval"
+    _order = "requested_on desc, id desc"
+    _rec_name = "name"
+
+    name = fields.Char(string="Approval", required=True, readonly=True)
+    res_model = fields.Char(
+        string="Document model", required=True, readonly=True, index=True
+    )
+    res_id = fields.Many2oneReference(
+        string="Document",
+        model_field="res_model",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    res_name = fields.Char(string="Document name", compute="_compute_res_name")
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    rule_key = fields.Char(required=True, readonly=True)
+    step = fields.Char(
+        required=True, readonly=True, help="Technical key of the transition it gates."
+    )
+    step_label = fields.Char(string="Gates", readonly=True)
+    role = fields.Selection(
+        [
+            ("dpo", "DPO"),
+            ("rssi", "RSSI"),
+            ("biomed_engineer", "Biomedical engineer"),
+        ],
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    state = fields.Selection(
+        [("pending", "Pending"), ("approved", "Approved"), ("rejected", "Rejected")],
+        default="pending",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    requested_by_id = fields.Many2one("res.users", string="Requested by", readonly=True)
+    requested_on = fields.Datetime(readonly=True, default=fields.Datetime.now)
+    reviewer_id = fields.Many2one("res.users", string="Reviewed by", readonly=True)
+    reviewed_on = fields.Datetime(readonly=True)
+    comment = fields.Text(
+        readonly=True, help="The reviewer's comment; required to reject."
+    )
+    data_summary = fields.Text(
+        string="Data to approve",
+        readonly=True,
+        help="The values the reviewer approves, as they were when requested.",
+    )
+    data_fingerprint = fields.Char(readonly=True)
+    active = fields.Boolean(
+        default=True,
+        readonly=True,
+        help="Superseded approvals are archived and kept as history.",
+    )
+    superseded_reason = fields.Char(readonly=True)
+    activity_ids = fields.Many2many("mail.activity", string="Activities", readonly=True)
+    last_reminder_on = fields.Datetime(readonly=True)
+    can_review = fields.Boolean(
+        compute="_compute_can_review", search="_search_can_review"
+    )
+
+    # ------------------------------------------------------------ roles
+    @api.model
+    def _role_groups(self):
+        """Group (xml id) whose members decide for each role; addons extend it."""
+        return {
+            "dpo": "medical_device.group_dm_dpo",
+            "rssi": "medical_device.group_dm_rssi",
+            "biomed_engineer": "medical_device.group_dm_engineer",
+        }
+
+    @api.model
+    def _user_roles(self, user=None):
+        user = user or self.env.user
+        return [
+            role for role, group in self._role_groups().items() if user.has_group(group)
+        ]
+
+    @api.model
+    def _role_members(self, role):
+        group = self.env.ref(self._role_groups()[role])
+        return group.all_user_ids.filtered(lambda u: u.active and not u.share)
+
+    # ------------------------------------------------------------ computes
+    @api.depends("res_model", "res_id")
+    def _compute_res_name(self):
+        for line in self:
+            record = line._record()
+            # sudo: the name of the document is shown to whoever sees the line
+            line.res_name = record.sudo().display_name if record else False
+
+    @api.depends_context("uid")
+    def _compute_can_review(self):
+        roles = self._user_roles()
+        for line in self:
+            line.can_review = (
+                line.state == "pending"
+                and line.role in roles
+                and line.requested_by_id != self.env.user
+            )
+
+    def _search_can_review(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on 'can review'."))
+        domain = Domain(
+            [
+                ("state", "=", "pending"),
+                ("role", "in", self._user_roles()),
+                ("requested_by_id", "!=", self.env.uid),
+            ]
+        )
+        return domain if (operator == "=") == value else ~domain
+
+    # ------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise AccessError(
+                self.env._("Approvals are requested from the document, not created.")
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            raise UserError(
+                self.env._(
+                    "An approval is decided with its Approve and Reject actions; it "
+                    "cannot be edited."
+                )
+            )
+        decided = self.filtered(lambda line: line.state != "pending")
+        if decided and set(vals) & (DECISION_FIELDS | {"comment"}):
+            raise UserError(
+                self.env._(
+                    "%(approval)s is already decided and cannot change; request a "
+                    "new approval instead.",
+                    approval=", ".join(decided.mapped("display_name")),
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
+        raise UserError(
+            self.env._("Approvals are part of the history: they cannot be deleted.")
+        )
+
+    # ------------------------------------------------------------ helpers
+    def _record(self):
+        self.ensure_one()
+        if not self.res_model or self.res_model not in self.env:
+            return None
+        return self.env[self.res_model].browse(self.res_id).exists()
+
+    def _role_label(self):
+        return dict(self._fields["role"]._description_selection(self.env))[self.role]
+
+    # ------------------------------------------------------------ decisions
+    def _check_can_decide(self):
+        roles = self._user_roles()
+        for line in self:
+            if line.state != "pending":
+                raise UserError(
+                    self.env._(
+                        "%(approval)s is already decided; request a new approval "
+                        "instead.",
+                        approval=line.display_name,
+                    )
+                )
+            if line.role not in roles:
+                raise AccessError(
+                    self.env._(
+                        "Only a member of the %(role)s group can decide on "
+                        "%(approval)s.",
+                        role=line._role_label(),
+                        approval=line.display_name,
+                    )
+                )
+            # Four eyes: compared with the real user, so sudo or an
+            # administrator account does not bypass it.
+            if line.requested_by_id == self.env.user:
+                raise AccessError(
+                    self.env._(
+                        "You requested %(approval)s: someone else must decide on it "
+                        "(four-eyes principle).",
+                        approval=line.display_name,
+                    )
+                )
+
+    def _decide(self, state, comment):
+        self._check_can_decide()
+        for line in self:
+            record = line._record()
+            if record and state == "approved":
+                record._dm_before_approval(line)
+            # sudo: decision fields are closed to clients; the checks above ran.
+            line.sudo().write(
+                {
+                    "state": state,
+                    "reviewer_id": self.env.uid,
+                    "reviewed_on": fields.Datetime.now(),
+                    "comment": comment or False,
+                }
+            )
+            line._close_activities()
+            if record:
+                record._dm_after_approval_decision(line)
+
+    def action_approve(self, comment=None):
+        self._decide("approved", comment)
+        return True
+
+    def action_reject(self, comment=None):
+        if not (comment or "").strip():
+            raise UserError(self.env._("Say why in a comment to reject an approval."))
+        self._decide("rejected", comment)
+        return True
+
+    def action_open_reject_wizard(self):
+        self._check_can_decide()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reject"),
+            "res_model": "dm.approval.reject.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_approval_ids": self.ids},
+        }
+
+    def action_open_document(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+        }
+
+    # ------------------------------------------------------------ activities
+    def _schedule_activities(self):
+        activity_type = self.env.ref("medical_device.mail_activity_type_dm_approval")
+        for line in self:
+            record = line._record()
+            if not record or not hasattr(record, "activity_schedule"):
+                continue
+            activities = self.env["mail.activity"]
+            for user in self._role_members(line.role):
+                if user == line.requested_by_id:
+                    continue
+                # sudo: the requester may not be allowed to assign activities to
+                # the reviewers' role; the activity only points at the record.
+                activities |= record.sudo().activity_schedule(
+                    activity_type_id=activity_type.id,
+                    summary=self.env._(
+                        "Approval requested: %(approval)s", approval=line.name
+                    ),
+                    note=line.data_summary or "",
+                    user_id=user.id,
+                )
+            line.sudo().activity_ids = activities
+
+    def _close_activities(self):
+        for line in self:
+            # sudo: the activities belong to every member of the role.
+            activities = line.sudo().activity_ids.exists()
+            if line.state == "approved":
+                activities.action_feedback(
+                    feedback=self.env._("Approved by %(user)s", user=self.env.user.name)
+                )
+            else:
+                activities.unlink()
+
+    # ------------------------------------------------------------ reminders
+    @api.model
+    def _reminder_days(self):
+        return int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("medical_device.approval_reminder_days", 3)
+        )
+
+    @api.model
+    def _cron_remind_pending(self):
+        """Remind each role once every N days about approvals pending > N days."""
+        days = self._reminder_days()
+        limit = fields.Datetime.now() - timedelta(days=days)
+        lines = self.search(
+            [
+                ("state", "=", "pending"),
+                ("requested_on", "<", limit),
+                "|",
+                ("last_reminder_on", "=", False),
+                ("last_reminder_on", "<", limit),
+            ]
+        )
+        by_record = {}
+        for line in lines:
+            by_record.setdefault((line.res_model, line.res_id), self.browse())
+            by_record[(line.res_model, line.res_id)] |= line
+        for (res_model, res_id), record_lines in by_record.items():
+            record = self.env[res_model].browse(res_id).exists()
+            if not record:
+                continue
+            partners = self.env["res.partner"]
+            for role in set(record_lines.mapped("role")):
+                partners |= self._role_members(role).partner_id
+            record.message_post(
+                body=self.env._(
+                    "Reminder: still waiting for %(approvals)s.",
+                    approvals=", ".join(
+                        f"{line.name} ({line._role_label()})" for line in record_lines
+                    ),
+                ),
+                partner_ids=partners.ids,
+                subtype_xmlid="mail.mt_note",
+            )
+        # sudo: approval lines are closed to direct writes, the cron included.
+        lines.sudo().write({"last_reminder_on": fields.Datetime.now()})

@@ -1,0 +1,302 @@
+import hashlib
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class DmApprovalMixin(models.AbstractModel):
+    """Approvals by medical device roles, for any model.
+
+    A model declares its rules in ``_dm_approval_rules()``: which step (the
+    transition it gates) needs which role, under which condition, and which
+    fields the reviewer approves. The gated transition calls
+    ``_dm_check_approvals(step)``; a change of approved fields resets the
+    approval to pending. Names follow OCA base_tier_validation
+    (``validation_status``, request / validate / reject).
+    """
+
+    _name = "dm.approval.mixin"
+    _description = "Approvals by medical device roles"
+
+    approval_ids = fields.One2many(
+        "dm.approval",
+        "res_id",
+        string="Approvals",
+        domain=lambda self: [("res_model", "=", self._name)],
+    )
+    validation_status = fields.Selection(
+        [
+            ("no", "No approval needed"),
+            ("waiting", "To request"),
+            ("pending", "Pending"),
+            ("rejected", "Rejected"),
+            ("validated", "Approved"),
+        ],
+        compute="_compute_validation_status",
+        help="Approvals needed for the next step of this document.",
+    )
+
+    # ------------------------------------------------------------ rules
+    def _dm_approval_rules(self):
+        """Rules of this model: a list of dicts with keys ``key``, ``step``,
+        ``step_label``, ``role``, ``name``, ``fields`` (approved field names)
+        and ``condition`` (callable on one record: is the approval needed?)."""
+        return []
+
+    def _dm_next_step(self):
+        """The step whose approvals the status reflects; None: every step."""
+        return None
+
+    def _dm_applicable_rules(self, step=None):
+        self.ensure_one()
+        return [
+            rule
+            for rule in self._dm_approval_rules()
+            if (step is None or rule["step"] == step) and rule["condition"](self)
+        ]
+
+    def _dm_current_line(self, rule_key):
+        """The latest active approval line of a rule (None if never requested)."""
+        self.ensure_one()
+        # sudo: the gate reads the approvals whoever asks for the transition.
+        line = (
+            self.env["dm.approval"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("rule_key", "=", rule_key),
+                ],
+                order="id desc",
+                limit=1,
+            )
+        )
+        return line.sudo(False) or None
+
+    def _dm_fingerprint(self, rule):
+        values = []
+        for fname in rule["fields"]:
+            value = self[fname]
+            if isinstance(value, models.BaseModel):
+                value = value.ids
+            values.append(f"{fname}={value!r}")
+        return hashlib.sha256("\n".join(values).encode()).hexdigest()
+
+    def _dm_summary(self, rule):
+        lines = []
+        for fname in rule["fields"]:
+            field = self._fields[fname]
+            value = self[fname]
+            if field.type == "boolean":
+                shown = self.env._("Yes") if value else self.env._("No")
+            elif field.type == "selection":
+                shown = dict(field._description_selection(self.env)).get(value, "")
+            elif isinstance(value, models.BaseModel):
+                shown = ", ".join(value.mapped("display_name"))
+            else:
+                shown = value or ""
+            lines.append(f"{field.get_description(self.env)['string']}: {shown}")
+        return "\n".join(lines)
+
+    # ------------------------------------------------------------ status
+    def _dm_rule_status(self, rule):
+        line = self._dm_current_line(rule["key"])
+        return line.state if line else "missing"
+
+    @api.depends("approval_ids.state")
+    def _compute_validation_status(self):
+        for record in self:
+            rules = record._dm_applicable_rules(record._dm_next_step())
+            states = {record._dm_rule_status(rule) for rule in rules}
+            if not rules:
+                record.validation_status = "no"
+            elif "rejected" in states:
+                record.validation_status = "rejected"
+            elif "missing" in states:
+                record.validation_status = "waiting"
+            elif "pending" in states:
+                record.validation_status = "pending"
+            else:
+                record.validation_status = "validated"
+
+    def _dm_approvals_missing(self, step):
+        """What still blocks ``step``: one readable line per approval."""
+        self.ensure_one()
+        status_labels = {
+            "missing": self.env._("not requested"),
+            "pending": self.env._("pending"),
+            "rejected": self.env._("rejected"),
+        }
+        roles = dict(
+            self.env["dm.approval"]._fields["role"]._description_selection(self.env)
+        )
+        missing = []
+        for rule in self._dm_applicable_rules(step):
+            status = self._dm_rule_status(rule)
+            if status != "approved":
+                missing.append(
+                    self.env._(
+                        "the approval of %(approval)s by the %(role)s (%(status)s)",
+                        approval=rule["name"],
+                        role=roles[rule["role"]],
+                        status=status_labels[status],
+                    )
+                )
+        return missing
+
+    def _dm_check_approvals(self, step):
+        for record in self:
+            missing = record._dm_approvals_missing(step)
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "%(document)s is waiting for %(missing)s.",
+                        document=record.display_name,
+                        missing="; ".join(missing),
+                    )
+                )
+
+    # ------------------------------------------------------------ requests
+    def _dm_create_line(self, rule):
+        self.ensure_one()
+        company = self["company_id"] if "company_id" in self._fields else False
+        # sudo: approval lines are closed to clients; they are only created here.
+        line = (
+            self.env["dm.approval"]
+            .sudo()
+            .create(
+                {
+                    "name": rule["name"],
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "company_id": company.id if company else False,
+                    "rule_key": rule["key"],
+                    "step": rule["step"],
+                    "step_label": rule.get("step_label"),
+                    "role": rule["role"],
+                    "requested_by_id": self.env.uid,
+                    "requested_on": fields.Datetime.now(),
+                    "data_summary": self._dm_summary(rule),
+                    "data_fingerprint": self._dm_fingerprint(rule),
+                }
+            )
+            .sudo(False)
+        )
+        line._schedule_activities()
+        return line
+
+    def action_request_approvals(self, step=None):
+        """Request every approval the document needs and does not have yet
+        (never requested, or rejected: a rejection is answered by a new request)."""
+        for record in self:
+            requested = self.env["dm.approval"]
+            for rule in record._dm_applicable_rules(step):
+                current = record._dm_current_line(rule["key"])
+                if current and current.state in ("pending", "approved"):
+                    continue
+                if current:
+                    # sudo: archiving keeps the rejected line as history.
+                    current.sudo().write(
+                        {
+                            "active": False,
+                            "superseded_reason": self.env._("New request"),
+                        }
+                    )
+                requested |= record._dm_create_line(rule)
+            if requested:
+                # sudo: the engine's notes are posted for readers too (a DPO
+                # may request or decide without write access to the device).
+                record.sudo().message_post(
+                    body=self.env._(
+                        "Approval requested: %(approvals)s.",
+                        approvals=", ".join(
+                            f"{line.name} ({line._role_label()})" for line in requested
+                        ),
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+        return True
+
+    # ------------------------------------------------------------ reset on change
+    def write(self, vals):
+        result = super().write(vals)
+        self._dm_refresh_approvals(set(vals))
+        return result
+
+    def _dm_refresh_approvals(self, changed):
+        """An approved line whose data changed goes back to pending (superseded
+        by a new request); a pending one follows the data; a line whose rule no
+        longer applies is withdrawn."""
+        rules = [r for r in self._dm_approval_rules() if changed & set(r["fields"])]
+        if not rules:
+            return
+        for record in self:
+            for rule in rules:
+                current = record._dm_current_line(rule["key"])
+                if not current or current.state == "rejected":
+                    continue
+                if not rule["condition"](record):
+                    if current.state == "pending":
+                        current._close_activities()
+                        # sudo: withdrawing keeps the line as history.
+                        current.sudo().write(
+                            {
+                                "active": False,
+                                "superseded_reason": self.env._("No longer required"),
+                            }
+                        )
+                    continue
+                fingerprint = record._dm_fingerprint(rule)
+                if fingerprint == current.data_fingerprint:
+                    continue
+                if current.state == "pending":
+                    # sudo: the pending request follows the data it asks about.
+                    current.sudo().write(
+                        {
+                            "data_fingerprint": fingerprint,
+                            "data_summary": record._dm_summary(rule),
+                        }
+                    )
+                    continue
+                # sudo: the approved line stays as history, archived.
+                current.sudo().write(
+                    {
+                        "active": False,
+                        "superseded_reason": self.env._("Approved data changed"),
+                    }
+                )
+                new_line = record._dm_create_line(rule)
+                # sudo: see action_request_approvals.
+                record.sudo().message_post(
+                    body=self.env._(
+                        "The %(role)s approval of %(approval)s is pending again: the "
+                        "approved data changed (%(fields)s).",
+                        role=new_line._role_label(),
+                        approval=rule["name"],
+                        fields=", ".join(
+                            record._fields[f].get_description(self.env)["string"]
+                            for f in rule["fields"]
+                            if f in changed
+                        ),
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+
+    # ------------------------------------------------------------ hooks
+    def _dm_before_approval(self, line):
+        """Raise to refuse an approval the document is not ready for."""
+
+    def _dm_after_approval_decision(self, line):
+        states = dict(line._fields["state"]._description_selection(self.env))
+        body = self.env._(
+            "%(approval)s: %(state)s by %(user)s (%(role)s).",
+            approval=line.name,
+            state=states[line.state],
+            user=self.env.user.name,
+            role=line._role_label(),
+        )
+        if line.comment:
+            body += "\n" + line.comment
+        # sudo: the reviewer may only read the document (see action_request_approvals).
+        self.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")

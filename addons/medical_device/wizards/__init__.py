@@ -1,0 +1,1 @@
+from . import dm_approval_reject_wizard

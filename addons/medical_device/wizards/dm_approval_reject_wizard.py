@@ -1,0 +1,13 @@
+from odoo import fields, models
+
+
+class DmApprovalRejectWizard(models.TransientModel):
+    _name = "dm.approval.reject.wizard"
+    _description = "Reject approvals with a comment"
+
+    approval_ids = fields.Many2many("dm.approval", string="Approvals", required=True)
+    comment = fields.Text(required=True, help="Why the approval is rejected.")
+
+    def action_reject(self):
+        self.approval_ids.action_reject(self.comment)
+        return {"type": "ir.actions.act_window_close"}
