@@ -5,6 +5,17 @@ from odoo.tests import TransactionCase, new_test_user
 from ..models.dm_reception import RECEPTION_CRITERIA
 
 
+def pieu_levels(env, p, i, e, u):
+    """PIEU field values from the shipped scale levels (xml ids by value)."""
+    ref = env.ref
+    return {
+        "pieu_p_id": ref(f"medical_device.dm_pieu_level_p_{p}").id,
+        "pieu_i_id": ref(f"medical_device.dm_pieu_level_i_{i}").id,
+        "pieu_e_id": ref(f"medical_device.dm_pieu_level_e_{e}").id,
+        "pieu_u_id": ref(f"medical_device.dm_pieu_level_u_{u}").id,
+    }
+
+
 class MedicalDeviceCase(TransactionCase):
     """Users for every role and helpers that build devices at each lifecycle step."""
 
@@ -33,19 +44,9 @@ class MedicalDeviceCase(TransactionCase):
             login="test_dm_maint_manager",
             groups="maintenance.group_equipment_manager",
         )
-        level = cls.env.ref
-        cls.pieu_ct = {
-            "pieu_p_id": level("medical_device.dm_pieu_level_p_0_01").id,
-            "pieu_i_id": level("medical_device.dm_pieu_level_i_0_01").id,
-            "pieu_e_id": level("medical_device.dm_pieu_level_e_3").id,
-            "pieu_u_id": level("medical_device.dm_pieu_level_u_1").id,
-        }
-        cls.pieu_syringe_pump = {
-            "pieu_p_id": level("medical_device.dm_pieu_level_p_1").id,
-            "pieu_i_id": level("medical_device.dm_pieu_level_i_2").id,
-            "pieu_e_id": level("medical_device.dm_pieu_level_e_3").id,
-            "pieu_u_id": level("medical_device.dm_pieu_level_u_2").id,
-        }
+        # The seed's examples: CT scanner 0.01x0.01x3x1, syringe pump 1x2x3x2.
+        cls.pieu_ct = pieu_levels(cls.env, "0_01", "0_01", 3, 1)
+        cls.pieu_syringe_pump = pieu_levels(cls.env, 1, 2, 3, 2)
         cls.Equipment = cls.env["maintenance.equipment"]
 
     @contextmanager

@@ -6,6 +6,7 @@ import json
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..models.dm_reception import RECEPTION_CRITERIA
+from .common import pieu_levels
 
 
 @tagged("post_install", "-at_install", "dm_browser")
@@ -13,13 +14,7 @@ class TestLifecycleTour(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        level = cls.env.ref
-        cls.pieu_vals = {
-            "pieu_p_id": level("medical_device.dm_pieu_level_p_1").id,
-            "pieu_i_id": level("medical_device.dm_pieu_level_i_2").id,
-            "pieu_e_id": level("medical_device.dm_pieu_level_e_3").id,
-            "pieu_u_id": level("medical_device.dm_pieu_level_u_2").id,
-        }
+        cls.pieu_vals = pieu_levels(cls.env, 1, 2, 3, 2)
         cls.regulatory_vals = {
             "dm_risk_class": "iib",
             "ce_regime": "mdr",
