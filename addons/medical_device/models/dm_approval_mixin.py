@@ -39,7 +39,9 @@ class DmApprovalMixin(models.AbstractModel):
     # ------------------------------------------------------------ rules
     def _dm_approval_rules(self):
         """Rules of this model: a list of dicts with keys ``key``, ``step``,
-        ``step_label``, ``role``, ``name``, ``fields`` (approved field names)
+        ``step_label``, ``role``, ``name``, ``fields`` (approved field names: a
+        change sends an approved line back to pending), optionally
+        ``summary_fields`` (what the reviewer is shown, default ``fields``),
         and ``condition`` (callable on one record: is the approval needed?)."""
         return []
 
@@ -85,7 +87,7 @@ class DmApprovalMixin(models.AbstractModel):
 
     def _dm_summary(self, rule):
         lines = []
-        for fname in rule["fields"]:
+        for fname in rule.get("summary_fields", rule["fields"]):
             field = self._fields[fname]
             value = self[fname]
             if field.type == "boolean":
@@ -228,7 +230,11 @@ class DmApprovalMixin(models.AbstractModel):
         """An approved line whose data changed goes back to pending (superseded
         by a new request); a pending one follows the data; a line whose rule no
         longer applies is withdrawn."""
-        rules = [r for r in self._dm_approval_rules() if changed & set(r["fields"])]
+        rules = [
+            rule
+            for rule in self._dm_approval_rules()
+            if changed & set(rule["fields"] + rule.get("summary_fields", []))
+        ]
         if not rules:
             return
         for record in self:
@@ -248,8 +254,6 @@ class DmApprovalMixin(models.AbstractModel):
                         )
                     continue
                 fingerprint = record._dm_fingerprint(rule)
-                if fingerprint == current.data_fingerprint:
-                    continue
                 if current.state == "pending":
                     # sudo: the pending request follows the data it asks about.
                     current.sudo().write(
@@ -258,30 +262,42 @@ class DmApprovalMixin(models.AbstractModel):
                             "data_summary": record._dm_summary(rule),
                         }
                     )
-                    continue
-                # sudo: the approved line stays as history, archived.
-                current.sudo().write(
-                    {
-                        "active": False,
-                        "superseded_reason": self.env._("Approved data changed"),
-                    }
-                )
-                new_line = record._dm_create_line(rule)
-                # sudo: see action_request_approvals.
-                record.sudo().message_post(
-                    body=self.env._(
-                        "The %(role)s approval of %(approval)s is pending again: the "
-                        "approved data changed (%(fields)s).",
-                        role=new_line._role_label(),
-                        approval=rule["name"],
-                        fields=", ".join(
-                            record._fields[f].get_description(self.env)["string"]
-                            for f in rule["fields"]
-                            if f in changed
+                elif fingerprint != current.data_fingerprint:
+                    labels = ", ".join(
+                        record._fields[f].get_description(self.env)["string"]
+                        for f in rule["fields"]
+                        if f in changed
+                    )
+                    record._dm_reopen_approval(
+                        rule,
+                        self.env._(
+                            "the approved data changed (%(fields)s)", fields=labels
                         ),
-                    ),
-                    subtype_xmlid="mail.mt_note",
-                )
+                    )
+
+    def _dm_reopen_approval(self, rule, why):
+        """Send the approved line of ``rule`` back to pending: it is archived as
+        history and a new request replaces it, with a note saying why."""
+        self.ensure_one()
+        current = self._dm_current_line(rule["key"])
+        if not current or current.state != "approved":
+            return None
+        # sudo: the approved line stays as history, archived.
+        current.sudo().write(
+            {"active": False, "superseded_reason": self.env._("Approved data changed")}
+        )
+        new_line = self._dm_create_line(rule)
+        # sudo: see action_request_approvals.
+        self.sudo().message_post(
+            body=self.env._(
+                "The %(role)s approval of %(approval)s is pending again: %(why)s.",
+                role=new_line._role_label(),
+                approval=rule["name"],
+                why=why,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return new_line
 
     # ------------------------------------------------------------ hooks
     def _dm_before_approval(self, line):
