@@ -283,13 +283,14 @@ cmd_test() {
     cmd_lint >"$results/lint.log" 2>&1 || lint_status=$?
     cat "$results/lint.log" >&2
 
-    # 1. A fresh database with the addons and their demo data, then the browser tests
-    #    (HttpCase tours, tagged dm_browser) through Odoo's own --test-enable runner.
+    # 1. A fresh database with the addons and their demo data, then the HttpCase
+    #    tests (browser tours tagged dm_browser, HTTP endpoints tagged dm_http)
+    #    through Odoo's own --test-enable runner.
     db_exists "$DM_TEST_DB" && dropdb "$DM_TEST_DB"
-    say "installing the addons in a fresh database $DM_TEST_DB and running the browser tests"
+    say "installing the addons in a fresh database $DM_TEST_DB and running the HTTP and browser tests"
     local odoo_status=0
     odoo -d "$DM_TEST_DB" -i "$ADDONS" --with-demo --stop-after-init --test-enable \
-        --test-tags "dm_browser" --log-level=test --http-port="${DM_TEST_HTTP_PORT:-8169}" \
+        --test-tags "dm_browser,dm_http" --log-level=test --http-port="${DM_TEST_HTTP_PORT:-8169}" \
         >"$results/odoo-tests.log" 2>&1 || odoo_status=$?
 
     # 2. Every other test (models, rules, roles, pure functions) through pytest-odoo on that database.

@@ -1,4 +1,4 @@
-"""Sum up the Odoo runner log (browser tests) and the pytest log into one verdict.
+"""Sum up the Odoo runner log (HTTP tests, tours) and the pytest log in one verdict.
 
 Prints one line per part and a closing 'summary: N passed, N failed, N skipped'
 line; exits non-zero on any failure, on a skipped browser test (unless
@@ -14,6 +14,7 @@ ODOO_RESULT = re.compile(
     r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database"
 )
 ODOO_SKIP = re.compile(r"\bskipped (\S+) : (.*)$")
+TOUR_SUCCEEDED = re.compile(r"TOUR (\S+) SUCCEEDED")
 ODOO_ERROR_LINE = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ")
 PYTEST_COUNTS = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed)")
 
@@ -26,6 +27,7 @@ def odoo_part(log_path, status):
     run = sum(int(r) for _f, _e, r in results)
     skips = [m.groups() for m in map(ODOO_SKIP.search, text.splitlines()) if m]
     error_lines = [line for line in text.splitlines() if ODOO_ERROR_LINE.match(line)]
+    tours = TOUR_SUCCEEDED.findall(text)
     problems = []
     if not results:
         problems.append("the Odoo runner printed no test result (install failed?)")
@@ -33,7 +35,7 @@ def odoo_part(log_path, status):
         problems.append(f"odoo-bin exited with status {status}")
     if error_lines and not failed:
         problems.append(f"{len(error_lines)} ERROR line(s) in the Odoo log")
-    return run, failed, skips, problems
+    return run, failed, skips, tours, problems
 
 
 def pytest_part(log_path, status):
@@ -62,7 +64,7 @@ def main():
     args = parser.parse_args()
 
     allow_no_browser = bool(os.environ.get("DM_ALLOW_NO_BROWSER"))
-    browser_run, browser_failed, browser_skips, odoo_problems = odoo_part(
+    browser_run, browser_failed, browser_skips, tours, odoo_problems = odoo_part(
         args.odoo_log, args.odoo_status
     )
     counts, pytest_problems = pytest_part(args.pytest_log, args.pytest_status)
@@ -72,8 +74,8 @@ def main():
         problems += [
             f"browser test skipped: {name} ({why})" for name, why in browser_skips
         ]
-    if browser_run - len(browser_skips) < 1 and not allow_no_browser:
-        problems.append("no browser test ran in Chromium")
+    if not tours and not allow_no_browser:
+        problems.append("no browser tour ran in Chromium")
     if args.lint_status:
         problems.append("lint failed (ruff / pylint-odoo), see above")
 
@@ -85,8 +87,9 @@ def main():
         problems.append("no test ran")
 
     print(
-        f"browser tests (Odoo runner, Chromium): {browser_passed} passed, "
-        f"{browser_failed} failed, {len(browser_skips)} skipped"
+        f"HTTP and browser tests (Odoo runner, Chromium): {browser_passed} passed, "
+        f"{browser_failed} failed, {len(browser_skips)} skipped; "
+        f"tours that ran in Chromium: {', '.join(tours) or 'none'}"
     )
     print(
         f"pytest-odoo: {counts['passed']} passed, {counts['failed']} failed, "

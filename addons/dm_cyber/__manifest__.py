@@ -2,10 +2,29 @@
     "name": "Medical Devices - Cybersecurity",
     "summary": "Cyber matrix of connected medical devices, RSSI approvals, remote "
     "maintenance and data erasure at disposal",
-    "version": "19.0.0.1.0",
+    "version": "19.0.1.0.0",
     "category": "Supply Chain/Maintenance",
     "website": "https://github.com/dm-suite/medical-devices",
     "author": "DM suite contributors",
     "license": "AGPL-3",
     "depends": ["medical_device"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/ir.model.access-remote.csv",
+        "security/ir.model.access-campaign.csv",
+        "data/dm_os_version_data.xml",
+        "data/dm_cyber_risk_factor_data.xml",
+        "views/maintenance_equipment_views.xml",
+        "data/dm_cyber_data.xml",
+        "views/dm_os_version_views.xml",
+        "views/dm_remote_views.xml",
+        "views/dm_cyber_campaign_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/dm_cyber_menus.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "dm_cyber/static/tests/tours/**/*",
+        ],
+    },
 }

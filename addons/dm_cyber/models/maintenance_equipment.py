@@ -1,0 +1,451 @@
+import ipaddress
+import re
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import cyber_risk
+
+MAC_RE = re.compile(r"^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$")
+CYBER_LEVELS = [
+    ("low", "Low"),
+    ("medium", "Medium"),
+    ("high", "High"),
+    ("critical", "Critical"),
+]
+# The answers of the simplified cyber matrix (seeds), all tracked.
+MATRIX_FIELDS = [
+    "is_connected",
+    "os_version_id",
+    "antivirus",
+    "domain_joined",
+    "internet_access",
+    "patient_data",
+    "vendor_firewall",
+    "usb_locked",
+    "default_accounts_changed",
+    "last_patch_date",
+    "remote_maintenance_channel",
+    "network_zone",
+    "ip_address",
+    "mac_address",
+    "supplier_rssi_contact_id",
+    "mds2_date",
+    "sbom_received",
+    "last_pentest_date",
+    "bug_bounty",
+]
+# What a connected device needs answered before it goes in service.
+REQUIRED_MATRIX_FIELDS = [
+    "os_version_id",
+    "antivirus",
+    "remote_maintenance_channel",
+    "network_zone",
+    "last_patch_date",
+]
+
+
+class MaintenanceEquipment(models.Model):
+    _inherit = "maintenance.equipment"
+
+    os_version_id = fields.Many2one(
+        "dm.os.version", string="Operating system", tracking=True, index=True
+    )
+    cyber_os_obsolete = fields.Boolean(
+        string="Obsolete OS",
+        compute="_compute_cyber_dates",
+        store=True,
+        index=True,
+        help="The operating system is past its end of support (refreshed daily).",
+    )
+    antivirus = fields.Selection(
+        [
+            ("hospital", "Managed by the hospital"),
+            ("vendor", "Managed by the supplier"),
+            ("none", "None"),
+        ],
+        tracking=True,
+    )
+    domain_joined = fields.Boolean(
+        string="Joined to the hospital domain", tracking=True
+    )
+    internet_access = fields.Boolean(tracking=True)
+    vendor_firewall = fields.Boolean(
+        string="Protected by a supplier firewall", tracking=True
+    )
+    usb_locked = fields.Boolean(string="USB ports locked", tracking=True)
+    default_accounts_changed = fields.Boolean(
+        string="Default accounts changed",
+        tracking=True,
+        help="The manufacturer's default accounts and passwords were changed or "
+        "disabled.",
+    )
+    last_patch_date = fields.Date(string="Last patch", tracking=True)
+    cyber_patch_outdated = fields.Boolean(
+        string="Patch outdated",
+        compute="_compute_cyber_dates",
+        store=True,
+        index=True,
+        help="Never patched, or last patched longer ago than the set number of "
+        "days (refreshed daily).",
+    )
+    remote_maintenance_channel = fields.Selection(
+        [
+            ("none", "None"),
+            ("supplier_vpn", "Supplier VPN"),
+            ("hospital_bastion", "Hospital bastion"),
+            ("uncontrolled", "Uncontrolled"),
+        ],
+        string="Remote maintenance channel",
+        tracking=True,
+    )
+    network_zone = fields.Char(string="Network zone / VLAN", tracking=True)
+    ip_address = fields.Char(string="IP address", tracking=True)
+    mac_address = fields.Char(string="MAC address", tracking=True)
+    supplier_rssi_contact_id = fields.Many2one(
+        "res.partner", string="Supplier's RSSI contact", tracking=True
+    )
+    mds2_document = fields.Binary(string="MDS2 form", attachment=True)
+    mds2_filename = fields.Char(string="MDS2 file name")
+    mds2_date = fields.Date(string="MDS2 received on", tracking=True)
+    mds2_received = fields.Boolean(
+        string="MDS2 received", compute="_compute_mds2_received", store=True
+    )
+    sbom_received = fields.Boolean(string="SBOM received", tracking=True)
+    last_pentest_date = fields.Date(string="Last pentest", tracking=True)
+    bug_bounty = fields.Boolean(
+        string="Bug bounty", tracking=True, help="The manufacturer runs a bug bounty."
+    )
+    cyber_risk_score = fields.Integer(
+        string="Cyber risk score",
+        compute="_compute_cyber_risk",
+        store=True,
+        help="Sum of the weights of the risky answers (Configuration › Cyber risk "
+        "factors).",
+    )
+    cyber_risk_level = fields.Selection(
+        CYBER_LEVELS,
+        string="Cyber risk",
+        compute="_compute_cyber_risk",
+        store=True,
+        index=True,
+        tracking=True,
+    )
+    cyber_risk_explanation = fields.Html(
+        string="Why this level", compute="_compute_cyber_risk_explanation"
+    )
+    cyber_matrix_complete = fields.Boolean(
+        string="Cyber matrix complete",
+        compute="_compute_cyber_matrix_complete",
+        store=True,
+    )
+
+    # ------------------------------------------------------------ computes
+    @api.depends("mds2_document", "mds2_date")
+    def _compute_mds2_received(self):
+        for device in self:
+            device.mds2_received = bool(device.mds2_document or device.mds2_date)
+
+    @api.depends("os_version_id.end_of_support", "last_patch_date")
+    def _compute_cyber_dates(self):
+        today = fields.Date.context_today(self)
+        max_age = self._cyber_patch_max_age()
+        for device in self:
+            device.cyber_os_obsolete = cyber_risk.is_obsolete(
+                device.os_version_id.end_of_support, today
+            )
+            device.cyber_patch_outdated = cyber_risk.patch_outdated(
+                device.last_patch_date, max_age, today
+            )
+
+    @api.model
+    def _cyber_params(self):
+        return self.env["ir.config_parameter"].sudo()  # settings are admin data
+
+    @api.model
+    def _cyber_patch_max_age(self):
+        return int(self._cyber_params().get_param("dm_cyber.patch_max_age_days", 180))
+
+    @api.model
+    def _cyber_thresholds(self):
+        params = self._cyber_params()
+        return (
+            int(params.get_param("dm_cyber.risk_medium_from", 30)),
+            int(params.get_param("dm_cyber.risk_high_from", 50)),
+            int(params.get_param("dm_cyber.risk_critical_from", 70)),
+        )
+
+    def _cyber_answers(self):
+        self.ensure_one()
+        return {
+            "os_recorded": bool(self.os_version_id),
+            "os_obsolete": self.cyber_os_obsolete,
+            "antivirus": self.antivirus,
+            "domain_joined": self.domain_joined,
+            "internet_access": self.internet_access,
+            "patient_data": self.patient_data,
+            "vendor_firewall": self.vendor_firewall,
+            "usb_locked": self.usb_locked,
+            "default_accounts_changed": self.default_accounts_changed,
+            "patch_outdated": self.cyber_patch_outdated,
+            "remote_channel": self.remote_maintenance_channel,
+            "mds2_received": self.mds2_received,
+        }
+
+    @api.depends(
+        "is_connected",
+        "cyber_os_obsolete",
+        "os_version_id",
+        "antivirus",
+        "domain_joined",
+        "internet_access",
+        "patient_data",
+        "vendor_firewall",
+        "usb_locked",
+        "default_accounts_changed",
+        "cyber_patch_outdated",
+        "remote_maintenance_channel",
+        "mds2_received",
+    )
+    def _compute_cyber_risk(self):
+        weights = self.env["dm.cyber.risk.factor"]._weights()
+        thresholds = self._cyber_thresholds()
+        for device in self:
+            if not device.is_connected:
+                device.cyber_risk_score = 0
+                device.cyber_risk_level = False
+                continue
+            score, level, _reasons = cyber_risk.assess(
+                device._cyber_answers(), weights, thresholds
+            )
+            device.cyber_risk_score = score
+            device.cyber_risk_level = level
+
+    @api.depends("cyber_risk_score")
+    def _compute_cyber_risk_explanation(self):
+        factors = self.env["dm.cyber.risk.factor"].search([("weight", ">", 0)])
+        weights = {f.code: f.weight for f in factors}
+        names = {f.code: f.name for f in factors}
+        for device in self:
+            if not device.is_connected:
+                device.cyber_risk_explanation = False
+                continue
+            reasons = cyber_risk.risk_reasons(device._cyber_answers(), weights)
+            if not reasons:
+                device.cyber_risk_explanation = Markup("<p>%s</p>") % self.env._(
+                    "No risky answer."
+                )
+                continue
+            items = Markup("").join(
+                Markup("<li><b>+%s</b> %s</li>") % (weight, names[code])
+                for code, weight in reasons
+            )
+            device.cyber_risk_explanation = Markup("<ul>%s</ul>") % items
+
+    @api.depends(*REQUIRED_MATRIX_FIELDS, "is_connected")
+    def _compute_cyber_matrix_complete(self):
+        for device in self:
+            device.cyber_matrix_complete = not device.is_connected or all(
+                device[f] for f in REQUIRED_MATRIX_FIELDS
+            )
+
+    # ------------------------------------------------------------ constraints
+    @api.constrains("ip_address", "mac_address")
+    def _check_network_addresses(self):
+        for device in self:
+            if device.ip_address:
+                try:
+                    ipaddress.ip_address(device.ip_address.strip())
+                except ValueError as error:
+                    raise ValidationError(
+                        self.env._(
+                            "%(device)s: '%(ip)s' is not an IPv4 or IPv6 address.",
+                            device=device.display_name,
+                            ip=device.ip_address,
+                        )
+                    ) from error
+            if device.mac_address and not MAC_RE.match(device.mac_address.strip()):
+                raise ValidationError(
+                    self.env._(
+                        "%(device)s: '%(mac)s' is not a MAC address (six pairs of "
+                        "hexadecimal digits, e.g. 00:1A:2B:3C:4D:5E).",
+                        device=device.display_name,
+                        mac=device.mac_address,
+                    )
+                )
+
+    # ------------------------------------------------------------ lifecycle
+    def _lifecycle_missing(self, state):
+        missing = super()._lifecycle_missing(state)
+        if state == "in_service" and self.is_medical_device and self.is_connected:
+            empty = [
+                self._fields[f].get_description(self.env)["string"]
+                for f in REQUIRED_MATRIX_FIELDS
+                if not self[f]
+            ]
+            if empty:
+                missing.append(
+                    self.env._(
+                        "a complete cyber matrix (missing: %(fields)s)",
+                        fields=", ".join(empty),
+                    )
+                )
+        return missing
+
+    def _dm_approval_rules(self):
+        return [
+            *super()._dm_approval_rules(),
+            {
+                "key": "rssi_network_connection",
+                "step": "in_service",
+                "step_label": self.env._("Reception → In service"),
+                "role": "rssi",
+                "name": self.env._("Network connection"),
+                # Re-opened only when the risk rises to high or critical (write()).
+                "fields": [],
+                "summary_fields": [*MATRIX_FIELDS, "cyber_risk_level"],
+                "condition": lambda device: (
+                    device.is_medical_device and device.is_connected
+                ),
+            },
+        ]
+
+    def write(self, vals):
+        watch = bool(set(vals) & set(MATRIX_FIELDS))
+        before = {}
+        if watch:
+            before = {
+                device.id: device.cyber_risk_level
+                for device in self
+                if device.lifecycle_state == "in_service"
+            }
+        result = super().write(vals)
+        if vals.get("lifecycle_state") == "reception":
+            # Hand-over to IT: the RSSI gets the matrix with the request.
+            self.filtered(
+                lambda d: d.is_medical_device and d.is_connected
+            ).action_request_approvals("in_service")
+        for device in self.filtered(lambda d: d.id in before):
+            device._cyber_reopen_if_raised(before[device.id])
+        return result
+
+    def _cyber_reopen_if_raised(self, old_level):
+        self.ensure_one()
+        new_level = self.cyber_risk_level
+        if new_level in ("high", "critical") and cyber_risk.level_raised(
+            old_level, new_level
+        ):
+            rule = next(
+                r
+                for r in self._dm_approval_rules()
+                if r["key"] == "rssi_network_connection"
+            )
+            levels = dict(
+                self._fields["cyber_risk_level"]._description_selection(self.env)
+            )
+            self._dm_reopen_approval(
+                rule,
+                self.env._(
+                    "the cyber risk rose from %(old)s to %(new)s",
+                    old=levels.get(old_level, "-"),
+                    new=levels[new_level],
+                ),
+            )
+
+    # ------------------------------------------------------------ daily job
+    @api.model
+    def _cron_cyber_watch(self):
+        """Refresh date-dependent answers, flag newly obsolete OS versions and
+        outdated patches: one open activity per device, never twice."""
+        today = fields.Date.context_today(self)
+        connected = [("is_connected", "=", True), ("lifecycle_state", "!=", "disposed")]
+        self._recompute_stored(
+            [
+                "cyber_os_obsolete",
+                "cyber_patch_outdated",
+                "cyber_risk_score",
+                "cyber_risk_level",
+            ],
+            connected,
+        )
+        OsVersion = self.env["dm.os.version"]
+        newly_obsolete = OsVersion.search(
+            [("end_of_support", "<", today), ("obsolescence_notified", "=", False)]
+        )
+        flagged = self.search(
+            [
+                *connected,
+                "|",
+                ("cyber_os_obsolete", "=", True),
+                ("cyber_patch_outdated", "=", True),
+            ]
+        )
+        activity_type = self.env.ref("dm_cyber.mail_activity_type_dm_cyber_alert")
+        already = set(
+            self.env["mail.activity"]
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", flagged.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+            .mapped("res_id")
+        )
+        rssi_users = self.env.ref("medical_device.group_dm_rssi").all_user_ids.filtered(
+            lambda u: u.active and not u.share
+        )
+        responsible = rssi_users[:1] or self.env.user
+        created = self.env["mail.activity"]
+        for device in flagged.filtered(lambda d: d.id not in already):
+            reasons = []
+            if device.cyber_os_obsolete:
+                reasons.append(
+                    self.env._(
+                        "%(os)s is out of support since %(date)s",
+                        os=device.os_version_id.name,
+                        date=device.os_version_id.end_of_support,
+                    )
+                )
+            if device.cyber_patch_outdated:
+                reasons.append(
+                    self.env._(
+                        "last patch: %(date)s",
+                        date=device.last_patch_date or self.env._("never"),
+                    )
+                )
+            created |= device.activity_schedule(
+                activity_type_id=activity_type.id,
+                summary=self.env._(
+                    "Cyber watch: %(reasons)s", reasons="; ".join(reasons)
+                ),
+                user_id=responsible.id,
+            )
+        if newly_obsolete or created:
+            self._cyber_watch_summary(newly_obsolete, created, rssi_users)
+        newly_obsolete.write({"obsolescence_notified": True})
+        return created
+
+    @api.model
+    def _cyber_watch_summary(self, newly_obsolete, activities, rssi_users):
+        body = Markup("<p>%s</p>") % self.env._(
+            "Cyber watch: %(os)s newly obsolete OS version(s), %(devices)s device(s) "
+            "to follow up.",
+            os=len(newly_obsolete),
+            devices=len(activities),
+        )
+        if newly_obsolete:
+            body += Markup("<ul>%s</ul>") % Markup("").join(
+                Markup("<li>%s (%s)</li>") % (escape(v.name), v.end_of_support)
+                for v in newly_obsolete
+            )
+        if not rssi_users:
+            return
+        # sudo: the cron user notifies the RSSI group, not tied to one record.
+        self.env["mail.thread"].sudo().message_notify(
+            partner_ids=rssi_users.partner_id.ids,
+            subject=self.env._("Cyber watch summary"),
+            body=body,
+        )

@@ -1,0 +1,58 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+CYBER_FIELDS = ["cyber_risk_score", "cyber_risk_level"]
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    dm_cyber_risk_medium_from = fields.Integer(
+        string="Medium risk from",
+        config_parameter="dm_cyber.risk_medium_from",
+        default=30,
+    )
+    dm_cyber_risk_high_from = fields.Integer(
+        string="High risk from", config_parameter="dm_cyber.risk_high_from", default=50
+    )
+    dm_cyber_risk_critical_from = fields.Integer(
+        string="Critical risk from",
+        config_parameter="dm_cyber.risk_critical_from",
+        default=70,
+    )
+    dm_cyber_patch_max_age_days = fields.Integer(
+        string="Patch outdated after (days)",
+        config_parameter="dm_cyber.patch_max_age_days",
+        default=180,
+        help="A connected device whose last patch is older than this is flagged.",
+    )
+
+    @api.constrains(
+        "dm_cyber_risk_medium_from",
+        "dm_cyber_risk_high_from",
+        "dm_cyber_risk_critical_from",
+    )
+    def _check_cyber_thresholds(self):
+        for settings in self:
+            if not (
+                0
+                <= settings.dm_cyber_risk_medium_from
+                <= settings.dm_cyber_risk_high_from
+                <= settings.dm_cyber_risk_critical_from
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The cyber risk thresholds must increase: medium ≤ high ≤ "
+                        "critical."
+                    )
+                )
+
+    def set_values(self):
+        Equipment = self.env["maintenance.equipment"]
+        old = (Equipment._cyber_thresholds(), Equipment._cyber_patch_max_age())
+        result = super().set_values()
+        if (Equipment._cyber_thresholds(), Equipment._cyber_patch_max_age()) != old:
+            Equipment._recompute_stored(
+                ["cyber_patch_outdated", *CYBER_FIELDS], [("is_connected", "=", True)]
+            )
+        return result
