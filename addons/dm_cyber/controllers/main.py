@@ -1,1 +1,403 @@
-# placeholder, filled by its owner
+"""Hand-over to IT: the cyber matrix as JSON (API key), CSV and XLSX.
+
+The IT department's shared queries are defined once, in ``IT_QUERIES``; the
+saved filters of ``data/dm_cyber_data.xml`` (``filter_it_<query>``) hold the
+same domains, and a test keeps the two in step.
+
+Who may read the hand-over: ``_it_export_allowed()``.
+"""
+
+import csv
+import io
+from datetime import date
+
+import xlsxwriter
+from werkzeug.exceptions import BadRequest, Forbidden
+
+from odoo import fields, http
+from odoo.http import content_disposition, request
+
+# One definition of the IT department's shared queries: the saved filters
+# ``dm_cyber.filter_it_<key>`` must hold the very same domains.
+IT_QUERIES = {
+    "obsolete_os": [("is_connected", "=", True), ("cyber_os_obsolete", "=", True)],
+    "older_than_windows_10": [
+        ("is_connected", "=", True),
+        ("os_version_id.older_than_windows_10", "=", True),
+    ],
+    "no_antivirus": [("is_connected", "=", True), ("antivirus", "=", "none")],
+    "internet_patient_data": [
+        ("is_connected", "=", True),
+        ("internet_access", "=", True),
+        ("patient_data", "=", True),
+    ],
+    "no_mds2": [("is_connected", "=", True), ("mds2_received", "=", False)],
+    "remote_uncontrolled": [
+        ("is_connected", "=", True),
+        ("remote_maintenance_channel", "=", "uncontrolled"),
+    ],
+}
+# What the hand-over is about: the connected medical devices.
+BASE_DOMAIN = [("is_medical_device", "=", True), ("is_connected", "=", True)]
+
+DEFAULT_LIMIT = 1000
+MAX_LIMIT = 10000
+
+# Columns of the hand-over, in order: (key, model, field giving the label).
+# Keys starting with "os_" are read on the device's operating system (nested
+# under "os" in the JSON); "id" is labelled by the controller itself.
+EQUIPMENT = "maintenance.equipment"
+OS_VERSION = "dm.os.version"
+COLUMNS = [
+    ("id", None, None),
+    ("name", EQUIPMENT, "name"),
+    ("serial_no", EQUIPMENT, "serial_no"),
+    ("location", EQUIPMENT, "location"),
+    ("company", EQUIPMENT, "company_id"),
+    ("lifecycle_state", EQUIPMENT, "lifecycle_state"),
+    ("os_name", EQUIPMENT, "os_version_id"),
+    ("os_end_of_support", OS_VERSION, "end_of_support"),
+    ("os_obsolete", EQUIPMENT, "cyber_os_obsolete"),
+    ("os_older_than_windows_10", OS_VERSION, "older_than_windows_10"),
+    ("antivirus", EQUIPMENT, "antivirus"),
+    ("domain_joined", EQUIPMENT, "domain_joined"),
+    ("internet_access", EQUIPMENT, "internet_access"),
+    ("patient_data", EQUIPMENT, "patient_data"),
+    ("vendor_firewall", EQUIPMENT, "vendor_firewall"),
+    ("usb_locked", EQUIPMENT, "usb_locked"),
+    ("default_accounts_changed", EQUIPMENT, "default_accounts_changed"),
+    ("last_patch_date", EQUIPMENT, "last_patch_date"),
+    ("patch_outdated", EQUIPMENT, "cyber_patch_outdated"),
+    ("remote_maintenance_channel", EQUIPMENT, "remote_maintenance_channel"),
+    ("network_zone", EQUIPMENT, "network_zone"),
+    ("ip_address", EQUIPMENT, "ip_address"),
+    ("mac_address", EQUIPMENT, "mac_address"),
+    ("mds2_received", EQUIPMENT, "mds2_received"),
+    ("sbom_received", EQUIPMENT, "sbom_received"),
+    ("pieu_criticality", EQUIPMENT, "pieu_criticality"),
+    ("cyber_risk_score", EQUIPMENT, "cyber_risk_score"),
+    ("cyber_risk_level", EQUIPMENT, "cyber_risk_level"),
+]
+# Device fields read in one query (the OS and the company in one more each).
+DEVICE_FIELDS = [
+    "name",
+    "serial_no",
+    "location",
+    "company_id",
+    "lifecycle_state",
+    "os_version_id",
+    "cyber_os_obsolete",
+    "antivirus",
+    "domain_joined",
+    "internet_access",
+    "patient_data",
+    "vendor_firewall",
+    "usb_locked",
+    "default_accounts_changed",
+    "last_patch_date",
+    "cyber_patch_outdated",
+    "remote_maintenance_channel",
+    "network_zone",
+    "ip_address",
+    "mac_address",
+    "mds2_received",
+    "sbom_received",
+    "pieu_criticality",
+    "cyber_risk_score",
+    "cyber_risk_level",
+]
+# Selection fields: the JSON gives their keys, the spreadsheets their labels.
+SELECTION_KEYS = {
+    "lifecycle_state",
+    "antivirus",
+    "remote_maintenance_channel",
+    "pieu_criticality",
+    "cyber_risk_level",
+}
+
+
+def _it_export_allowed(env):
+    """Whether the user of ``env`` may read the hand-over to IT.
+
+    The issue limits it to "users in the RSSI or auditor groups": allowed is
+    ``group_dm_rssi`` or ``group_dm_auditor``. Every medical device role (DPO,
+    RSSI, pharmacist, technician, engineer) implies ``group_dm_auditor``, so in
+    practice every medical device role may read it (they all read the whole
+    fleet already); internal users without a medical device role (including
+    maintenance managers) may not.
+    """
+    user = env.user
+    return user.has_group("medical_device.group_dm_rssi") or user.has_group(
+        "medical_device.group_dm_auditor"
+    )
+
+
+def it_query_domain(query):
+    """Domain of the hand-over for an optional IT query key; raises KeyError
+    for an unknown key."""
+    if not query:
+        return list(BASE_DOMAIN)
+    return BASE_DOMAIN + IT_QUERIES[query]
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def cyber_matrix_rows(env, domain, limit=None, offset=0):
+    """The hand-over rows of the devices matching ``domain``, as JSON-ready
+    dicts (selection keys, ISO dates, ``None`` for empty values). Record rules
+    apply: call it with the user's environment. Three queries whatever the
+    number of devices: devices, operating systems, companies."""
+    devices = env[EQUIPMENT].search_fetch(
+        domain, DEVICE_FIELDS, offset=offset, limit=limit, order="id"
+    )
+    devices.os_version_id.fetch(["name", "end_of_support", "older_than_windows_10"])
+    devices.company_id.fetch(["name"])
+    rows = []
+    for device in devices:
+        os_version = device.os_version_id
+        os_values = None
+        if os_version:
+            os_values = {
+                "name": os_version.name or None,
+                "end_of_support": _iso(os_version.end_of_support),
+                "obsolete": device.cyber_os_obsolete,
+                "older_than_windows_10": os_version.older_than_windows_10,
+            }
+        rows.append(
+            {
+                "id": device.id,
+                "name": device.name or None,
+                "serial_no": device.serial_no or None,
+                "location": device.location or None,
+                "company": device.company_id.name or None,
+                "lifecycle_state": device.lifecycle_state or None,
+                "os": os_values,
+                "antivirus": device.antivirus or None,
+                "domain_joined": device.domain_joined,
+                "internet_access": device.internet_access,
+                "patient_data": device.patient_data,
+                "vendor_firewall": device.vendor_firewall,
+                "usb_locked": device.usb_locked,
+                "default_accounts_changed": device.default_accounts_changed,
+                "last_patch_date": _iso(device.last_patch_date),
+                "patch_outdated": device.cyber_patch_outdated,
+                "remote_maintenance_channel": device.remote_maintenance_channel or None,
+                "network_zone": device.network_zone or None,
+                "ip_address": device.ip_address or None,
+                "mac_address": device.mac_address or None,
+                "mds2_received": device.mds2_received,
+                "sbom_received": device.sbom_received,
+                "pieu_criticality": device.pieu_criticality or None,
+                "cyber_risk_score": device.cyber_risk_score,
+                "cyber_risk_level": device.cyber_risk_level or None,
+            }
+        )
+    return rows
+
+
+def column_labels(env):
+    """Translated header of the spreadsheets, in the order of ``COLUMNS``."""
+    labels = []
+    for _key, model, field_name in COLUMNS:
+        if model is None:
+            labels.append(env._("ID"))
+        else:
+            labels.append(env[model]._fields[field_name].get_description(env)["string"])
+    return labels
+
+
+def _flat_values(row):
+    """The row's values in the order of ``COLUMNS`` (OS values un-nested)."""
+    os_values = row["os"] or {}
+    return [
+        os_values.get(key[3:]) if key.startswith("os_") else row[key]
+        for key, _model, _field in COLUMNS
+    ]
+
+
+def tabular_rows(env, rows):
+    """Rows for the spreadsheets: selection labels, Yes/No, dates as dates."""
+    selections = {
+        key: dict(env[EQUIPMENT]._fields[key]._description_selection(env))
+        for key in SELECTION_KEYS
+    }
+    yes, no = env._("Yes"), env._("No")
+    keys = [key for key, _model, _field in COLUMNS]
+    table = []
+    for row in rows:
+        values = []
+        for key, value in zip(keys, _flat_values(row), strict=True):
+            if key in selections:
+                value = selections[key].get(value, value) if value else ""
+            elif isinstance(value, bool):
+                value = yes if value else no
+            elif key in ("os_end_of_support", "last_patch_date") and value:
+                value = date.fromisoformat(value)
+            elif value is None:
+                value = ""
+            values.append(value)
+        table.append(values)
+    return table
+
+
+class DmCyberItController(http.Controller):
+    # ------------------------------------------------------------ helpers
+    @staticmethod
+    def _json_error(status, message):
+        return request.make_json_response(
+            {"error": {"status": status, "message": message}}, status=status
+        )
+
+    @staticmethod
+    def _query_domain(query):
+        """Domain for the ``query`` parameter, or None if it is unknown."""
+        try:
+            return it_query_domain(query)
+        except KeyError:
+            return None
+
+    @staticmethod
+    def _unknown_query_message(query):
+        return request.env._(
+            "Unknown query '%(query)s'. Known queries: %(queries)s.",
+            query=query,
+            queries=", ".join(IT_QUERIES),
+        )
+
+    @staticmethod
+    def _forbidden_message():
+        return request.env._(
+            "The cyber matrix hand-over is limited to the RSSI and auditor groups."
+        )
+
+    def _export_rows(self, query):
+        """Rows for the spreadsheet exports, after the checks they share."""
+        env = request.env
+        if not _it_export_allowed(env):
+            raise Forbidden(self._forbidden_message())
+        domain = self._query_domain(query)
+        if domain is None:
+            raise BadRequest(self._unknown_query_message(query))
+        return tabular_rows(env, cyber_matrix_rows(env, domain))
+
+    @staticmethod
+    def _file_name(query, extension):
+        today = fields.Date.context_today(request.env.user).isoformat()
+        parts = ["cyber-matrix", query.replace("_", "-") if query else "", today]
+        return "-".join(part for part in parts if part) + "." + extension
+
+    # ------------------------------------------------------------ routes
+    @http.route(
+        "/dm_cyber/api/v1/cyber-matrix",
+        type="http",
+        auth="bearer",
+        methods=["GET"],
+        readonly=True,
+    )
+    def api_cyber_matrix(self, query=None, limit=None, offset=None, **kwargs):
+        """Read-only JSON for IT tools: ``Authorization: Bearer <API key>``.
+
+        A missing or invalid key is refused by Odoo's bearer authentication
+        (HTTP 401, ``WWW-Authenticate: bearer``); a user outside the RSSI and
+        auditor groups gets HTTP 403 with a JSON error.
+        """
+        env = request.env
+        if not _it_export_allowed(env):
+            return self._json_error(403, self._forbidden_message())
+        domain = self._query_domain(query)
+        if domain is None:
+            return self._json_error(400, self._unknown_query_message(query))
+        try:
+            limit = DEFAULT_LIMIT if limit in (None, "") else int(limit)
+            offset = 0 if offset in (None, "") else int(offset)
+        except ValueError:
+            return self._json_error(
+                400, env._("The limit and offset must be whole numbers.")
+            )
+        if limit < 1 or offset < 0:
+            return self._json_error(
+                400,
+                env._("The limit must be at least 1 and the offset at least 0."),
+            )
+        limit = min(limit, MAX_LIMIT)
+        return request.make_json_response(
+            {
+                "query": query or None,
+                "count": env[EQUIPMENT].search_count(domain),
+                "limit": limit,
+                "offset": offset,
+                "devices": cyber_matrix_rows(env, domain, limit=limit, offset=offset),
+            }
+        )
+
+    @http.route(
+        "/dm_cyber/export/cyber-matrix.csv",
+        type="http",
+        auth="user",
+        methods=["GET"],
+        readonly=True,
+    )
+    def export_cyber_matrix_csv(self, query=None, **kwargs):
+        """CSV for French Excel: UTF-8 with BOM, ``;`` separator."""
+        table = self._export_rows(query)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+        writer.writerow(column_labels(request.env))
+        for values in table:
+            writer.writerow(
+                [v.isoformat() if isinstance(v, date) else v for v in values]
+            )
+        content = ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        return request.make_response(
+            content,
+            headers=[
+                ("Content-Type", "text/csv; charset=utf-8"),
+                (
+                    "Content-Disposition",
+                    content_disposition(self._file_name(query, "csv")),
+                ),
+            ],
+        )
+
+    @http.route(
+        "/dm_cyber/export/cyber-matrix.xlsx",
+        type="http",
+        auth="user",
+        methods=["GET"],
+        readonly=True,
+    )
+    def export_cyber_matrix_xlsx(self, query=None, **kwargs):
+        """XLSX: a header row, one row per device, filters on the header."""
+        table = self._export_rows(query)
+        labels = column_labels(request.env)
+        buffer = io.BytesIO()
+        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        sheet = workbook.add_worksheet(request.env._("Cyber matrix")[:31])
+        header_format = workbook.add_format({"bold": True, "text_wrap": True})
+        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        sheet.write_row(0, 0, labels, header_format)
+        for row_index, values in enumerate(table, start=1):
+            for col_index, value in enumerate(values):
+                if isinstance(value, date):
+                    sheet.write_datetime(row_index, col_index, value, date_format)
+                else:
+                    sheet.write(row_index, col_index, value)
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(len(table), 1), len(labels) - 1)
+        sheet.set_column(0, len(labels) - 1, 16)
+        workbook.close()
+        return request.make_response(
+            buffer.getvalue(),
+            headers=[
+                (
+                    "Content-Type",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ),
+                (
+                    "Content-Disposition",
+                    content_disposition(self._file_name(query, "xlsx")),
+                ),
+            ],
+        )
