@@ -1,1 +1,553 @@
-# placeholder, filled by its owner
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .dm_remote_agreement import AUTHORISED_CHANNELS
+
+SESSION_STATES = [
+    ("requested", "Requested"),
+    ("authorised", "Authorised"),
+    ("refused", "Refused"),
+    ("in_progress", "In progress"),
+    ("done", "Done"),
+]
+# The request's identity, the decision and the log: written only by create()
+# and the actions (in sudo, after their checks), never by a client's write().
+PROTECTED_FIELDS = {
+    "name",
+    "equipment_id",
+    "company_id",
+    "supplier_id",
+    "channel",
+    "requested_by_id",
+    "requested_on",
+    "state",
+    "authorised_by_id",
+    "authorised_on",
+    "agreement_id",
+    "refused_by_id",
+    "refused_on",
+    "start",
+    "end",
+    "duration",
+}
+# Fields a client may edit, and in which states.
+EDITABLE_IN_STATES = {
+    "technician_name": {"requested"},
+    "reason": {"requested"},
+    "planned_start": {"requested", "authorised"},
+    "refusal_reason": {"requested", "authorised"},
+    "summary": {"in_progress"},
+}
+
+
+class DmRemoteSession(models.Model):
+    """One remote maintenance (télémaintenance) session of a supplier on a
+    device: requested, authorised by the RSSI (or pre-authorised by a standing
+    agreement), then logged with its start, end and summary."""
+
+    _name = "dm.remote.session"
+    _description = "Remote maintenance session"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "requested_on desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        readonly=True,
+        copy=False,
+        default=lambda self: self.env._("New"),
+    )
+    equipment_id = fields.Many2one(
+        "maintenance.equipment",
+        string="Device",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        check_company=True,
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        related="equipment_id.company_id", store=True, index=True, precompute=True
+    )
+    supplier_id = fields.Many2one(
+        "res.partner",
+        index=True,
+        check_company=True,
+        tracking=True,
+        help="Defaults to the device's vendor.",
+    )
+    technician_name = fields.Char(
+        string="Supplier technician", required=True, tracking=True
+    )
+    reason = fields.Text(required=True, tracking=True)
+    channel = fields.Selection(
+        AUTHORISED_CHANNELS,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="The device's remote maintenance channel when the session was requested.",
+    )
+    requested_by_id = fields.Many2one(
+        "res.users",
+        string="Requested by",
+        readonly=True,
+        default=lambda self: self.env.user,
+        copy=False,
+    )
+    requested_on = fields.Datetime(
+        readonly=True, default=fields.Datetime.now, copy=False
+    )
+    planned_start = fields.Datetime(string="Planned for", tracking=True)
+    state = fields.Selection(
+        SESSION_STATES,
+        default="requested",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+    )
+    authorised_by_id = fields.Many2one(
+        "res.users", string="Authorised by", readonly=True, copy=False, tracking=True
+    )
+    authorised_on = fields.Datetime(readonly=True, copy=False)
+    agreement_id = fields.Many2one(
+        "dm.remote.agreement",
+        string="Pre-authorised by",
+        readonly=True,
+        copy=False,
+        ondelete="restrict",
+        index="btree_not_null",
+        check_company=True,
+        tracking=True,
+    )
+    refused_by_id = fields.Many2one(
+        "res.users", string="Refused by", readonly=True, copy=False, tracking=True
+    )
+    refused_on = fields.Datetime(readonly=True, copy=False)
+    refusal_reason = fields.Text(copy=False, tracking=True)
+    start = fields.Datetime(readonly=True, copy=False, tracking=True)
+    end = fields.Datetime(readonly=True, copy=False, tracking=True)
+    duration = fields.Float(
+        string="Duration (hours)", compute="_compute_duration", store=True
+    )
+    summary = fields.Text(
+        string="What was done", copy=False, help="Required to end the session."
+    )
+
+    # ------------------------------------------------------------ computes
+    @api.depends("start", "end")
+    def _compute_duration(self):
+        for session in self:
+            if session.start and session.end:
+                seconds = (session.end - session.start).total_seconds()
+                session.duration = seconds / 3600
+            else:
+                session.duration = 0.0
+
+    # ------------------------------------------------------------ constraints
+    @api.constrains("start", "end")
+    def _check_start_end(self):
+        for session in self:
+            if session.end and (not session.start or session.end < session.start):
+                raise ValidationError(
+                    self.env._(
+                        "Session %(session)s cannot end (%(end)s) before it starts "
+                        "(%(start)s).",
+                        session=session.display_name,
+                        end=session.end,
+                        start=session.start or "-",
+                    )
+                )
+
+    # ------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        Equipment = self.env["maintenance.equipment"]
+        for vals in vals_list:
+            forbidden = set(vals) & (PROTECTED_FIELDS - {"equipment_id", "supplier_id"})
+            if forbidden and not self.env.su:
+                raise UserError(self._protected_message(forbidden))
+            device = Equipment.browse(
+                vals.get("equipment_id") or self.env.context.get("default_equipment_id")
+            )
+            if device:  # else the required device is reported by the ORM
+                self._check_channel(device)
+            if "supplier_id" not in vals and not self.env.context.get(
+                "default_supplier_id"
+            ):
+                vals["supplier_id"] = device.partner_id.id
+            vals["name"] = (
+                self.env["ir.sequence"].next_by_code("dm.remote.session") or "/"
+            )
+            vals["channel"] = device.remote_maintenance_channel
+            if not self.env.su:
+                # Set explicitly, so that context defaults cannot forge a decision.
+                vals.update(
+                    state="requested",
+                    requested_by_id=self.env.uid,
+                    requested_on=fields.Datetime.now(),
+                    authorised_by_id=False,
+                    authorised_on=False,
+                    agreement_id=False,
+                    refused_by_id=False,
+                    refused_on=False,
+                    start=False,
+                    end=False,
+                )
+        sessions = super().create(vals_list)
+        for session in sessions.filtered(lambda s: s.state == "requested"):
+            session._pre_authorise_or_request()
+        return sessions
+
+    def write(self, vals):
+        if not self.env.su:
+            self._check_client_write(vals)
+        return super().write(vals)
+
+    def _check_client_write(self, vals):
+        forbidden = set(vals) & PROTECTED_FIELDS
+        if forbidden:
+            raise UserError(self._protected_message(forbidden))
+        states = dict(self._fields["state"]._description_selection(self.env))
+        for session in self:
+            frozen = [
+                fname
+                for fname in vals
+                if fname in EDITABLE_IN_STATES
+                and session.state not in EDITABLE_IN_STATES[fname]
+            ]
+            if frozen:
+                raise UserError(
+                    self.env._(
+                        "Session %(session)s is %(state)s: %(fields)s can no "
+                        "longer be changed.",
+                        session=session.display_name,
+                        state=states[session.state],
+                        fields=self._field_labels(frozen),
+                    )
+                )
+
+    def _protected_message(self, fnames):
+        return self.env._(
+            "The request, decision and log of a remote maintenance session are set "
+            "by its actions (Authorise, Refuse, Start, End), not edited (fields "
+            "refused: %(fields)s).",
+            fields=self._field_labels(fnames),
+        )
+
+    def _field_labels(self, fnames):
+        return ", ".join(
+            sorted(self._fields[f].get_description(self.env)["string"] for f in fnames)
+        )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_logged(self):
+        logged = self.filtered(lambda s: s.state != "requested")
+        if logged:
+            raise UserError(
+                self.env._(
+                    "%(sessions)s is part of the remote maintenance log: it cannot "
+                    "be deleted.",
+                    sessions=", ".join(logged.mapped("display_name")),
+                )
+            )
+
+    # ------------------------------------------------------------ channel
+    def _channel_label(self, channel):
+        labels = dict(
+            self.env["maintenance.equipment"]
+            ._fields["remote_maintenance_channel"]
+            ._description_selection(self.env)
+        )
+        return labels.get(channel) or self.env._("not set")
+
+    @api.model
+    def _check_channel(self, device, expected=None):
+        """Refuse a session on a device without an authorised channel (or, when
+        ``expected`` is given, whose channel is no longer that one)."""
+        channel = device.remote_maintenance_channel
+        authorised = dict(AUTHORISED_CHANNELS)
+        if channel in authorised and (not expected or channel == expected):
+            return
+        raise UserError(
+            self.env._(
+                "%(device)s cannot be maintained remotely: its remote maintenance "
+                "channel is %(channel)s, and a session needs %(needed)s (set in the "
+                "device's cyber matrix).",
+                device=device.display_name or self.env._("The device"),
+                channel=self._channel_label(channel),
+                needed=(
+                    self._channel_label(expected)
+                    if expected
+                    else self.env._(
+                        "%(vpn)s or %(bastion)s",
+                        vpn=self._channel_label("supplier_vpn"),
+                        bastion=self._channel_label("hospital_bastion"),
+                    )
+                ),
+            )
+        )
+
+    # ------------------------------------------------------------ request
+    def _pre_authorise_or_request(self):
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        agreement = self.env["dm.remote.agreement"]._find_covering(
+            self.equipment_id, self.supplier_id, self.channel, today
+        )
+        if agreement:
+            # sudo: decision fields are closed to clients; the agreement signed
+            # by the RSSI is the authorisation.
+            self.sudo().write(
+                {
+                    "state": "authorised",
+                    "agreement_id": agreement.id,
+                    "authorised_by_id": agreement.sudo().approved_by_id.id,
+                    "authorised_on": fields.Datetime.now(),
+                }
+            )
+            self.message_post(
+                body=self.env._(
+                    "Pre-authorised by agreement %(agreement)s (valid until %(end)s).",
+                    agreement=agreement.sudo().display_name,
+                    end=agreement.sudo().date_end,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            return
+        activity_type = self.env.ref("medical_device.mail_activity_type_dm_approval")
+        deadline = (
+            fields.Date.to_date(self.planned_start) if self.planned_start else today
+        )
+        for user in self.env["dm.approval"]._role_members("rssi"):
+            if user == self.requested_by_id:
+                continue
+            # sudo: the requester may not assign activities to the RSSI; the
+            # activity only points at the request.
+            self.sudo().activity_schedule(
+                activity_type_id=activity_type.id,
+                date_deadline=max(deadline, today),
+                summary=self.env._(
+                    "Authorise remote maintenance: %(device)s",
+                    device=self.equipment_id.display_name,
+                ),
+                note=self.reason,
+                user_id=user.id,
+            )
+
+    def _request_activities(self):
+        activity_type = self.env.ref("medical_device.mail_activity_type_dm_approval")
+        # sudo: the activities belong to every member of the RSSI group.
+        return self.sudo().activity_ids.filtered(
+            lambda a: a.activity_type_id == activity_type
+        )
+
+    # ------------------------------------------------------------ decisions
+    def _check_can_decide(self, states):
+        if not self.env.user.has_group("medical_device.group_dm_rssi"):
+            raise AccessError(
+                self.env._(
+                    "Only the RSSI may authorise or refuse a remote maintenance "
+                    "session."
+                )
+            )
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for session in self:
+            if session.state not in states:
+                raise UserError(
+                    self.env._(
+                        "Session %(session)s is %(state)s: it cannot be decided now.",
+                        session=session.display_name,
+                        state=labels[session.state],
+                    )
+                )
+
+    def action_authorise(self):
+        self._check_can_decide({"requested"})
+        for session in self:
+            # Four eyes: compared with the real user, so sudo or an
+            # administrator account does not bypass it.
+            if session.requested_by_id == self.env.user:
+                raise AccessError(
+                    self.env._(
+                        "You requested %(session)s: another RSSI must authorise it "
+                        "(four-eyes principle).",
+                        session=session.display_name,
+                    )
+                )
+            self._check_channel(session.equipment_id, session.channel)
+            # sudo: decision fields are closed to clients; the checks above ran.
+            session.sudo().write(
+                {
+                    "state": "authorised",
+                    "authorised_by_id": self.env.uid,
+                    "authorised_on": fields.Datetime.now(),
+                }
+            )
+            session._request_activities().action_feedback(
+                feedback=self.env._("Authorised by %(user)s", user=self.env.user.name)
+            )
+            session.message_post(
+                body=self.env._("Authorised by %(user)s.", user=self.env.user.name),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_refuse(self, reason=None):
+        self._check_can_decide({"requested", "authorised"})
+        for session in self:
+            why = (reason or session.refusal_reason or "").strip()
+            if not why:
+                raise UserError(
+                    self.env._(
+                        "Say why in the refusal reason to refuse %(session)s.",
+                        session=session.display_name,
+                    )
+                )
+            # sudo: decision fields are closed to clients; the checks above ran.
+            session.sudo().write(
+                {
+                    "state": "refused",
+                    "refused_by_id": self.env.uid,
+                    "refused_on": fields.Datetime.now(),
+                    "refusal_reason": why,
+                }
+            )
+            session._request_activities().unlink()
+            session.message_post(
+                body=self.env._(
+                    "Refused by %(user)s: %(reason)s",
+                    user=self.env.user.name,
+                    reason=why,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    # ------------------------------------------------------------ log
+    def _check_state(self, state, action):
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for session in self:
+            if session.state != state:
+                raise UserError(
+                    self.env._(
+                        "Session %(session)s is %(state)s: it must be %(needed)s "
+                        "to %(action)s.",
+                        session=session.display_name,
+                        state=labels[session.state],
+                        needed=labels[state],
+                        action=action,
+                    )
+                )
+
+    def _check_agreement_still_valid(self):
+        self.ensure_one()
+        agreement = self.sudo().agreement_id
+        if not agreement:
+            return
+        today = fields.Date.context_today(self)
+        if not agreement._is_valid_on(today):
+            raise UserError(
+                self.env._(
+                    "Session %(session)s was pre-authorised by agreement "
+                    "%(agreement)s, which is no longer in force (%(state)s, valid "
+                    "%(start)s to %(end)s): ask the RSSI for a new authorisation.",
+                    session=self.display_name,
+                    agreement=agreement.display_name,
+                    state=agreement._state_label(),
+                    start=agreement.date_start,
+                    end=agreement.date_end,
+                )
+            )
+
+    def action_start(self):
+        self.check_access("write")
+        self._check_state("authorised", self.env._("start"))
+        for session in self:
+            self._check_channel(session.equipment_id, session.channel)
+            session._check_agreement_still_valid()
+            # sudo: the log fields are closed to clients; the checks above ran.
+            session.sudo().write(
+                {"state": "in_progress", "start": fields.Datetime.now()}
+            )
+            session._log_on_device("start")
+        return True
+
+    def action_end(self, summary=None):
+        self.check_access("write")
+        self._check_state("in_progress", self.env._("end"))
+        for session in self:
+            done = (summary or session.summary or "").strip()
+            if not done:
+                raise UserError(
+                    self.env._(
+                        "Say what was done in the summary to end %(session)s.",
+                        session=session.display_name,
+                    )
+                )
+            # sudo: the log fields are closed to clients; the checks above ran.
+            session.sudo().write(
+                {"state": "done", "end": fields.Datetime.now(), "summary": done}
+            )
+            session._log_on_device("end")
+        return True
+
+    def _format_duration(self):
+        minutes = round(self.duration * 60)
+        return f"{minutes // 60}:{minutes % 60:02d}"
+
+    def _log_on_device(self, event):
+        """Post the session on the device's chatter: the device keeps the log."""
+        self.ensure_one()
+        if self.agreement_id:
+            authorisation = self.env._(
+                "pre-authorised by agreement %(agreement)s",
+                agreement=self.sudo().agreement_id.display_name,
+            )
+        else:
+            authorisation = self.env._(
+                "authorised by %(user)s", user=self.authorised_by_id.name
+            )
+        values = {
+            "session": self.name,
+            "user": self.env.user.name,
+            "supplier": self.supplier_id.display_name or "-",
+            "technician": self.technician_name,
+            "channel": self._channel_label(self.channel),
+            "reason": self.reason,
+            "authorisation": authorisation,
+        }
+        if event == "start":
+            text = self.env._(
+                "Remote maintenance %(session)s started by %(user)s: supplier "
+                "%(supplier)s, technician %(technician)s, via %(channel)s "
+                "(%(authorisation)s). Reason: %(reason)s",
+                **values,
+            )
+        else:
+            text = self.env._(
+                "Remote maintenance %(session)s ended by %(user)s after %(duration)s "
+                "(h:mm): supplier %(supplier)s, technician %(technician)s, via "
+                "%(channel)s. Reason: %(reason)s. Done: %(summary)s",
+                duration=self._format_duration(),
+                summary=self.summary,
+                **values,
+            )
+        # sudo: a technician logging a session may not write on the device; the
+        # note only records what happened.
+        self.equipment_id.sudo().message_post(
+            body=Markup("<p>%s</p>") % text, subtype_xmlid="mail.mt_note"
+        )
+
+    def action_open_device(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "maintenance.equipment",
+            "res_id": self.equipment_id.id,
+            "view_mode": "form",
+        }
