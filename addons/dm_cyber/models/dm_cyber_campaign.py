@@ -49,7 +49,6 @@ class DmCyberCampaign(models.Model):
     date_end = fields.Date(string="End date", tracking=True)
     responsible_id = fields.Many2one(
         "res.users",
-        string="Responsible",
         default=lambda self: self.env.user,
         tracking=True,
         domain=[("share", "=", False)],

@@ -20,7 +20,6 @@ class DmCyberCampaignLine(models.Model):
 
     campaign_id = fields.Many2one(
         "dm.cyber.campaign",
-        string="Campaign",
         required=True,
         ondelete="cascade",
         index=True,
@@ -112,8 +111,17 @@ class DmCyberCampaignLine(models.Model):
         return lines
 
     def write(self, vals):
-        if self.env.su:
-            return self._write_and_apply(vals)
+        if not self.env.su:
+            vals = self._checked_write_vals(vals)
+        newly_done = self.browse()
+        if vals.get("state") == "done":
+            newly_done = self.filtered(lambda x: x.state != "done")
+        result = super().write(vals)
+        newly_done._apply_to_devices()
+        return result
+
+    def _checked_write_vals(self, vals):
+        """The workflow checks of a client's write; returns the values to write."""
         self.check_access("write")  # the role first, then the workflow
         if {"done_on", "done_by_id"} & set(vals):
             raise UserError(
@@ -140,7 +148,7 @@ class DmCyberCampaignLine(models.Model):
         new_state = vals.get("state")
         if new_state:
             vals = self._result_vals(vals, new_state)
-        return self._write_and_apply(vals)
+        return vals
 
     def _result_vals(self, vals, new_state):
         """Check a result may be recorded and stamp who and when."""
@@ -167,14 +175,6 @@ class DmCyberCampaignLine(models.Model):
             "done_on": fields.Datetime.now(),
             "done_by_id": self.env.user.id,
         }
-
-    def _write_and_apply(self, vals):
-        newly_done = self.browse()
-        if vals.get("state") == "done":
-            newly_done = self.filtered(lambda x: x.state != "done")
-        result = super().write(vals)
-        newly_done._apply_to_devices()
-        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_result(self):

@@ -205,7 +205,7 @@ class DmReception(models.Model):
             )
 
     def _dm_after_approval_decision(self, line):
-        super()._dm_after_approval_decision(line)
+        result = super()._dm_after_approval_decision(line)
         decision = {
             "decided_by_id": line.reviewer_id.id,
             "decided_on": line.reviewed_on,
@@ -222,6 +222,7 @@ class DmReception(models.Model):
             self.sudo().write(
                 {**decision, "state": "rejected", "decision_comment": line.comment}
             )
+        return result
 
     def action_submit(self):
         """Ask a biomedical engineer to accept the reception."""
