@@ -25,6 +25,9 @@
         "views/res_config_settings_views.xml",
         "views/dm_cyber_menus.xml",
     ],
+    "demo": [
+        "demo/maintenance_equipment_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "dm_cyber/static/tests/tours/**/*",
