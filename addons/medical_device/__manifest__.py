@@ -26,7 +26,12 @@
         "views/res_config_settings_views.xml",
         "views/medical_device_menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/res_users_demo.xml",
+        "demo/maintenance_equipment_demo.xml",
+        "demo/dm_reception_demo.xml",
+        "demo/maintenance_request_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "medical_device/static/tests/tours/**/*",

@@ -109,6 +109,10 @@ class DmReception(models.Model):
         help="Required when the reception is rejected: what must be fixed."
     )
 
+    _name_company_unique = models.Constraint(
+        "UNIQUE (name, company_id)", "This reception report reference already exists."
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:

@@ -133,6 +133,11 @@ class TestReception(MedicalDeviceCase):
 
         if report.get_wkhtmltopdf_state() != "ok":
             self.skipTest("wkhtmltopdf is not installed")
+        # wkhtmltopdf fetches the stylesheets from report.url: point it at a closed
+        # local port so it never waits on a server that does not answer.
+        self.env["ir.config_parameter"].sudo().set_param(
+            "report.url", "http://127.0.0.1:9"
+        )
         pdf, kind = report.with_context(force_report_rendering=True)._render_qweb_pdf(
             "medical_device.action_report_dm_reception", reception.ids
         )
