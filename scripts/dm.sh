@@ -260,8 +260,10 @@ EOF
 cmd_lint() {
     setup_lint_only
     say "ruff"
-    "$VENV/bin/ruff" check "$ROOT/addons" "$ROOT/tests" "$ROOT/data" "$ROOT/scripts"
-    "$VENV/bin/ruff" format --check "$ROOT/addons" "$ROOT/tests" "$ROOT/data" "$ROOT/scripts"
+    local paths=() dir
+    for dir in addons tests data scripts; do [ -d "$ROOT/$dir" ] && paths+=("$ROOT/$dir"); done
+    "$VENV/bin/ruff" check "${paths[@]}"
+    "$VENV/bin/ruff" format --check "${paths[@]}"
     say "pylint-odoo (mandatory checks)"
     (cd "$ROOT" && "$VENV/bin/pylint" --rcfile="$ROOT/.pylintrc-mandatory" addons/medical_device addons/dm_cyber addons/dm_software)
 }
