@@ -327,6 +327,7 @@ def take_screenshots(args):
             "/odoo/action-medical_device.dm_criticality_report_action",
             ".o_pivot, .o_view_nocontent",
         ),
+        ("criticality_cyber_matrix.png", "/odoo/dm-cyber", ".o_pivot"),
     ]
     args.output.mkdir(parents=True, exist_ok=True)
     written = []

@@ -46,7 +46,9 @@ class DmApprovalMixin(models.AbstractModel):
         return []
 
     def _dm_next_step(self):
-        """The step whose approvals the status reflects; None: every step."""
+        """The step whose approvals the status reflects; None: every step;
+        False: no step ahead, only the approvals already requested count (a
+        re-opened review, for instance)."""
         return None
 
     def _dm_applicable_rules(self, step=None):
@@ -109,8 +111,12 @@ class DmApprovalMixin(models.AbstractModel):
     @api.depends("approval_ids.state")
     def _compute_validation_status(self):
         for record in self:
-            rules = record._dm_applicable_rules(record._dm_next_step())
+            step = record._dm_next_step()
+            rules = record._dm_applicable_rules(step or None)
             states = {record._dm_rule_status(rule) for rule in rules}
+            if step is False:
+                states.discard("missing")
+                rules = rules if states else []
             if not rules:
                 record.validation_status = "no"
             elif "rejected" in states:

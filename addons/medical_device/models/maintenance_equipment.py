@@ -719,7 +719,7 @@ class MaintenanceEquipment(models.Model):
 
     def _dm_next_step(self):
         return {"acquisition": "reception", "reception": "in_service"}.get(
-            self.lifecycle_state
+            self.lifecycle_state, False
         )
 
     def _check_lifecycle_preconditions(self, state):

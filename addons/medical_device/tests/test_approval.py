@@ -202,6 +202,21 @@ class TestApprovalEngine(MedicalDeviceCase):
         with self.assertRaisesRegex(UserError, "Data-processing contract.*pending"):
             device.with_user(self.users["technician"]).action_to_reception()
 
+    def test_status_after_the_gated_steps_counts_requested_approvals_only(self):
+        self.assertEqual(
+            self.device_in_service(serial_no="PLAIN-SVC").validation_status, "no"
+        )
+        device = self.cloud_device(serial_no="CLOUD-SVC")
+        device.with_user(self.users["technician"]).action_request_approvals()
+        self.dpo_line(device).with_user(self.users["dpo"]).action_approve()
+        device.with_user(self.users["technician"]).action_to_reception()
+        reception = self.reception_ready(device)
+        reception.with_user(self.users["engineer"]).action_accept()
+        device.with_user(self.users["technician"]).action_put_in_service()
+        self.assertEqual(device.validation_status, "validated")
+        device.with_user(self.users["engineer"]).write({"hds_certified": False})
+        self.assertEqual(device.validation_status, "pending")
+
     def test_approval_no_longer_required_is_withdrawn(self):
         device = self.cloud_device()
         device.with_user(self.users["technician"]).action_request_approvals()
