@@ -27,6 +27,7 @@
     ],
     "demo": [
         "demo/maintenance_equipment_demo.xml",
+        "demo/dm_disposal_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,1 +1,2 @@
 from . import cyber_risk
+from . import erasure
