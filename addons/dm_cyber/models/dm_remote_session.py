@@ -129,8 +129,10 @@ class DmRemoteSession(models.Model):
     )
     refused_on = fields.Datetime(readonly=True, copy=False)
     refusal_reason = fields.Text(copy=False, tracking=True)
-    start = fields.Datetime(readonly=True, copy=False, tracking=True)
-    end = fields.Datetime(readonly=True, copy=False, tracking=True)
+    start = fields.Datetime(
+        string="Started on", readonly=True, copy=False, tracking=True
+    )
+    end = fields.Datetime(string="Ended on", readonly=True, copy=False, tracking=True)
     duration = fields.Float(
         string="Duration (hours)", compute="_compute_duration", store=True
     )
