@@ -1,0 +1,199 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .dm_software import PHARMACIST_GROUP, REGULATORY
+from .dm_software_qc_plan import OVERDUE_ACTIVITY
+
+FAILED_ACTIVITY = "dm_software.mail_activity_type_dm_software_qc_failed"
+# What a control measured: frozen once recorded.
+MEASURE_FIELDS = {
+    "plan_id",
+    "date",
+    "checked_by_id",
+    "cases_checked",
+    "discordances",
+    "threshold",
+}
+
+
+class DmSoftwareQcRecord(models.Model):
+    """One quality control of an AI software's results by its users: cases
+    checked, discordances, pass or fail against the plan's threshold."""
+
+    _name = "dm.software.qc.record"
+    _description = "Quality control of AI results"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    plan_id = fields.Many2one(
+        "dm.software.qc.plan",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        check_company=True,
+    )
+    software_id = fields.Many2one(related="plan_id.software_id", store=True, index=True)
+    company_id = fields.Many2one(
+        related="plan_id.company_id", store=True, index=True, precompute=True
+    )
+    active = fields.Boolean(default=True, tracking=True)
+    date = fields.Date(default=fields.Date.context_today, required=True)
+    checked_by_id = fields.Many2one(
+        "res.users",
+        string="Checked by",
+        default=lambda self: self.env.user,
+        required=True,
+    )
+    cases_checked = fields.Integer(required=True)
+    discordances = fields.Integer(
+        required=True,
+        default=0,
+        help="Cases where the user's conclusion differs from the AI's result.",
+    )
+    threshold = fields.Float(
+        string="Threshold (max. discordance %)",
+        readonly=True,
+        help="The plan's acceptance threshold when the control was recorded.",
+    )
+    discordance_rate = fields.Float(
+        string="Discordance (%)", compute="_compute_result", store=True
+    )
+    result = fields.Selection(
+        [("pass", "Pass"), ("fail", "Fail")],
+        compute="_compute_result",
+        store=True,
+        index=True,
+        tracking=True,
+    )
+    below_sample = fields.Boolean(
+        string="Fewer cases than planned", compute="_compute_result", store=True
+    )
+    comment = fields.Text(tracking=True)
+
+    # ------------------------------------------------------------ computes
+    @api.depends("cases_checked", "discordances", "threshold", "plan_id.sample_size")
+    def _compute_result(self):
+        for record in self:
+            cases = record.cases_checked
+            rate = 100.0 * record.discordances / cases if cases > 0 else 0.0
+            record.discordance_rate = rate
+            record.result = "pass" if cases > 0 and rate <= record.threshold else "fail"
+            record.below_sample = cases < record.plan_id.sample_size
+
+    @api.depends("software_id", "date")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = self.env._(
+                "QC of %(software)s, %(date)s",
+                software=record.software_id.name or "",
+                date=fields.Date.to_string(record.date) or "",
+            )
+
+    @api.constrains("cases_checked", "discordances")
+    def _check_counts(self):
+        for record in self:
+            if record.cases_checked <= 0:
+                raise ValidationError(
+                    self.env._("A quality control checks at least one case.")
+                )
+            if not 0 <= record.discordances <= record.cases_checked:
+                raise ValidationError(
+                    self.env._(
+                        "The discordances (%(discordances)s) are between 0 and the "
+                        "cases checked (%(cases)s).",
+                        discordances=record.discordances,
+                        cases=record.cases_checked,
+                    )
+                )
+
+    # ------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        plans = self.env["dm.software.qc.plan"]
+        for vals in vals_list:
+            plan = plans.browse(vals.get("plan_id"))
+            # The threshold is the plan's, never the client's: a result is judged
+            # by the rule in force when it was recorded.
+            vals["threshold"] = plan.max_discordance_rate
+        records = super().create(vals_list)
+        for record in records:
+            record._after_control()
+        return records
+
+    def write(self, vals):
+        if not self.env.su:
+            if MEASURE_FIELDS & set(vals):
+                raise UserError(
+                    self.env._(
+                        "A quality control is part of the history: record a new one "
+                        "rather than changing what was measured."
+                    )
+                )
+            if "active" in vals and not any(
+                self.env.user.has_group(g) for g in REGULATORY
+            ):
+                raise UserError(
+                    self.env._(
+                        "A pharmacist or a biomedical engineer archives a quality "
+                        "control."
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
+        raise UserError(
+            self.env._(
+                "Quality controls are part of the history: archive them instead of "
+                "deleting them."
+            )
+        )
+
+    # ------------------------------------------------------------ follow-up
+    def _after_control(self):
+        """Close the overdue reminder; on failure alert the referent and the
+        pharmacists, and suspend the use if the plan says so."""
+        self.ensure_one()
+        plan = self.plan_id
+        # sudo: the reminders belong to the plan's responsible, whoever records.
+        plan.sudo().activity_feedback(
+            [OVERDUE_ACTIVITY],
+            feedback=self.env._("Control recorded on %(date)s", date=self.date),
+        )
+        if self.result != "fail":
+            return
+        software = self.software_id
+        summary = self.env._(
+            "AI quality control failed: %(software)s", software=software.name
+        )
+        note = self.env._(
+            "Failed quality control %(plan)s, %(date)s: %(discordances)s "
+            "discordances in %(cases)s cases (%(rate)s, threshold %(threshold)s).",
+            plan=plan.name,
+            date=fields.Date.to_string(self.date),
+            discordances=self.discordances,
+            cases=self.cases_checked,
+            rate=f"{self.discordance_rate:.1f} %",
+            threshold=f"{self.threshold:.1f} %",
+        )
+        software._schedule_for(
+            software.referent_id | software._role_users(PHARMACIST_GROUP),
+            FAILED_ACTIVITY,
+            summary,
+            note,
+        )
+        # sudo: see _schedule_for; the note is posted whoever recorded.
+        software.sudo().message_post(body=note, subtype_xmlid="mail.mt_note")
+        if plan.suspend_on_failure and software.lifecycle_state == "in_use":
+            # sudo: the plan suspends the use itself, whoever records the failed
+            # control (a user may not move the lifecycle).
+            software.sudo()._set_lifecycle("suspended")
+            software.sudo().message_post(
+                body=self.env._(
+                    "Use suspended automatically: the plan %(plan)s suspends the "
+                    "software when a control fails.",
+                    plan=plan.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )

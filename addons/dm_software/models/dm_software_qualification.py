@@ -1,0 +1,171 @@
+from odoo import api, fields, models
+from odoo.addons.medical_device.models.maintenance_equipment import RISK_CLASSES
+from odoo.exceptions import AccessError, UserError
+
+from .dm_software import QUALIFICATION_ACTIVITY, REGULATORY
+from .dm_software_qualification_answers import OUTCOMES
+
+
+class DmSoftwareQualification(models.Model):
+    """The answers to the qualification questions, who gave them and when, the
+    suggestion they lead to and the conclusion, confirmed by a pharmacist or a
+    biomedical engineer. Written by the qualification wizard only; kept as the
+    software's history."""
+
+    _name = "dm.software.qualification"
+    _inherit = ["dm.software.qualification.answers"]
+    _description = "Software qualification (MDCG 2019-11, MDR rule 11)"
+    _order = "answered_on desc, id desc"
+    _check_company_auto = True
+
+    software_id = fields.Many2one(
+        "dm.software",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        related="software_id.company_id", store=True, index=True, precompute=True
+    )
+    version_id = fields.Many2one(
+        "dm.software.version",
+        string="For version",
+        index="btree_not_null",
+        help="The version whose change of class or intended purpose asked for "
+        "this qualification.",
+    )
+    intended_purpose = fields.Text(
+        help="The intended purpose the answers were given for."
+    )
+    suggested_outcome = fields.Selection(OUTCOMES, string="Suggestion")
+    suggested_is_medical_device = fields.Boolean(string="Suggested: medical device")
+    suggested_risk_class = fields.Selection(RISK_CLASSES, string="Suggested class")
+    suggestion_reasons = fields.Text(string="Why")
+    is_medical_device = fields.Boolean(string="Conclusion: medical device")
+    risk_class = fields.Selection(RISK_CLASSES, string="Conclusion: class")
+    conclusion_note = fields.Text(
+        string="Justification",
+        help="Required when the conclusion departs from the suggestion.",
+    )
+    answered_by_id = fields.Many2one("res.users", string="Answered by")
+    answered_on = fields.Datetime()
+    state = fields.Selection(
+        [
+            ("to_confirm", "To confirm"),
+            ("confirmed", "Confirmed"),
+            ("superseded", "Superseded"),
+        ],
+        default="to_confirm",
+        required=True,
+        index=True,
+    )
+    confirmed_by_id = fields.Many2one("res.users", string="Confirmed by")
+    confirmed_on = fields.Datetime()
+
+    @api.depends("software_id", "answered_on")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = self.env._(
+                "Qualification of %(software)s, %(date)s",
+                software=record.software_id.name or "",
+                date=fields.Date.to_string(record.answered_on.date())
+                if record.answered_on
+                else "",
+            )
+
+    # ------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise AccessError(
+                self.env._("A qualification is recorded with the qualification wizard.")
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            raise UserError(
+                self.env._(
+                    "A qualification is part of the software's history: it is "
+                    "confirmed with its action and never edited. Run the "
+                    "qualification again to change it."
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
+        raise UserError(
+            self.env._(
+                "Qualifications are part of the software's history: they cannot be "
+                "deleted."
+            )
+        )
+
+    # ------------------------------------------------------------ actions
+    def action_confirm(self):
+        """A pharmacist or a biomedical engineer confirms the conclusion: it
+        becomes the software's identity (medical device or not, class)."""
+        user = self.env.user
+        if not self.env.su and not any(user.has_group(g) for g in REGULATORY):
+            raise AccessError(
+                self.env._(
+                    "A pharmacist or a biomedical engineer confirms a qualification."
+                )
+            )
+        for record in self:
+            software = record.software_id
+            if record.state != "to_confirm" or software._pending_qualification() != (
+                record
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(qualification)s is not waiting for a confirmation.",
+                        qualification=record.display_name,
+                    )
+                )
+            # sudo: qualifications and the software's conclusion fields are
+            # closed to clients; the role and the state were checked above.
+            record.sudo().write(
+                {
+                    "state": "confirmed",
+                    "confirmed_by_id": user.id,
+                    "confirmed_on": fields.Datetime.now(),
+                }
+            )
+            vals = {
+                "is_medical_device": record.is_medical_device,
+                "dm_risk_class": record.is_medical_device and record.risk_class,
+                "qualification_state": "qualified",
+                "qualification_id": record.id,
+                "requalification_reason": False,
+                "requalification_version_id": False,
+            }
+            if record.driven_equipment_id:
+                vals["equipment_ids"] = [
+                    fields.Command.link(record.driven_equipment_id.id)
+                ]
+            software.sudo().write(vals)
+            software.sudo().activity_feedback(
+                [QUALIFICATION_ACTIVITY],
+                feedback=self.env._(
+                    "Qualification confirmed by %(user)s", user=user.name
+                ),
+            )
+            software.sudo().message_post(body=record._confirmation_message())
+        return True
+
+    def _confirmation_message(self):
+        self.ensure_one()
+        if not self.is_medical_device:
+            return self.env._(
+                "Qualification confirmed by %(user)s: not a medical device.",
+                user=self.env.user.name,
+            )
+        classes = dict(self._fields["risk_class"]._description_selection(self.env))
+        return self.env._(
+            "Qualification confirmed by %(user)s: medical device, %(klass)s.",
+            user=self.env.user.name,
+            klass=classes.get(self.risk_class, ""),
+        )

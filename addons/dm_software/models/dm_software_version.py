@@ -1,0 +1,569 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..tools import versions
+from .dm_software import INSTALLERS, REGULATORY
+
+VERSION_STATES = [
+    ("proposed", "Proposed"),
+    ("validated", "Validated"),
+    ("installed", "Installed"),
+    ("withdrawn", "Withdrawn"),
+    ("rolled_back", "Rolled back"),
+]
+# Written only by the version's actions, in sudo after their checks.
+PROTECTED_FIELDS = {"state", "validated_by_id", "validated_on"}
+# What was validated: frozen once the version leaves the proposal.
+CONTENT_FIELDS = {
+    "software_id",
+    "version",
+    "release_date",
+    "release_notes",
+    "release_note_attachment_ids",
+    "changes_class",
+    "changes_intended_purpose",
+}
+INSTALLABLE_STATES = ("validated", "installed")
+
+
+class DmSoftwareVersion(models.Model):
+    """A version of a software: proposed, validated by the pharmacist or the
+    biomedical engineer, then installed on sites (see dm.software.install)."""
+
+    _name = "dm.software.version"
+    _description = "Software version"
+    _inherit = ["mail.thread"]
+    # Natural order, newest first: 2.10 before 2.9.
+    _order = "software_id, version_sort_key desc, id desc"
+    _rec_names_search = ["version", "software_id"]
+    _check_company_auto = True
+
+    software_id = fields.Many2one(
+        "dm.software",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        check_company=True,
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        related="software_id.company_id", store=True, index=True, precompute=True
+    )
+    active = fields.Boolean(default=True)
+    version = fields.Char(required=True, tracking=True)
+    version_sort_key = fields.Char(
+        compute="_compute_version_sort_key",
+        store=True,
+        index=True,
+        help="Technical: the version in natural order (2.10 after 2.9).",
+    )
+    release_date = fields.Date(tracking=True)
+    release_notes = fields.Text(
+        help="What changes in this version (or attach the publisher's notes)."
+    )
+    release_note_attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "dm_software_version_attachment_rel",
+        "version_id",
+        "attachment_id",
+        string="Release notes (files)",
+    )
+    changes_class = fields.Boolean(
+        string="Changes the CE marking or class",
+        tracking=True,
+        help="New certificate, new class or new CE regime: the software is "
+        "qualified again before this version is installed.",
+    )
+    changes_intended_purpose = fields.Boolean(
+        string="Changes the intended purpose",
+        tracking=True,
+        help="New indications, users or medical functions: the software is "
+        "qualified again before this version is installed.",
+    )
+    requires_requalification = fields.Boolean(
+        compute="_compute_requires_requalification", store=True
+    )
+    requalified = fields.Boolean(
+        string="Qualified again",
+        compute="_compute_requalified",
+        help="A qualification confirmed for this version.",
+    )
+    state = fields.Selection(
+        VERSION_STATES,
+        default="proposed",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    validated_by_id = fields.Many2one(
+        "res.users", string="Validated by", readonly=True, copy=False, tracking=True
+    )
+    validated_on = fields.Datetime(readonly=True, copy=False)
+    install_ids = fields.One2many(
+        "dm.software.install", "version_id", string="Installations"
+    )
+    installed_on = fields.Date(
+        string="First installed on",
+        compute="_compute_install_state",
+        store=True,
+    )
+    site_ids = fields.Many2many(
+        "dm.software.site",
+        string="Sites",
+        compute="_compute_installs",
+        help="Sites where it was installed.",
+    )
+    installed_equipment_ids = fields.Many2many(
+        "maintenance.equipment",
+        string="Installed on devices",
+        compute="_compute_installs",
+    )
+    install_modes = fields.Char(
+        string="Performed", compute="_compute_installs", help="On site or remotely."
+    )
+    is_current = fields.Boolean(
+        string="Current",
+        compute="_compute_install_state",
+        store=True,
+        help="The current version on at least one site.",
+    )
+
+    # ------------------------------------------------------------ computes
+    @api.depends("version")
+    def _compute_version_sort_key(self):
+        for record in self:
+            try:
+                record.version_sort_key = versions.version_key(record.version or "")
+            except versions.VersionError:
+                record.version_sort_key = False
+
+    @api.depends("changes_class", "changes_intended_purpose")
+    def _compute_requires_requalification(self):
+        for record in self:
+            record.requires_requalification = (
+                record.changes_class or record.changes_intended_purpose
+            )
+
+    def _compute_requalified(self):
+        # sudo: the gate reads the qualifications whoever installs.
+        confirmed = (
+            self.env["dm.software.qualification"]
+            .sudo()
+            .search([("version_id", "in", self.ids), ("state", "=", "confirmed")])
+        )
+        for record in self:
+            record.requalified = record in confirmed.version_id
+
+    @api.depends("install_ids.state", "install_ids.install_date")
+    def _compute_install_state(self):
+        for record in self:
+            dates = [d for d in record.install_ids.mapped("install_date") if d]
+            record.installed_on = min(dates) if dates else False
+            record.is_current = any(i.state == "current" for i in record.install_ids)
+
+    @api.depends("install_ids.site_id", "install_ids.mode", "install_ids.equipment_ids")
+    def _compute_installs(self):
+        modes = dict(
+            self.env["dm.software.install"]
+            ._fields["mode"]
+            ._description_selection(self.env)
+        )
+        for record in self:
+            installs = record.install_ids
+            record.site_ids = installs.site_id
+            record.installed_equipment_ids = installs.equipment_ids
+            record.install_modes = ", ".join(
+                modes[m] for m in dict.fromkeys(installs.mapped("mode")) if m
+            )
+
+    @api.depends("software_id.name", "version")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = f"{record.software_id.name or ''} {record.version}"
+
+    # ------------------------------------------------------------ constraints
+    @api.constrains("version", "software_id")
+    def _check_version(self):
+        for record in self:
+            if not record.version_sort_key:
+                raise ValidationError(
+                    self.env._(
+                        "'%(version)s' is not a version: it needs digits or letters.",
+                        version=record.version,
+                    )
+                )
+            duplicate = self.with_context(active_test=False).search(
+                [
+                    ("id", "!=", record.id),
+                    ("software_id", "=", record.software_id.id),
+                    ("version_sort_key", "=", record.version_sort_key),
+                ],
+                limit=1,
+            )
+            if duplicate:
+                raise ValidationError(
+                    self.env._(
+                        "%(software)s already has version %(version)s.",
+                        software=record.software_id.display_name,
+                        version=duplicate.version,
+                    )
+                )
+
+    # ------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not self.env.su and (
+                vals.get("state", "proposed") != "proposed"
+                or vals.get("validated_by_id")
+                or vals.get("validated_on")
+            ):
+                raise UserError(
+                    self.env._(
+                        "A new version is proposed; it is validated with its "
+                        "Validate action."
+                    )
+                )
+            if vals.get("version"):
+                vals["version"] = vals["version"].strip()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            if PROTECTED_FIELDS & set(vals):
+                raise UserError(
+                    self.env._(
+                        "The state of a version changes only through its actions "
+                        "(validate, install, roll back, withdraw)."
+                    )
+                )
+            frozen = self.filtered(lambda v: v.state != "proposed")
+            if frozen and CONTENT_FIELDS & set(vals):
+                raise UserError(
+                    self.env._(
+                        "%(version)s is %(state)s: what was validated cannot change; "
+                        "propose a new version instead.",
+                        version=", ".join(frozen.mapped("display_name")),
+                        state=", ".join(sorted({v._state_label() for v in frozen})),
+                    )
+                )
+        if vals.get("version"):
+            vals["version"] = vals["version"].strip()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
+        for record in self:
+            if record.state != "proposed" or record.install_ids:
+                raise UserError(
+                    self.env._(
+                        "%(version)s is part of the software's history: archive it "
+                        "instead of deleting it.",
+                        version=record.display_name,
+                    )
+                )
+
+    # ------------------------------------------------------------ helpers
+    def _state_label(self):
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    def _check_role(self, groups):
+        if self.env.su or any(self.env.user.has_group(g) for g in groups):
+            return
+        raise AccessError(
+            self.env._(
+                "This action on %(version)s is reserved to: %(roles)s.",
+                version=", ".join(self.mapped("display_name")),
+                roles=", ".join(self.env.ref(g).sudo().name for g in groups),
+            )
+        )
+
+    def _post_on_software(self, body):
+        # sudo: the note goes on the software whoever acts on the version.
+        self.software_id.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    # ------------------------------------------------------------ actions
+    def action_validate(self):
+        """The pharmacist or the biomedical engineer accepts the version for
+        installation, from its release notes."""
+        self._check_role(REGULATORY)
+        for record in self:
+            if record.state != "proposed":
+                raise UserError(
+                    self.env._(
+                        "%(version)s is %(state)s: only a proposed version is "
+                        "validated.",
+                        version=record.display_name,
+                        state=record._state_label(),
+                    )
+                )
+            if record.software_id.lifecycle_state == "withdrawn":
+                raise UserError(
+                    self.env._(
+                        "%(software)s is withdrawn.",
+                        software=record.software_id.display_name,
+                    )
+                )
+            if not (record.release_notes or "").strip() and not (
+                record.release_note_attachment_ids
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(version)s has no release notes: write them or attach the "
+                        "publisher's before validating.",
+                        version=record.display_name,
+                    )
+                )
+            # sudo: the state and the validation stamp are closed to clients.
+            record.sudo().write(
+                {
+                    "state": "validated",
+                    "validated_by_id": self.env.uid,
+                    "validated_on": fields.Datetime.now(),
+                }
+            )
+            record._post_on_software(
+                self.env._(
+                    "Version %(version)s validated by %(user)s.",
+                    version=record.version,
+                    user=self.env.user.name,
+                )
+            )
+            if record.requires_requalification:
+                record.software_id._reopen_qualification(
+                    self.env._(
+                        "version %(version)s changes the CE marking, the class or "
+                        "the intended purpose",
+                        version=record.version,
+                    ),
+                    version=record,
+                )
+        return True
+
+    def action_withdraw(self):
+        """The version must not be used (any more): withdrawn, kept as history."""
+        self._check_role(REGULATORY)
+        for record in self:
+            if record.state == "withdrawn":
+                continue
+            if record.is_current:
+                raise UserError(
+                    self.env._(
+                        "%(version)s is the current version on %(sites)s: install "
+                        "another version or roll it back first.",
+                        version=record.display_name,
+                        sites=", ".join(
+                            record.install_ids.filtered(
+                                lambda i: i.state == "current"
+                            ).site_id.mapped("name")
+                        ),
+                    )
+                )
+            # sudo: see action_validate.
+            record.sudo().write({"state": "withdrawn"})
+            record._post_on_software(
+                self.env._("Version %(version)s withdrawn.", version=record.version)
+            )
+        return True
+
+    def _open_install_wizard(self, operation):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Install %(version)s", version=self.display_name)
+            if operation == "install"
+            else self.env._("Roll back %(version)s", version=self.display_name),
+            "res_model": "dm.software.install.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_version_id": self.id, "default_operation": operation},
+        }
+
+    def action_open_install_wizard(self):
+        return self._open_install_wizard("install")
+
+    def action_open_rollback_wizard(self):
+        return self._open_install_wizard("rollback")
+
+    # ------------------------------------------------------------ installation
+    def _check_installable(self, site):
+        self.ensure_one()
+        software = self.software_id
+        if self.state not in INSTALLABLE_STATES:
+            raise UserError(
+                self.env._(
+                    "%(version)s is %(state)s: only a validated version can be "
+                    "installed.",
+                    version=self.display_name,
+                    state=self._state_label(),
+                )
+            )
+        if software.lifecycle_state not in ("reception", "in_use", "suspended"):
+            states = dict(
+                software._fields["lifecycle_state"]._description_selection(self.env)
+            )
+            raise UserError(
+                self.env._(
+                    "%(software)s is in %(state)s: versions are installed from its "
+                    "reception on, and until it is withdrawn.",
+                    software=software.display_name,
+                    state=states[software.lifecycle_state],
+                )
+            )
+        if self.requires_requalification and not self.requalified:
+            raise UserError(
+                self.env._(
+                    "%(version)s changes the CE marking, the class or the intended "
+                    "purpose: qualify %(software)s again, and have the qualification "
+                    "confirmed, before installing it.",
+                    version=self.display_name,
+                    software=software.display_name,
+                )
+            )
+        if site.company_id and site.company_id != software.company_id:
+            raise UserError(
+                self.env._(
+                    "The site %(site)s belongs to another company.", site=site.name
+                )
+            )
+        current = software.install_ids.filtered(
+            lambda i: i.state == "current" and i.site_id == site
+        )
+        if current.version_id == self:
+            raise UserError(
+                self.env._(
+                    "%(version)s is already the current version on %(site)s.",
+                    version=self.display_name,
+                    site=site.name,
+                )
+            )
+        if (
+            current
+            and versions.compare_versions(self.version, current.version_id.version) < 0
+        ):
+            raise UserError(
+                self.env._(
+                    "%(version)s is older than %(current)s, the current version on "
+                    "%(site)s: go back with Roll back on %(current)s.",
+                    version=self.version,
+                    current=current.version_id.version,
+                    site=site.name,
+                )
+            )
+        return current
+
+    def _install_values(self, site, devices, install_date, mode, session, note):
+        Install = self.env["dm.software.install"]
+        Install._check_remote_session(self.software_id, mode, session, devices)
+        return {
+            "version_id": self.id,
+            "software_id": self.software_id.id,
+            "site_id": site.id,
+            "equipment_ids": [fields.Command.set(devices.ids)],
+            "install_date": install_date or fields.Date.context_today(self),
+            "mode": mode,
+            "remote_session_ref": f"{session._name},{session.id}" if session else False,
+            "note": note or False,
+            "state": "current",
+            "installed_by_id": self.env.uid,
+        }
+
+    def _install(
+        self,
+        site,
+        devices=None,
+        install_date=None,
+        mode="on_site",
+        session=None,
+        note=None,
+    ):
+        """Make this version the current one on ``site``, installed on
+        ``devices`` (maintenance.equipment), on site or remotely (``session``:
+        the dm_cyber remote maintenance session that logged it)."""
+        self.ensure_one()
+        self._check_role(INSTALLERS)
+        current = self._check_installable(site)
+        devices = devices or self.env["maintenance.equipment"]
+        vals = self._install_values(site, devices, install_date, mode, session, note)
+        # sudo: installations are history written by this action only; the
+        # previous one is replaced first (one current version per site).
+        current.sudo().write({"state": "replaced"})
+        current.flush_recordset()
+        install = self.env["dm.software.install"].sudo().create(vals).sudo(False)
+        if self.state == "validated":
+            # sudo: see action_validate.
+            self.sudo().write({"state": "installed"})
+        modes = dict(install._fields["mode"]._description_selection(self.env))
+        if current:
+            body = self.env._(
+                "Version %(version)s installed on %(site)s (%(mode)s) by %(user)s, "
+                "replacing %(old)s.",
+                version=self.version,
+                site=site.name,
+                mode=modes[install.mode],
+                user=self.env.user.name,
+                old=current.version_id.version,
+            )
+        else:
+            body = self.env._(
+                "Version %(version)s installed on %(site)s (%(mode)s) by %(user)s.",
+                version=self.version,
+                site=site.name,
+                mode=modes[install.mode],
+                user=self.env.user.name,
+            )
+        self._post_on_software(body)
+        return install
+
+    def _rollback(
+        self, site, install_date=None, mode="on_site", session=None, note=None
+    ):
+        """Go back on ``site`` from this version to the one it replaced."""
+        self.ensure_one()
+        self._check_role(INSTALLERS)
+        current = self.install_ids.filtered(
+            lambda i: i.state == "current" and i.site_id == site
+        )
+        if not current:
+            raise UserError(
+                self.env._(
+                    "%(version)s is not the current version on %(site)s: there is "
+                    "nothing to roll back.",
+                    version=self.display_name,
+                    site=site.name,
+                )
+            )
+        if not (note or "").strip():
+            raise UserError(self.env._("Say why the version is rolled back."))
+        previous = current._previous_install()
+        if not previous:
+            raise UserError(
+                self.env._(
+                    "No earlier usable version was installed on %(site)s: there is "
+                    "nothing to go back to.",
+                    site=site.name,
+                )
+            )
+        vals = previous.version_id._install_values(
+            site, previous.equipment_ids, install_date, mode, session, note
+        )
+        # sudo: see _install.
+        current.sudo().write({"state": "rolled_back"})
+        current.flush_recordset()
+        install = self.env["dm.software.install"].sudo().create(vals).sudo(False)
+        if not self.is_current:
+            # sudo: see action_validate.
+            self.sudo().write({"state": "rolled_back"})
+        self._post_on_software(
+            self.env._(
+                "Version %(version)s rolled back on %(site)s: %(previous)s is current "
+                "again. Reason: %(reason)s",
+                version=self.version,
+                site=site.name,
+                previous=previous.version_id.version,
+                reason=note,
+            )
+        )
+        return install

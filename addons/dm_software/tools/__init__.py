@@ -1,0 +1,3 @@
+from . import qualification
+from . import qualification_messages
+from . import versions
