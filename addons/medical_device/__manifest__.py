@@ -11,10 +11,12 @@
     "data": [
         "security/medical_device_security.xml",
         "security/ir.model.access.csv",
+        "security/ir.model.access-import.csv",
         "data/dm_pieu_level_data.xml",
         "data/dm_ce_transition_rule_data.xml",
         "data/ir_sequence_data.xml",
         "data/dm_approval_data.xml",
+        "data/dm_import_mapping_data.xml",
         "report/dm_reception_report.xml",
         "report/dm_criticality_report_views.xml",
         "views/maintenance_equipment_views.xml",
@@ -25,6 +27,7 @@
         "views/maintenance_request_views.xml",
         "views/res_config_settings_views.xml",
         "views/medical_device_menus.xml",
+        "views/dm_fleet_import_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

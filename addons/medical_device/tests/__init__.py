@@ -1,4 +1,6 @@
 from . import test_approval
+from . import test_fleet_import
+from . import test_fleet_import_functions
 from . import test_lifecycle
 from . import test_pieu
 from . import test_reception
