@@ -9,7 +9,7 @@ from odoo.addons.medical_device.models.maintenance_equipment import (
     RISK_CLASSES,
 )
 from odoo.addons.medical_device.tools import regulatory, udi
-from odoo.addons.medical_device.tools.udi_messages import udi_error_message
+from odoo.addons.medical_device.tools.udi_messages import udi_validation_error
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 LIFECYCLE_STATES = [
@@ -397,12 +397,8 @@ class DmSoftware(models.Model):
             try:
                 udi.validate_basic_udi_di(software.basic_udi_di)
             except udi.UdiError as error:
-                raise ValidationError(
-                    self.env._(
-                        "%(software)s: %(message)s",
-                        software=software.display_name,
-                        message=udi_error_message(self.env, error),
-                    )
+                raise udi_validation_error(
+                    self.env, software.display_name, error
                 ) from error
 
     # ------------------------------------------------------------ CRUD
@@ -425,12 +421,8 @@ class DmSoftware(models.Model):
         try:
             return udi.parse_udi(carrier).di
         except udi.UdiError as error:
-            raise ValidationError(
-                self.env._(
-                    "Invalid UDI-DI '%(value)s': %(message)s",
-                    value=value,
-                    message=udi_error_message(self.env, error),
-                )
+            raise udi_validation_error(
+                self.env, self.env._("Invalid UDI-DI '%(value)s'", value=value), error
             ) from error
 
     def _check_protected(self, vals):

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import pieu, regulatory, udi
-from ..tools.udi_messages import udi_error_message
+from ..tools.udi_messages import udi_validation_error
 
 RISK_CLASSES = [
     ("i", "Class I"),
@@ -460,12 +460,8 @@ class MaintenanceEquipment(models.Model):
                 if equipment.emdn_code:
                     udi.validate_emdn_code(equipment.emdn_code)
             except udi.UdiError as error:
-                raise ValidationError(
-                    self.env._(
-                        "%(device)s: %(message)s",
-                        device=equipment.display_name,
-                        message=udi_error_message(self.env, error),
-                    )
+                raise udi_validation_error(
+                    self.env, equipment.display_name, error
                 ) from error
 
     # ------------------------------------------------------------ UDI parsing
@@ -476,12 +472,9 @@ class MaintenanceEquipment(models.Model):
         try:
             data = udi.parse_udi(carrier)
         except udi.UdiError as error:
-            raise ValidationError(
-                self.env._(
-                    "Invalid UDI '%(carrier)s': %(message)s",
-                    carrier=carrier.replace("\x1d", "<GS>"),
-                    message=udi_error_message(self.env, error),
-                )
+            shown = carrier.replace("\x1d", "<GS>")
+            raise udi_validation_error(
+                self.env, self.env._("Invalid UDI '%(carrier)s'", carrier=shown), error
             ) from error
         return {
             "udi_issuer": data.issuer,

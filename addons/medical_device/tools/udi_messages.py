@@ -1,8 +1,10 @@
-"""Translated messages of ``udi.UdiError``; no Odoo import, ``env`` is given.
+"""Translated messages of ``udi.UdiError``; ``env`` is given.
 
 Each text is a literal inside an ``env._()`` call so that Odoo's translation
 extractor finds it; the English text is the same as in ``udi.MESSAGES``.
 """
+
+from odoo.exceptions import ValidationError
 
 _MESSAGES = {
     "empty": lambda env, p: env._(
@@ -156,3 +158,15 @@ def udi_error_message(env, error):
         return render(env, dict(getattr(error, "params", None) or {}))
     except (KeyError, ValueError, TypeError):
         return str(error)
+
+
+def udi_validation_error(env, subject, error):
+    """The ValidationError that refuses a record's invalid UDI code: names the
+    record (or the value) and says which check failed."""
+    return ValidationError(
+        env._(
+            "%(subject)s: %(message)s",
+            subject=subject,
+            message=udi_error_message(env, error),
+        )
+    )
