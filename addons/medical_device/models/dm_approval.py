@@ -114,10 +114,19 @@ class DmApproval(models.Model):
     # ------------------------------------------------------------ computes
     @api.depends("res_model", "res_id")
     def _compute_res_name(self):
+        # One existence check per document model, not per line (list views).
+        ids_by_model = {}
         for line in self:
-            record = line._record()
+            ids_by_model.setdefault(line.res_model, []).append(line.res_id)
+        names = {}
+        for res_model, ids in ids_by_model.items():
+            if res_model not in self.env:
+                continue
             # sudo: the name of the document is shown to whoever sees the line
-            line.res_name = record.sudo().display_name if record else False
+            for record in self.env[res_model].sudo().browse(ids).exists():
+                names[res_model, record.id] = record.display_name
+        for line in self:
+            line.res_name = names.get((line.res_model, line.res_id), False)
 
     @api.depends_context("uid")
     def _compute_can_review(self):

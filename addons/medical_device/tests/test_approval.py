@@ -51,6 +51,9 @@ class TestApprovalEngine(MedicalDeviceCase):
         device.with_user(technician).action_request_approvals()
         line = self.dpo_line(device)
         self.assertEqual((line.state, line.role), ("pending", "dpo"))
+        self.assertEqual(
+            line.with_user(self.users["dpo"]).res_name, device.display_name
+        )
         self.assertEqual(line.requested_by_id, technician)
         self.assertIn("HDS", line.data_summary)
         self.assertEqual(device.validation_status, "pending")
