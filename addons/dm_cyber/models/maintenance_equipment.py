@@ -111,7 +111,9 @@ class MaintenanceEquipment(models.Model):
     mds2_filename = fields.Char(string="MDS2 file name")
     mds2_date = fields.Date(string="MDS2 received on", tracking=True)
     mds2_received = fields.Boolean(
-        string="MDS2 received", compute="_compute_mds2_received", store=True
+        string="MDS2 received",
+        compute="_compute_mds2_received",
+        store=True,
     )
     sbom_received = fields.Boolean(string="SBOM received", tracking=True)
     last_pentest_date = fields.Date(string="Last pentest", tracking=True)
@@ -355,21 +357,48 @@ class MaintenanceEquipment(models.Model):
             )
 
     # ------------------------------------------------------------ daily job
+    def _cyber_date_flags_stale(self):
+        """The devices whose date-dependent answers (obsolete OS, outdated
+        patch) are no longer what today gives, decided by the compute's own
+        pure functions: the daily job recomputes only those."""
+        today = fields.Date.context_today(self)
+        max_age = self._cyber_patch_max_age()
+        return self.filtered(
+            lambda device: (
+                device.cyber_os_obsolete
+                != cyber_risk.is_obsolete(device.os_version_id.end_of_support, today)
+                or device.cyber_patch_outdated
+                != cyber_risk.patch_outdated(device.last_patch_date, max_age, today)
+            )
+        )
+
     @api.model
     def _cron_cyber_watch(self):
         """Refresh date-dependent answers, flag newly obsolete OS versions and
-        outdated patches: one open activity per device, never twice."""
+        outdated patches: one open activity per device, never twice. Set-based:
+        a constant number of queries per thousand devices."""
         today = fields.Date.context_today(self)
         connected = [("is_connected", "=", True), ("lifecycle_state", "!=", "disposed")]
-        self._recompute_stored(
+        devices = self.with_context(active_test=False).search_fetch(
+            connected,
             [
+                "os_version_id",
+                "last_patch_date",
                 "cyber_os_obsolete",
                 "cyber_patch_outdated",
-                "cyber_risk_score",
-                "cyber_risk_level",
             ],
-            connected,
         )
+        stale = devices._cyber_date_flags_stale()
+        if stale:
+            self._recompute_stored(
+                [
+                    "cyber_os_obsolete",
+                    "cyber_patch_outdated",
+                    "cyber_risk_score",
+                    "cyber_risk_level",
+                ],
+                [("id", "in", stale.ids)],
+            )
         OsVersion = self.env["dm.os.version"]
         newly_obsolete = OsVersion.search(
             [("end_of_support", "<", today), ("obsolescence_notified", "=", False)]
@@ -383,23 +412,12 @@ class MaintenanceEquipment(models.Model):
             ]
         )
         activity_type = self.env.ref("dm_cyber.mail_activity_type_dm_cyber_alert")
-        already = set(
-            self.env["mail.activity"]
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", flagged.ids),
-                    ("activity_type_id", "=", activity_type.id),
-                ]
-            )
-            .mapped("res_id")
-        )
         rssi_users = self.env.ref("medical_device.group_dm_rssi").all_user_ids.filtered(
             lambda u: u.active and not u.share
         )
         responsible = rssi_users[:1] or self.env.user
-        created = self.env["mail.activity"]
-        for device in flagged.filtered(lambda d: d.id not in already):
+
+        def alert(device):
             reasons = []
             if device.cyber_os_obsolete:
                 reasons.append(
@@ -416,13 +434,16 @@ class MaintenanceEquipment(models.Model):
                         date=device.last_patch_date or self.env._("never"),
                     )
                 )
-            created |= device.activity_schedule(
-                activity_type_id=activity_type.id,
-                summary=self.env._(
+            return {
+                "summary": self.env._(
                     "Cyber watch: %(reasons)s", reasons="; ".join(reasons)
                 ),
-                user_id=responsible.id,
-            )
+                "user_id": responsible.id,
+            }
+
+        created = self.env["mail.activity"]._dm_schedule_once(
+            flagged, activity_type, alert
+        )
         if newly_obsolete or created:
             self._cyber_watch_summary(newly_obsolete, created, rssi_users)
         newly_obsolete.write({"obsolescence_notified": True})

@@ -160,27 +160,29 @@ class DmSoftwareQcPlan(models.Model):
     def _cron_check_overdue(self):
         """Daily: an activity for the responsible of each overdue plan (one at a
         time: none while the previous reminder is open)."""
-        activity_type = self.env.ref(OVERDUE_ACTIVITY)
-        for plan in self.search(self._overdue_domain()):
-            if plan.activity_ids.filtered(
-                lambda a: a.activity_type_id == activity_type
-            ):
-                continue
-            plan.activity_schedule(
-                OVERDUE_ACTIVITY,
-                date_deadline=fields.Date.context_today(self),
-                summary=self.env._(
+        today = fields.Date.context_today(self)
+
+        def values(plan):
+            return {
+                "summary": self.env._(
                     "Quality control of %(software)s overdue",
                     software=plan.software_id.name,
                 ),
-                note=self.env._(
+                "note": self.env._(
                     "%(plan)s: the control was due on %(date)s (%(cases)s cases).",
                     plan=plan.name,
                     date=fields.Date.to_string(plan.next_qc_date),
                     cases=plan.sample_size,
                 ),
-                user_id=plan.responsible_id.id,
-            )
+                "user_id": plan.responsible_id.id,
+                "date_deadline": today,
+            }
+
+        return self.env["mail.activity"]._dm_schedule_once(
+            self.search(self._overdue_domain()),
+            self.env.ref(OVERDUE_ACTIVITY),
+            values,
+        )
 
     def action_new_record(self):
         self.ensure_one()

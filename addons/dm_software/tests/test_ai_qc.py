@@ -1,3 +1,5 @@
+from contextlib import nullcontext
+
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -7,6 +9,9 @@ from .common import SoftwareCase
 
 OVERDUE = "dm_software.mail_activity_type_dm_software_qc_due"
 FAILED = "dm_software.mail_activity_type_dm_software_qc_failed"
+
+# The daily job's queries, whatever the number of records it handles.
+QC_OVERDUE_QUERIES = 16
 
 
 @tagged("post_install", "-at_install")
@@ -78,6 +83,35 @@ class TestAiQualityControl(SoftwareCase):
         with freeze_time("2026-03-01"):
             self.env["dm.software.qc.plan"]._cron_check_overdue()
         self.assertFalse(self.activities(self.plan, OVERDUE))
+
+    def test_overdue_queries_do_not_grow_with_the_plans(self):
+        """The overdue job costs no more queries for 30 plans than for 3."""
+        Plan = self.env["dm.software.qc.plan"]
+
+        def queries(count, measured=True):
+            plans = Plan.browse()
+            for _index in range(count):
+                plans |= self.create_plan(self.software, date_start="2026-01-05")
+            with freeze_time("2026-02-06"):
+                self.env.flush_all()
+                self.env.invalidate_all()
+                counted = self.assertQueryCount(QC_OVERDUE_QUERIES)
+                with counted if measured else nullcontext():
+                    created = Plan._cron_check_overdue()
+            self.assertEqual(sorted(created.mapped("res_id")), sorted(plans.ids))
+
+        with freeze_time("2026-02-06"):
+            Plan._cron_check_overdue()  # reminds the plan of setUp
+        queries(3, measured=False)  # warms the caches up
+        queries(3)
+        queries(30)
+        activity = self.activities(self.plan, OVERDUE)
+        self.assertEqual(
+            activity.summary, "Quality control of Chest X-ray triage overdue"
+        )
+        self.assertIn("was due on 2026-02-05 (30 cases)", activity.note)
+        self.assertEqual(str(activity.date_deadline), "2026-02-06")
+        self.assertTrue(activity.automated)
 
     def test_result_against_the_plan_threshold(self):
         passed = self.record(cases_checked=30, discordances=3)

@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
@@ -19,6 +21,8 @@ DECISION_FIELDS = {
     "rule_key",
     "data_fingerprint",
 }
+# A reminder digest lists this many approvals, then says how many more wait.
+REMINDER_DIGEST_LINES = 20
 
 
 class DmApproval(models.Model):
@@ -320,9 +324,11 @@ class DmApproval(models.Model):
 
     @api.model
     def _cron_remind_pending(self):
-        """Remind each role once every N days about approvals pending > N days."""
+        """Remind each role once every N days about approvals pending > N days:
+        one digest per role, not one message per document."""
         days = self._reminder_days()
-        limit = fields.Datetime.now() - timedelta(days=days)
+        now = fields.Datetime.now()
+        limit = now - timedelta(days=days)
         lines = self.search(
             [
                 ("state", "=", "pending"),
@@ -330,28 +336,46 @@ class DmApproval(models.Model):
                 "|",
                 ("last_reminder_on", "=", False),
                 ("last_reminder_on", "<", limit),
-            ]
+            ],
+            order="requested_on, id",
         )
-        by_record = {}
-        for line in lines:
-            by_record.setdefault((line.res_model, line.res_id), self.browse())
-            by_record[(line.res_model, line.res_id)] |= line
-        for (res_model, res_id), record_lines in by_record.items():
-            record = self.env[res_model].browse(res_id).exists()
-            if not record:
-                continue
-            partners = self.env["res.partner"]
-            for role in set(record_lines.mapped("role")):
-                partners |= self._role_members(role).partner_id
-            record.message_post(
-                body=self.env._(
-                    "Reminder: still waiting for %(approvals)s.",
-                    approvals=", ".join(
-                        f"{line.name} ({line._role_label()})" for line in record_lines
-                    ),
-                ),
-                partner_ids=partners.ids,
-                subtype_xmlid="mail.mt_note",
-            )
+        for role, role_lines in lines.grouped("role").items():
+            members = self._role_members(role)
+            # Lines whose document was deleted have no name: nothing to review.
+            role_lines = role_lines.filtered("res_name")
+            if members and role_lines:
+                role_lines._send_reminder_digest(role, members, days)
         # sudo: approval lines are closed to direct writes, the cron included.
-        lines.sudo().write({"last_reminder_on": fields.Datetime.now()})
+        lines.sudo().write({"last_reminder_on": now})
+
+    def _send_reminder_digest(self, role, members, days):
+        role_label = dict(self._fields["role"]._description_selection(self.env))[role]
+        shown = self[:REMINDER_DIGEST_LINES]
+        body = Markup("<p>%s</p><ul>%s</ul>") % (
+            self.env._(
+                "Approvals pending for more than %(days)s days (%(role)s):",
+                days=days,
+                role=role_label,
+            ),
+            Markup("").join(
+                Markup("<li>%s — %s</li>") % (line.res_name, line.name)
+                for line in shown
+            ),
+        )
+        if len(self) > len(shown):
+            body += Markup("<p>%s</p>") % self.env._(
+                "and %(count)s more.", count=len(self) - len(shown)
+            )
+        body += Markup('<p><a href="/odoo/my-dm-approvals">%s</a></p>') % self.env._(
+            "My approvals"
+        )
+        # sudo: the cron user notifies the role's group, not tied to one record.
+        self.env["mail.thread"].sudo().message_notify(
+            partner_ids=members.partner_id.ids,
+            subject=self.env._(
+                "Reminder: %(count)s approval(s) pending (%(role)s)",
+                count=len(self),
+                role=role_label,
+            ),
+            body=body,
+        )

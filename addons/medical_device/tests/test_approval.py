@@ -1,3 +1,4 @@
+from contextlib import nullcontext
 from datetime import timedelta
 
 from odoo import fields
@@ -5,6 +6,9 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import MedicalDeviceCase
+
+# The daily job's queries, whatever the number of records it handles.
+REMINDER_QUERIES = 22
 
 
 @tagged("post_install", "-at_install")
@@ -268,25 +272,99 @@ class TestApprovalEngine(MedicalDeviceCase):
         wizard.action_reject()
         self.assertEqual((line.state, line.comment), ("rejected", "Retention too long"))
 
+    # ------------------------------------------------------------ reminders
+    def reminder_digests(self, role_user):
+        """Reminder digests notified to a user, newest first."""
+        return (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", False),
+                    ("subject", "=like", "Reminder:%"),
+                    ("partner_ids", "in", self.users[role_user].partner_id.ids),
+                ],
+                order="id desc",
+            )
+        )
+
+    def set_reminder_days(self, days):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "medical_device.approval_reminder_days", days
+        )
+
     def test_daily_reminder_once_per_period(self):
         device = self.cloud_device()
         device.with_user(self.users["technician"]).action_request_approvals()
         line = self.dpo_line(device)
         line.sudo().requested_on = fields.Datetime.now() - timedelta(days=5)
-        self.env["ir.config_parameter"].sudo().set_param(
-            "medical_device.approval_reminder_days", 3
+        self.set_reminder_days(3)
+        chatter = device.sudo().message_ids
+
+        self.env["dm.approval"]._cron_remind_pending()
+        digest = self.reminder_digests("dpo")
+        self.assertEqual(len(digest), 1)
+        dpos = self.env["dm.approval"]._role_members("dpo")
+        self.assertLessEqual(self.users["dpo"] | self.users["dpo2"], dpos)
+        self.assertEqual(
+            digest.partner_ids,
+            dpos.partner_id,
+            "one notification to the role's members, no one else",
         )
+        self.assertEqual(digest.subject, "Reminder: 1 approval(s) pending (DPO)")
+        self.assertIn(f"{device.display_name} — {line.name}", str(digest.body))
+        self.assertIn('href="/odoo/my-dm-approvals"', str(digest.body))
+        self.assertNotIn("more.", str(digest.body))
+        device.invalidate_recordset(["message_ids"])
+        self.assertEqual(device.sudo().message_ids, chatter, "nothing on the chatter")
+        self.assertFalse(self.reminder_digests("rssi"))
 
-        def reminders():
-            return device.sudo().message_ids.filtered(
-                lambda m: "Reminder" in str(m.body)
+        self.env["dm.approval"]._cron_remind_pending()
+        self.assertEqual(
+            self.reminder_digests("dpo"), digest, "no second reminder within the period"
+        )
+        line.sudo().last_reminder_on = fields.Datetime.now() - timedelta(days=4)
+        self.env["dm.approval"]._cron_remind_pending()
+        self.assertEqual(len(self.reminder_digests("dpo")), 2, "a new period")
+
+    def test_reminder_queries_do_not_grow_with_pending_lines(self):
+        """One digest per role: 30 pending lines cost the queries of 3."""
+        self.set_reminder_days(3)
+        Approval = self.env["dm.approval"]
+
+        def queries(prefix, count, measured=True):
+            devices = self.Equipment.create(
+                [
+                    self._acquisition_vals(
+                        serial_no=f"{prefix}-{i}",
+                        patient_data=True,
+                        data_hosting="cloud",
+                    )
+                    for i in range(count)
+                ]
             )
+            devices.with_user(self.users["technician"]).action_request_approvals()
+            lines = Approval.search(
+                [("res_model", "=", devices._name), ("res_id", "in", devices.ids)]
+            )
+            self.assertEqual(len(lines), count)
+            lines.sudo().requested_on = fields.Datetime.now() - timedelta(days=5)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            counted = self.assertQueryCount(REMINDER_QUERIES)
+            with counted if measured else nullcontext():
+                Approval._cron_remind_pending()
+            self.assertTrue(all(lines.mapped("last_reminder_on")))
 
-        self.env["dm.approval"]._cron_remind_pending()
-        self.assertEqual(len(reminders()), 1)
-        self.assertIn(self.users["dpo"].partner_id, reminders().partner_ids)
-        self.env["dm.approval"]._cron_remind_pending()
-        self.assertEqual(len(reminders()), 1, "no second reminder within the period")
+        queries("WARM", 2, measured=False)
+        queries("SMALL", 3)
+        queries("LARGE", 30)
+        digest = self.reminder_digests("dpo")[:1]
+        self.assertEqual(digest.subject, "Reminder: 30 approval(s) pending (DPO)")
+        body = str(digest.body)
+        self.assertEqual(body.count("<li>"), 20)
+        self.assertIn("and 10 more.", body)
+        self.assertNotIn("SMALL-", body, "lines already reminded are left out")
 
     def test_approvals_of_another_company_are_invisible(self):
         other_company = self.env["res.company"].create({"name": "CHU Annexe"})

@@ -1,0 +1,69 @@
+from odoo import api, fields, models
+
+# Daily jobs create their activities by batches of this many records: a
+# constant number of queries per batch, whatever the size of the fleet.
+ACTIVITY_BATCH_SIZE = 1000
+
+
+class MailActivity(models.Model):
+    _inherit = "mail.activity"
+
+    @api.model
+    def _dm_open_activity_res_ids(self, records, activity_type):
+        """Ids of ``records`` that already hold an open activity of that type."""
+        if not records:
+            return set()
+        # sudo: a daily job sees every activity of the type, whoever owns it.
+        rows = (
+            self.sudo()
+            .with_context(active_test=True)
+            ._read_group(
+                [
+                    ("res_model", "=", records._name),
+                    ("res_id", "in", records.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ],
+                ["res_id"],
+            )
+        )
+        return {res_id for (res_id,) in rows}
+
+    @api.model
+    def _dm_schedule_once(self, records, activity_type, values):
+        """Schedule one activity of ``activity_type`` on each of ``records`` that
+        does not hold an open one already (so a daily job never repeats itself).
+
+        ``values(record)`` returns the activity's own values (``summary``,
+        ``note``, ``user_id``, ``date_deadline``…). Activities are created by
+        batches, without the per-activity notification e-mail: the daily jobs
+        send one summary instead. Returns the created activities."""
+        created = self.browse()
+        if not records:
+            return created
+        model_id = self.env["ir.model"]._get_id(records._name)
+        deadline = fields.Date.context_today(self)
+        for start in range(0, len(records), ACTIVITY_BATCH_SIZE):
+            batch = records[start : start + ACTIVITY_BATCH_SIZE]
+            already = self._dm_open_activity_res_ids(batch, activity_type)
+            vals_list = [
+                {
+                    "res_model_id": model_id,
+                    "res_id": record.id,
+                    "activity_type_id": activity_type.id,
+                    "date_deadline": deadline,
+                    # As activity_schedule() does: activity_feedback() and
+                    # activity_unlink() only see automated activities.
+                    "automated": True,
+                    # Given here, read for the whole batch at once: the core
+                    # compute reads each document's name with its own query.
+                    "res_name": record.display_name,
+                    **values(record),
+                }
+                for record in batch
+                if record.id not in already
+            ]
+            if vals_list:
+                created |= self.with_context(mail_activity_quick_update=True).create(
+                    vals_list
+                )
+        return created
