@@ -16,6 +16,7 @@
         "data/dm_ce_transition_rule_data.xml",
         "data/ir_sequence_data.xml",
         "data/dm_approval_data.xml",
+        "data/dm_ce_deadline_data.xml",
         "data/dm_import_mapping_data.xml",
         "report/dm_reception_report.xml",
         "report/dm_criticality_report_views.xml",

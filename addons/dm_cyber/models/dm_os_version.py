@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 
 from ..tools import cyber_risk
@@ -79,12 +81,38 @@ class DmOsVersion(models.Model):
             os_version.equipment_count = counts.get(os_version, 0)
 
     def write(self, vals):
-        if "end_of_support" in vals:
-            vals = {**vals, "obsolescence_notified": False}
-        result = super().write(vals)
-        if "end_of_support" in vals:
-            self.env["maintenance.equipment"]._recompute_stored(
+        if "end_of_support" not in vals:
+            return super().write(vals)
+        before = {version: version.end_of_support for version in self}
+        result = super().write({**vals, "obsolescence_notified": False})
+        for version in self.filtered(lambda v: v.end_of_support != before[v]):
+            devices = self.env["maintenance.equipment"]._recompute_stored(
                 ["cyber_os_obsolete", "cyber_risk_score", "cyber_risk_level"],
-                [("os_version_id", "in", self.ids)],
+                [("os_version_id", "=", version.id)],
             )
+            version._notify_end_of_support_change(before[version], len(devices))
         return result
+
+    def _notify_end_of_support_change(self, old_date, device_count):
+        """One note to the RSSI for the whole fleet, instead of a tracking
+        message on each device whose risk was recomputed."""
+        rssi_users = self.env.ref("medical_device.group_dm_rssi").all_user_ids.filtered(
+            lambda u: u.active and not u.share
+        )
+        if not rssi_users:
+            return
+        body = Markup("<p>%s</p>") % self.env._(
+            "%(user)s changed the end of support of %(os)s from %(old)s to %(new)s: "
+            "the cyber risk of %(count)s device(s) was recomputed.",
+            user=self.env.user.name,
+            os=self.name,
+            old=old_date or "-",
+            new=self.end_of_support or "-",
+            count=device_count,
+        )
+        # sudo: the RSSI group is notified, whoever edits the reference data.
+        self.env["mail.thread"].sudo().message_notify(
+            partner_ids=rssi_users.partner_id.ids,
+            subject=self.env._("End of support of %(os)s changed", os=self.name),
+            body=body,
+        )

@@ -1,8 +1,14 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_date
 
 from ..tools import pieu, regulatory, udi
 from ..tools.udi_messages import udi_validation_error
+from .mail_activity import ACTIVITY_BATCH_SIZE
 
 RISK_CLASSES = [
     ("i", "Class I"),
@@ -785,7 +791,86 @@ class MaintenanceEquipment(models.Model):
     def _recompute_stored(self, fnames, domain):
         """Recompute stored fields after a change of the reference data they read
         (thresholds, transition rules) that their dependencies cannot see."""
-        devices = self.with_context(active_test=False).search(domain)
+        # No chatter tracking per device: a reference change may touch the
+        # whole fleet; whoever changes the reference data reports it once.
+        devices = self.with_context(active_test=False, tracking_disable=True).search(
+            domain
+        )
         for fname in fnames:
             self.env.add_to_compute(self._fields[fname], devices)
         devices._recompute_recordset(fnames)
+        return devices
+
+    # ------------------------------------------------------------ daily job
+    @api.model
+    def _ce_deadline_warning_days(self):
+        params = self.env["ir.config_parameter"].sudo()  # settings are admin data
+        return int(params.get_param("medical_device.ce_deadline_warning_days", 180))
+
+    @api.model
+    def _cron_ce_deadlines(self):
+        """Daily: an activity for the pharmacists on each medical device whose CE
+        certificate expires, or whose legacy-directive transition ends, within N
+        days (or already did); never a second one while the first is open."""
+        today = fields.Date.context_today(self)
+        days = self._ce_deadline_warning_days()
+        device_ids = self.search(
+            [
+                ("is_medical_device", "=", True),
+                ("active", "=", True),
+                ("lifecycle_state", "!=", "disposed"),
+                ("ce_next_deadline", "<=", today + timedelta(days=days)),
+            ],
+            order="id",
+        ).ids
+        pharmacists = self.env.ref(
+            "medical_device.group_dm_pharmacist"
+        ).all_user_ids.filtered(lambda u: u.active and not u.share)
+        responsible = pharmacists[:1] or self.env.user
+        activity_type = self.env.ref("medical_device.mail_activity_type_dm_ce_deadline")
+
+        def values(device):
+            deadline = device.ce_next_deadline
+            if deadline == device.ce_certificate_expiry:
+                summary = self.env._(
+                    "CE certificate expiry: %(date)s",
+                    date=format_date(self.env, deadline),
+                )
+            else:
+                summary = self.env._(
+                    "End of the CE transition period: %(date)s",
+                    date=format_date(self.env, deadline),
+                )
+            return {
+                "summary": summary,
+                "user_id": responsible.id,
+                "date_deadline": max(deadline, today),
+            }
+
+        created = self.env["mail.activity"]
+        # Browsed by slices: each slice prefetches its own devices only.
+        for start in range(0, len(device_ids), ACTIVITY_BATCH_SIZE):
+            devices = self.browse(device_ids[start : start + ACTIVITY_BATCH_SIZE])
+            created |= self.env["mail.activity"]._dm_schedule_once(
+                devices, activity_type, values
+            )
+        if created and pharmacists:
+            self._ce_deadline_summary(created, days, pharmacists, responsible)
+        return created
+
+    @api.model
+    def _ce_deadline_summary(self, activities, days, pharmacists, responsible):
+        body = Markup("<p>%s</p>") % self.env._(
+            "%(count)s medical device(s) reach a CE deadline within %(days)s days or "
+            "have passed it (certificate expiry or end of the transition period). "
+            "%(user)s has an activity on each.",
+            count=len(activities),
+            days=days,
+            user=responsible.name,
+        )
+        # sudo: the cron user notifies the pharmacists' group, not tied to one record.
+        self.env["mail.thread"].sudo().message_notify(
+            partner_ids=pharmacists.partner_id.ids,
+            subject=self.env._("CE deadlines"),
+            body=body,
+        )

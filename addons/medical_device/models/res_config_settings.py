@@ -26,6 +26,14 @@ class ResConfigSettings(models.TransientModel):
         help="A daily job reminds the reviewers of approvals pending longer than "
         "this, once every such period.",
     )
+    dm_ce_deadline_warning_days = fields.Integer(
+        string="Warn of CE deadlines (days before)",
+        config_parameter="medical_device.ce_deadline_warning_days",
+        default=180,
+        help="A daily job gives the pharmacists an activity on each medical device "
+        "whose CE certificate expires, or whose legacy-directive transition ends, "
+        "within this many days (or already did).",
+    )
 
     @api.constrains("dm_pieu_very_critical_below", "dm_pieu_low_above")
     def _check_pieu_thresholds(self):
