@@ -518,3 +518,25 @@ class TestFleetImport(MedicalDeviceCase):
         queries("SN-W", 5)  # warm the partners and the category
         small, large = queries("SN-Q", 10), queries("SN-L", 40)
         self.assertLess(large - small, 40, f"10 rows: {small}, 40 rows: {large}")
+
+    def test_company_check_holds_for_batches(self):
+        """Devices created together are checked once per distinct combination
+        of company and linked records, and every combination is checked."""
+        other = self.env["res.company"].create({"name": "Other hospital"})
+        foreign = self.env["res.partner"].create(
+            {"name": "Foreign supplier", "company_id": other.id}
+        )
+        shared = self.env["res.partner"].create({"name": "Shared supplier"})
+        vals = [
+            self._acquisition_vals(serial_no=f"CC-{i}", manufacturer_id=shared.id)
+            for i in range(5)
+        ]
+        self.assertEqual(len(self.Equipment.create(vals)), 5)
+        vals = [
+            self._acquisition_vals(serial_no=f"CD-{i}", manufacturer_id=shared.id)
+            for i in range(5)
+        ]
+        vals[3]["manufacturer_id"] = foreign.id
+        with self.assertRaisesRegex(UserError, "Foreign supplier"):
+            self.Equipment.create(vals)
+        self.assertFalse(self.devices("CD-0", "CD-3"))

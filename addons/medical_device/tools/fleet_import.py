@@ -12,6 +12,7 @@ its placeholders; the Odoo side turns it into a translated message.
 import codecs
 import contextlib
 import csv
+import functools
 import io
 import ipaddress
 import math
@@ -156,6 +157,7 @@ def format_error(code, params):
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+@functools.lru_cache(maxsize=8192)
 def normalize_header(text):
     """Lower case, no accents, punctuation and spaces collapsed to one space:
     ``"N° série"`` and ``"n serie"`` are the same header."""
