@@ -325,6 +325,17 @@ cmd_i18n() {
     return $status
 }
 
+cmd_bench() {
+    # A fresh database with the three addons and no demo data, then the
+    # benchmark (scripts/bench.py): figures, targets and PASS/FAIL.
+    setup
+    local db="${DM_BENCH_DB:-dm_bench}"
+    db_exists "$db" && dropdb "$db"
+    say "creating database $db with the three addons (no demo data)"
+    odoo -d "$db" -i "$ADDONS" --stop-after-init --log-level=warn
+    "$PY" "$ROOT/scripts/bench.py" --config "$CONF" --database "$db" "$@"
+}
+
 cmd_stop() {
     pg_paths
     pkill -f "odoo-bin -c $CONF" 2>/dev/null && say "Odoo stopped" || true
@@ -337,7 +348,8 @@ case "${1:-}" in
     lint) shift; cmd_lint ;;
     stop) cmd_stop ;;
     i18n) cmd_i18n ;;
+    bench) shift; cmd_bench "$@" ;;
     setup) setup; say "ready: Odoo $ODOO_SRC, venv $VENV, PGHOST=$PGHOST" ;;
     shell) shift; setup; odoo shell -d "${1:-$DM_DB}" ;;
-    *) echo "usage: $0 {run|test|lint|stop|setup|i18n|shell [db]}" >&2; exit 2 ;;
+    *) echo "usage: $0 {run|test|bench|lint|stop|setup|i18n|shell [db]}" >&2; exit 2 ;;
 esac

@@ -1,0 +1,701 @@
+#!/usr/bin/env python3
+"""Benchmark of the medical device suite at the size of a hospital group.
+
+    make bench            # or: bash scripts/dm.sh bench [--sizes 1000,10000,100000]
+
+On a fresh database with the three addons (no demo data), it generates a fleet
+(data/make_fleet.py), imports it by steps of 1k, 10k and 100k devices, and
+prints, measured in this one run against that database:
+
+1. import throughput of the DM import vs a bare ``maintenance.equipment``
+   batch create of the same rows (name + serial, tracking off) and vs a raw
+   PostgreSQL ``COPY`` of the same rows into a plain table;
+2. the equipment kanban's first page (the fields of the lifecycle kanban, 80
+   records per group, grouped by lifecycle, with its progress bars) at each
+   size: query count and time, against the core equipment kanban;
+3. the criticality x cyber-risk pivot over the fleet vs a hand-written SQL
+   GROUP BY of the same grouping sets;
+4. each daily job over the fleet: time, SQL queries per 1,000 devices, and a
+   second run that must create nothing;
+5. a fleet-wide recompute after one OS end-of-support date changes for 50,000
+   devices vs a raw SQL UPDATE of the same rows;
+6. the peak resident memory growth of this Odoo process during the import.
+
+Each figure comes with its target and PASS/FAIL; the exit status is 1 when a
+target fails. Times are medians of several runs where the run is repeatable.
+"""
+
+import argparse
+import csv
+import io
+import os
+import statistics
+import sys
+import time
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "data"))
+
+import make_fleet  # noqa: E402
+
+DM_KANBAN_ACTION = "medical_device.maintenance_equipment_action_medical_devices"
+CORE_KANBAN_VIEW = "maintenance.hr_equipment_view_kanban"
+CRON_QUERY_BUDGET = 60  # SQL queries per 1,000 devices, at most
+OS_FLEET = 50_000
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n", 1)[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--config", "-c", required=True, help="Odoo config file")
+    parser.add_argument("--database", "-d", required=True)
+    parser.add_argument(
+        "--sizes",
+        default="1000,10000,100000",
+        help="fleet sizes to measure at, comma separated (default: %(default)s)",
+    )
+    parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument(
+        "--work-dir", type=Path, default=ROOT / ".local" / "bench", help="CSV files"
+    )
+    parser.add_argument("--repeat", type=int, default=5, help="runs per timing")
+    args = parser.parse_args(argv)
+    args.sizes = sorted({int(size) for size in args.sizes.split(",")})
+    return args
+
+
+# ---------------------------------------------------------------- measuring
+def proc_status_kib(key):
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def reset_peak_rss():
+    """Linux resets VmHWM (the peak RSS) to the current RSS on this write."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as handle:
+            handle.write("5")
+        return True
+    except OSError:
+        return False
+
+
+class Meter:
+    """Times and SQL query counts of a block."""
+
+    def __init__(self, cr):
+        self.cr = cr
+
+    @contextmanager
+    def measure(self, result):
+        queries = self.cr.sql_log_count
+        start = time.perf_counter()
+        yield result
+        result["seconds"] = time.perf_counter() - start
+        result["queries"] = self.cr.sql_log_count - queries
+
+    def median(self, env, func, repeat):
+        """Median time over ``repeat`` runs, each on a cold ORM cache (like a new
+        request) and warm database; the query count of the last run."""
+        func()  # warm-up: Python code paths, database buffers
+        times, queries = [], 0
+        for _run in range(repeat):
+            env.invalidate_all()
+            result = {}
+            with self.measure(result):
+                func()
+                env.flush_all()
+            times.append(result["seconds"])
+            queries = result["queries"]
+        return statistics.median(times), queries
+
+
+class Report:
+    def __init__(self):
+        self.failed = []
+        self.lines = []
+
+    def section(self, title):
+        self.say(f"\n== {title}")
+
+    def say(self, text):
+        self.lines.append(text)
+        print(text, flush=True)
+
+    def check(self, label, ok, figure, target):
+        status = "PASS" if ok else "FAIL"
+        if not ok:
+            self.failed.append(label)
+        self.say(f"  [{status}] {label}: {figure} (target: {target})")
+
+
+# ---------------------------------------------------------------- files
+def write_slices(work_dir, sizes):
+    """One CSV per import step (rows after the previous size up to this one)."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    rows = list(make_fleet.fleet_rows(sizes[-1]))
+    files, previous = [], 0
+    for size in sizes:
+        path = work_dir / f"fleet_{previous + 1}-{size}.csv"
+        make_fleet.write_csv(path, rows[previous:size])
+        files.append((size, path, size - previous))
+        previous = size
+    return rows, files
+
+
+# ---------------------------------------------------------------- baselines
+def bare_create(env, rows, batch_size):
+    """The same rows as bare equipment (name + serial, no tracking), by batches
+    as the import writes them, then rolled back. Returns seconds."""
+    name_col = make_fleet.COLUMN["Désignation"]
+    serial_col = make_fleet.COLUMN["N° série"]
+    Equipment = env["maintenance.equipment"].with_context(
+        tracking_disable=True,
+        mail_create_nolog=True,
+        mail_create_nosubscribe=True,
+        mail_notrack=True,
+    )
+    env.cr.execute("SAVEPOINT bench_bare")
+    start = time.perf_counter()
+    for begin in range(0, len(rows), batch_size):
+        Equipment.create(
+            [
+                {"name": row[name_col], "serial_no": row[serial_col]}
+                for row in rows[begin : begin + batch_size]
+            ]
+        )
+        env.flush_all()
+        env.invalidate_all()
+    seconds = time.perf_counter() - start
+    env.cr.execute("ROLLBACK TO SAVEPOINT bench_bare")
+    env.invalidate_all()
+    return seconds
+
+
+def raw_copy(env, rows):
+    """COPY of the same rows (every column, as text) into a plain table."""
+    cr = env.cr
+    columns = ", ".join(f"c{i} text" for i in range(len(make_fleet.HEADERS)))
+    cr.execute("SAVEPOINT bench_copy")
+    cr.execute(f"CREATE TABLE bench_copy ({columns})")
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter="\t", lineterminator="\n").writerows(rows)
+    start = time.perf_counter()
+    buffer.seek(0)
+    cr._obj.copy_expert("COPY bench_copy FROM STDIN", buffer)
+    seconds = time.perf_counter() - start
+    cr.execute("ROLLBACK TO SAVEPOINT bench_copy")
+    return seconds
+
+
+def vacuum_analyze(registry, table):
+    """What autovacuum does after a bulk load: planner statistics and the
+    visibility map that index-only scans need. Outside any transaction."""
+    with registry.cursor() as cr:
+        cr.commit()
+        cr._cnx.autocommit = True
+        try:
+            cr.execute(f"VACUUM ANALYZE {table}")
+        finally:
+            cr._cnx.autocommit = False
+
+
+# ---------------------------------------------------------------- import
+def dm_import(env, path, batch_size):
+    """The DM import of one file, as the command line runs it (a commit per
+    batch). Returns (seconds, import record)."""
+    import base64
+
+    data = path.read_bytes()
+    mapping = env.ref("medical_device.dm_import_mapping_generic_fr")
+    record = env["dm.fleet.import"].create(
+        {
+            "name": path.name,
+            "filename": path.name,
+            "file": base64.b64encode(data),
+            "mapping_id": mapping.id,
+            "batch_size": batch_size,
+        }
+    )
+    env.cr.commit()
+    start = time.perf_counter()
+    done = record._run(commit_per_batch=True, data=data)
+    seconds = time.perf_counter() - start
+    if not done or record.failed_count:
+        raise RuntimeError(f"import of {path.name} failed: {record.log}")
+    env.cr.commit()
+    return seconds, record
+
+
+# ---------------------------------------------------------------- kanban
+def kanban_pages(env):
+    """Callables that load the first page of the DM lifecycle kanban and of
+    the core equipment kanban, as the web client does."""
+    from odoo.addons.medical_device.tests.web_client import (
+        FIRST_PAGE,
+        action_kanban_first_page,
+        kanban_first_page,
+        view_specification,
+    )
+
+    Equipment = env["maintenance.equipment"]
+    dm_page = action_kanban_first_page(env, DM_KANBAN_ACTION)
+    core_arch = env.ref(CORE_KANBAN_VIEW).arch_db
+    # The core kanban's own fields on the same page (same domain and grouping).
+    core_page_grouped = kanban_first_page(
+        Equipment, core_arch, [("is_medical_device", "=", True)], "lifecycle_state"
+    )
+    core_spec = view_specification(Equipment, core_arch)
+
+    def core_page():
+        # The core equipment action as shipped: not grouped, 80 records.
+        return Equipment.web_search_read(
+            [], core_spec, limit=FIRST_PAGE, count_limit=10001
+        )
+
+    return dm_page, core_page_grouped, core_page, dm_page.specification
+
+
+# ---------------------------------------------------------------- pivot
+PIVOT_SETS = [[], ["pieu_criticality"], ["cyber_risk_level"]]
+PIVOT_SETS.append(["pieu_criticality", "cyber_risk_level"])
+
+
+def pivot_orm(env):
+    return env["maintenance.equipment"].formatted_read_grouping_sets(
+        [("is_medical_device", "=", True)], PIVOT_SETS, ["__count"]
+    )
+
+
+def pivot_sql(env):
+    env.cr.execute(
+        """
+        SELECT pieu_criticality, cyber_risk_level, count(*)
+          FROM maintenance_equipment
+         WHERE is_medical_device AND active AND company_id = ANY(%s)
+         GROUP BY GROUPING SETS ((), (pieu_criticality), (cyber_risk_level),
+                                 (pieu_criticality, cyber_risk_level))
+        """,
+        [env.companies.ids],
+    )
+    return env.cr.fetchall()
+
+
+# ---------------------------------------------------------------- daily jobs
+def daily_jobs(env):
+    """(label, callable) of every daily job of the suite."""
+    Equipment = env["maintenance.equipment"]
+    jobs = [
+        ("cyber watch (OS obsolescence, patch age)", Equipment, "_cron_cyber_watch"),
+        ("CE certificate and transition deadlines", Equipment, "_cron_ce_deadlines"),
+        ("approval reminders", env["dm.approval"], "_cron_remind_pending"),
+        ("AI QC overdue", env["dm.software.qc.plan"], "_cron_check_overdue"),
+    ]
+    return [(label, getattr(model, method)) for label, model, method in jobs]
+
+
+def created_counts(env):
+    env.cr.execute(
+        """SELECT (SELECT count(*) FROM mail_activity),
+                  (SELECT count(*) FROM mail_message),
+                  (SELECT count(*) FROM mail_followers)"""
+    )
+    return env.cr.fetchone()
+
+
+def seed_approvals_and_plans(env, fleet_size):
+    """Work for the reminders and the QC job, in proportion to the fleet: a
+    pending approval older than the reminder period on 2% of the devices, one
+    AI software in use with an overdue QC plan per 1,000 devices."""
+    su = env(su=True)
+    Approval = su["dm.approval"]
+    done = Approval.search_count([])
+    devices = su["maintenance.equipment"].search(
+        [("is_medical_device", "=", True)], order="id", limit=fleet_size
+    )
+    wanted = fleet_size // 50
+    long_ago = datetime.now() - timedelta(days=10)
+    Approval.create(
+        [
+            {
+                "name": "Network connection",
+                "res_model": "maintenance.equipment",
+                "res_id": device.id,
+                "company_id": device.company_id.id,
+                "rule_key": "rssi_network_connection",
+                "step": "in_service",
+                "role": "rssi" if index % 2 else "dpo",
+                "requested_by_id": env.uid,
+                "requested_on": long_ago,
+            }
+            for index, device in enumerate(devices[done:wanted])
+        ]
+    )
+    Software = su["dm.software"]
+    have = Software.search_count([])
+    publisher = su["res.partner"].create({"name": "Bench AI", "is_company": True})
+    softwares = Software.create(
+        [
+            {
+                "name": f"AI software {index}",
+                "publisher_id": publisher.id,
+                "intended_purpose": "Detects findings on images.",
+                "referent_id": env.uid,
+                "hosting": "on_premises",
+            }
+            for index in range(have, max(have, fleet_size // 1000))
+        ]
+    )
+    su["dm.software.qc.plan"].create(
+        [
+            {
+                "name": f"Double reading {software.name}",
+                "software_id": software.id,
+                "method": "Double reading of 30 cases by a radiologist.",
+                "responsible_id": env.uid,
+                "date_start": (datetime.now() - timedelta(days=120)).date(),
+            }
+            for software in softwares
+        ]
+    )
+    if softwares:
+        # Setup only: the software's gated reception is not what is measured.
+        env.cr.execute(
+            "UPDATE dm_software SET lifecycle_state = 'in_use' WHERE id = ANY(%s)",
+            [softwares.ids],
+        )
+    env.invalidate_all()
+    env.cr.commit()
+
+
+def run_daily_jobs(env, meter, fleet_size):
+    results = {}
+    for label, job in daily_jobs(env):
+        env.invalidate_all()
+        first = {}
+        with meter.measure(first):
+            job()
+            env.flush_all()
+        env.cr.commit()
+        before = created_counts(env)
+        env.invalidate_all()
+        second = {}
+        with meter.measure(second):
+            job()
+            env.flush_all()
+        env.cr.commit()
+        results[label] = {
+            "seconds": first["seconds"],
+            "queries": first["queries"],
+            "per_1000": first["queries"] * 1000 / fleet_size,
+            "second_new": [
+                after - was
+                for after, was in zip(created_counts(env), before, strict=True)
+            ],
+            "second_queries": second["queries"],
+        }
+    return results
+
+
+# ---------------------------------------------------------------- recompute
+def os_recompute(env, meter, repeat):
+    """Put 50,000 devices on one OS (setup), then time the write of its end of
+    support that makes them all obsolete, against a raw UPDATE of the rows."""
+    su = env(su=True)
+    os_version = su.ref("dm_cyber.dm_os_windows_10_iot_enterprise_ltsc_2021")
+    env.cr.execute(
+        """SELECT id FROM maintenance_equipment
+            WHERE is_medical_device ORDER BY id LIMIT %s""",
+        [OS_FLEET],
+    )
+    ids = [row[0] for row in env.cr.fetchall()]
+    env.cr.execute(
+        """UPDATE maintenance_equipment
+              SET is_connected = true, os_version_id = %s
+            WHERE id = ANY(%s)""",
+        [os_version.id, ids],
+    )
+    env.invalidate_all()
+    su["maintenance.equipment"]._recompute_stored(
+        [
+            "cyber_os_obsolete",
+            "cyber_patch_outdated",
+            "cyber_risk_score",
+            "cyber_risk_level",
+            "cyber_matrix_complete",
+        ],
+        [("id", "in", ids)],
+    )
+    env.flush_all()
+    env.cr.commit()
+    on_this_os = env["maintenance.equipment"].search_count(
+        [("os_version_id", "=", os_version.id)]
+    )
+    original = os_version.end_of_support
+    past = datetime(2020, 1, 14).date()
+    future = datetime(2032, 1, 13).date()
+    orm_times, sql_times, queries, changed = [], [], 0, 0
+    for run in range(repeat):
+        target = past if run % 2 == 0 else future
+        env.invalidate_all()
+        result = {}
+        with meter.measure(result):
+            su.ref("dm_cyber.dm_os_windows_10_iot_enterprise_ltsc_2021").write(
+                {"end_of_support": target}
+            )
+            env.flush_all()
+        orm_times.append(result["seconds"])
+        queries = result["queries"]
+        env.cr.execute(
+            """SELECT count(*) FROM maintenance_equipment
+                WHERE os_version_id = %s AND cyber_os_obsolete = %s""",
+            [os_version.id, target == past],
+        )
+        changed = env.cr.fetchone()[0]
+        env.cr.commit()
+        start = time.perf_counter()
+        env.cr.execute(
+            """UPDATE maintenance_equipment
+                  SET cyber_os_obsolete = NOT cyber_os_obsolete,
+                      cyber_risk_score = cyber_risk_score + 1,
+                      cyber_risk_level = cyber_risk_level
+                WHERE os_version_id = %s""",
+            [os_version.id],
+        )
+        sql_times.append(time.perf_counter() - start)
+        env.cr.rollback()
+    su.ref("dm_cyber.dm_os_windows_10_iot_enterprise_ltsc_2021").write(
+        {"end_of_support": original}
+    )
+    env.cr.commit()
+    orm_s, sql_s = statistics.median(orm_times), statistics.median(sql_times)
+    return orm_s, sql_s, queries, changed, on_this_os
+
+
+# ---------------------------------------------------------------- main
+def fmt_rate(rows, seconds):
+    return f"{rows / seconds:,.0f} rows/s"
+
+
+def run(args):
+    try:
+        import odoo  # noqa: F401
+    except ImportError:
+        sys.path.insert(0, os.environ.get("ODOO_SRC", "/opt/odoo"))
+    from odoo import api
+    from odoo.modules.registry import Registry
+    from odoo.tools import config
+
+    config.parse_config(
+        ["-c", args.config, "-d", args.database, "--log-level=warn"],
+        setup_logging=True,
+    )
+    report = Report()
+    report.say(
+        f"medical device suite benchmark, {datetime.now():%Y-%m-%d %H:%M}, "
+        f"database {args.database}, sizes {args.sizes}, {os.cpu_count()} cores"
+    )
+    rows, files = write_slices(args.work_dir, args.sizes)
+    largest = args.sizes[-1]
+    registry = Registry(args.database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, 2, {})  # admin, as a user (record rules apply)
+        user = env.user
+        user.write(
+            {
+                "group_ids": [
+                    (4, env.ref("medical_device.group_dm_engineer").id),
+                    (4, env.ref("medical_device.group_dm_rssi").id),
+                    (4, env.ref("medical_device.group_dm_pharmacist").id),
+                ]
+            }
+        )
+        env.cr.commit()
+        env = api.Environment(cr, user.id, user.context_get())
+        meter = Meter(cr)
+
+        report.section(f"1. import throughput ({largest:,} rows)")
+        bare_seconds = bare_create(env, rows, args.batch_size)
+        copy_seconds = raw_copy(env, rows)
+        report.say(
+            f"  bare maintenance.equipment create: {bare_seconds:.1f} s "
+            f"({fmt_rate(largest, bare_seconds)})"
+        )
+        report.say(
+            f"  raw COPY into a plain table:       {copy_seconds:.2f} s "
+            f"({fmt_rate(largest, copy_seconds)})"
+        )
+
+        import_seconds = 0.0
+        baseline_rss = proc_status_kib("VmRSS")
+        peak_growth = 0
+        peak_supported = reset_peak_rss()
+        kanban, steps, crons_by_size = {}, [], {}
+        for size, path, count in files:
+            rss_before = proc_status_kib("VmRSS")
+            reset_peak_rss()
+            seconds, _record = dm_import(env, path, args.batch_size)
+            peak_growth = max(peak_growth, proc_status_kib("VmHWM") - baseline_rss)
+            import_seconds += seconds
+            steps.append((size, count, seconds))
+            report.say(
+                f"  DM import of rows {size - count + 1:,}-{size:,}: {seconds:.1f} s "
+                f"({fmt_rate(count, seconds)}), RSS {rss_before // 1024} MiB before"
+            )
+            vacuum_analyze(registry, "maintenance_equipment")
+            # The daily jobs run on the new devices first, as they would the
+            # night after the import; the kanban then shows their activities.
+            seed_approvals_and_plans(env, size)
+            crons_by_size[size] = run_daily_jobs(env, meter, size)
+            dm_page, core_grouped, core_page, dm_spec = kanban_pages(env)
+            kanban[size] = {
+                "dm": meter.median(env, dm_page, args.repeat),
+                "core_grouped": meter.median(env, core_grouped, args.repeat),
+                "core": meter.median(env, core_page, args.repeat),
+            }
+
+        ratio = largest / import_seconds / (largest / bare_seconds)
+        report.say(
+            f"  DM import, total: {import_seconds:.1f} s "
+            f"({fmt_rate(largest, import_seconds)})"
+        )
+        report.check(
+            "DM import vs bare create (throughput ratio)",
+            ratio >= 0.5,
+            f"{ratio:.2f}",
+            ">= 0.5",
+        )
+        report.say(
+            f"  DM import vs raw COPY (the physical floor): "
+            f"{copy_seconds / import_seconds:.4f} "
+            f"(COPY is {import_seconds / copy_seconds:,.0f}x faster)"
+        )
+        if len(steps) >= 2:
+            small, big = steps[-2], steps[-1]
+            small_rate, big_rate = small[1] / small[2], big[1] / big[2]
+            report.check(
+                f"import stays near-linear from {small[0]:,} to {big[0]:,} devices "
+                "(throughput of the last step / the one before)",
+                big_rate / small_rate >= 0.7,
+                f"{small_rate:,.0f} -> {big_rate:,.0f} rows/s "
+                f"({big_rate / small_rate:.2f})",
+                ">= 0.7",
+            )
+
+        report.section(
+            "2. lifecycle kanban, first page (80 records per group, "
+            f"grouped by lifecycle, {len(dm_spec)} fields)"
+        )
+        for size in args.sizes:
+            (dm_s, dm_q) = kanban[size]["dm"]
+            (cg_s, cg_q) = kanban[size]["core_grouped"]
+            (core_s, core_q) = kanban[size]["core"]
+            report.say(
+                f"  {size:>7,} devices: DM kanban {dm_s * 1000:7.1f} ms, {dm_q} "
+                f"queries | core kanban view, same page {cg_s * 1000:7.1f} ms, "
+                f"{cg_q} queries | core kanban as shipped (not grouped) "
+                f"{core_s * 1000:7.1f} ms, {core_q} queries"
+            )
+        counts = {kanban[size]["dm"][1] for size in args.sizes}
+        report.check(
+            "kanban query count identical at every size",
+            len(counts) == 1,
+            ", ".join(str(kanban[size]["dm"][1]) for size in args.sizes),
+            "one value",
+        )
+        dm_s = kanban[largest]["dm"][0]
+        core_grouped_s = kanban[largest]["core_grouped"][0]
+        report.check(
+            f"kanban time at {largest:,} vs the core equipment kanban (same page)",
+            dm_s <= 1.5 * core_grouped_s,
+            f"{dm_s * 1000:.1f} ms vs {core_grouped_s * 1000:.1f} ms "
+            f"({dm_s / core_grouped_s:.2f}x)",
+            "<= 1.5x",
+        )
+        if len(args.sizes) >= 2:
+            first = kanban[args.sizes[-2]]["dm"][0]
+            report.say(
+                f"  growth {args.sizes[-2]:,} -> {largest:,}: "
+                f"{dm_s / first:.2f}x time for {largest / args.sizes[-2]:.0f}x devices"
+            )
+
+        report.section(f"3. criticality x cyber risk pivot ({largest:,} devices)")
+        orm_s, orm_q = meter.median(env, lambda: pivot_orm(env), args.repeat)
+        sql_s, _ = meter.median(env, lambda: pivot_sql(env), args.repeat)
+        report.check(
+            "pivot (formatted_read_grouping_sets) vs hand-written SQL GROUP BY",
+            orm_s <= 3 * sql_s,
+            f"{orm_s * 1000:.1f} ms ({orm_q} queries) vs {sql_s * 1000:.1f} ms "
+            f"({orm_s / sql_s:.2f}x)",
+            "<= 3x",
+        )
+
+        report.section("4. daily jobs (first run after the import, then again)")
+        for size, results in crons_by_size.items():
+            for label, figures in results.items():
+                report.say(
+                    f"  {size:>7,} devices, {label}: {figures['seconds']:.2f} s, "
+                    f"{figures['queries']} queries "
+                    f"({figures['per_1000']:.1f} per 1,000 devices); second run: "
+                    f"{figures['second_queries']} queries, new activities/messages/"
+                    f"followers {figures['second_new']}"
+                )
+        for label, figures in crons_by_size[largest].items():
+            report.check(
+                f"{label}: queries per 1,000 devices at {largest:,}",
+                figures["per_1000"] <= CRON_QUERY_BUDGET,
+                f"{figures['per_1000']:.1f}",
+                f"<= {CRON_QUERY_BUDGET}",
+            )
+            report.check(
+                f"{label}: the second run creates nothing",
+                figures["second_new"] == [0, 0, 0],
+                f"{figures['second_new']} new activities, messages, followers",
+                "[0, 0, 0]",
+            )
+
+        report.section(
+            f"5. fleet-wide recompute after a reference change ({OS_FLEET:,} devices)"
+        )
+        orm_s, sql_s, queries, changed, on_os = os_recompute(env, meter, args.repeat)
+        report.say(
+            f"  devices on that OS: {on_os:,}; whose obsolescence followed the new "
+            f"date: {changed:,}"
+        )
+        report.check(
+            "edit one OS end-of-support date vs raw SQL UPDATE of the same rows",
+            orm_s <= 10 * sql_s and changed == on_os >= min(OS_FLEET, largest),
+            f"{orm_s:.2f} s ({queries} queries) vs {sql_s:.2f} s "
+            f"({orm_s / sql_s:.1f}x)",
+            "<= 10x, every device updated",
+        )
+
+        report.section("6. memory")
+        report.check(
+            f"peak RSS growth of this Odoo process during the {largest:,}-row import",
+            peak_supported and peak_growth <= 1024 * 1024,
+            f"{peak_growth / 1024:.0f} MiB (RSS {baseline_rss // 1024} MiB before)",
+            "<= 1024 MiB",
+        )
+
+    report.say(
+        f"\nbench: {len(report.failed)} target(s) failed"
+        + (": " + "; ".join(report.failed) if report.failed else "")
+    )
+    return 1 if report.failed else 0
+
+
+def main(argv=None):
+    return run(parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
