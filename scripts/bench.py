@@ -377,21 +377,20 @@ def seed_approvals_and_plans(env, fleet_size):
 
 
 def run_daily_jobs(env, meter, fleet_size):
+    def run_once(job):
+        env.invalidate_all()
+        figures = {}
+        with meter.measure(figures):
+            job()
+            env.flush_all()
+        env.cr.commit()
+        return figures
+
     results = {}
     for label, job in daily_jobs(env):
-        env.invalidate_all()
-        first = {}
-        with meter.measure(first):
-            job()
-            env.flush_all()
-        env.cr.commit()
+        first = run_once(job)
         before = created_counts(env)
-        env.invalidate_all()
-        second = {}
-        with meter.measure(second):
-            job()
-            env.flush_all()
-        env.cr.commit()
+        second = run_once(job)
         results[label] = {
             "seconds": first["seconds"],
             "queries": first["queries"],

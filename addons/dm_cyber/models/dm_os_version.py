@@ -96,9 +96,7 @@ class DmOsVersion(models.Model):
     def _notify_end_of_support_change(self, old_date, device_count):
         """One note to the RSSI for the whole fleet, instead of a tracking
         message on each device whose risk was recomputed."""
-        rssi_users = self.env.ref("medical_device.group_dm_rssi").all_user_ids.filtered(
-            lambda u: u.active and not u.share
-        )
+        rssi_users = self.env["dm.approval"]._role_members("rssi")
         if not rssi_users:
             return
         body = Markup("<p>%s</p>") % self.env._(

@@ -412,9 +412,7 @@ class MaintenanceEquipment(models.Model):
             ]
         )
         activity_type = self.env.ref("dm_cyber.mail_activity_type_dm_cyber_alert")
-        rssi_users = self.env.ref("medical_device.group_dm_rssi").all_user_ids.filtered(
-            lambda u: u.active and not u.share
-        )
+        rssi_users = self.env["dm.approval"]._role_members("rssi")
         responsible = rssi_users[:1] or self.env.user
 
         def alert(device):
