@@ -398,6 +398,7 @@ class MaintenanceEquipment(models.Model):
                     "cyber_risk_level",
                 ],
                 [("id", "in", stale.ids)],
+                track=True,
             )
         OsVersion = self.env["dm.os.version"]
         newly_obsolete = OsVersion.search(

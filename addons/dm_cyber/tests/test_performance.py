@@ -2,8 +2,11 @@
 page and the daily cyber watch (the benchmark, `make bench`, times them at
 100,000 devices)."""
 
-from datetime import date
+from datetime import date, timedelta
 
+from freezegun import freeze_time
+
+from odoo import fields
 from odoo.addons.medical_device.tests.common import MedicalDeviceCase
 from odoo.addons.medical_device.tests.web_client import action_kanban_first_page
 from odoo.tests import tagged
@@ -117,3 +120,40 @@ class TestFleetScaleQueries(MedicalDeviceCase):
         self.assertEqual(len(note), 1)
         self.assertIn("the cyber risk of", note.body)
         self.assertIn(self.users["rssi"].partner_id, note.partner_ids)
+
+    def test_daily_watch_keeps_the_risk_history_of_the_devices_it_changes(self):
+        """Reference changes skip per-device tracking; the daily job does not:
+        the few devices whose answers the date changed keep their history."""
+        # sudo: as an import creates devices of an existing fleet.
+        device = (
+            self.Equipment.sudo()
+            .create(
+                {
+                    "name": "Patched monitor",
+                    "serial_no": "WATCH-TRACK",
+                    "is_medical_device": True,
+                    "lifecycle_state": "in_service",
+                    "is_connected": True,
+                    "os_version_id": self.env.ref(
+                        "dm_cyber.dm_os_windows_10_iot_enterprise_ltsc_2021"
+                    ).id,
+                    "antivirus": "hospital",
+                    "domain_joined": False,
+                    "patient_data": True,
+                    "vendor_firewall": True,
+                    "usb_locked": True,
+                    "default_accounts_changed": True,
+                    "mds2_date": fields.Date.today(),
+                    "remote_maintenance_channel": "none",
+                    "last_patch_date": fields.Date.today(),
+                }
+            )
+            .sudo(False)
+        )
+        self.flush_tracking()
+        self.assertEqual(device.cyber_risk_level, "low")
+        with freeze_time(fields.Date.today() + timedelta(days=400)):
+            self.Equipment._cron_cyber_watch()
+            self.assertTrue(device.cyber_patch_outdated)
+            self.assertNotEqual(device.cyber_risk_level, "low")
+            self.assertIn("cyber_risk_level", self.tracked_fields(device))

@@ -813,14 +813,17 @@ class MaintenanceEquipment(models.Model):
         return action
 
     @api.model
-    def _recompute_stored(self, fnames, domain):
+    def _recompute_stored(self, fnames, domain, track=False):
         """Recompute stored fields after a change of the reference data they read
-        (thresholds, transition rules) that their dependencies cannot see."""
-        # No chatter tracking per device: a reference change may touch the
-        # whole fleet; whoever changes the reference data reports it once.
-        devices = self.with_context(active_test=False, tracking_disable=True).search(
-            domain
-        )
+        (thresholds, transition rules) that their dependencies cannot see.
+
+        A reference change may touch the whole fleet: no chatter tracking per
+        device, whoever changes the reference data reports it once. ``track``
+        keeps it, for the few devices a daily job finds changed by the date."""
+        context = {"active_test": False}
+        if not track:
+            context["tracking_disable"] = True
+        devices = self.with_context(**context).search(domain)
         for fname in fnames:
             self.env.add_to_compute(self._fields[fname], devices)
         devices._recompute_recordset(fnames)
