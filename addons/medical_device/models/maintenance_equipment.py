@@ -477,6 +477,14 @@ class MaintenanceEquipment(models.Model):
                     self.env, equipment.display_name, error
                 ) from error
 
+    def _compute_field_value(self, field):
+        # Installing or updating an addon computes its new stored fields on the
+        # whole fleet (100,000 devices): no tracking message on each device.
+        records = self
+        if not self.pool.ready and not self.env.context.get("tracking_disable"):
+            records = self.with_context(tracking_disable=True)
+        return super(MaintenanceEquipment, records)._compute_field_value(field)
+
     def _check_company(self, fnames=None):
         """Check each distinct (company, linked records) combination once: an
         import creates thousands of devices linked to a few dozen partners and

@@ -1,5 +1,6 @@
 import unittest
 from datetime import timedelta
+from unittest.mock import patch
 
 from psycopg2 import IntegrityError
 
@@ -86,6 +87,29 @@ class TestPieuOnDevices(MedicalDeviceCase):
         tracked = self.tracked_fields(device)
         self.assertIn("pieu_i_id", tracked)
         self.assertIn("pieu_criticality", tracked)
+
+    def test_no_tracking_of_computed_fields_while_addons_install(self):
+        """Installing an addon computes its new stored fields on the whole
+        fleet while the registry loads: no chatter message on each device."""
+        device = self.create_device(serial_no="SP-5", **self.pieu_syringe_pump)
+        self.assertEqual(device.pieu_criticality, pieu.LOW)  # 1 x 2 x 3 x 2
+        self.flush_tracking()
+        params = self.env["ir.config_parameter"].sudo()
+
+        def recompute_with_low_above(value):
+            params.set_param("medical_device.pieu_low_above", value)
+            self.Equipment._recompute_stored(
+                ["pieu_criticality"], [("id", "=", device.id)], track=True
+            )
+            self.env.flush_all()
+
+        with patch.object(self.registry, "ready", False):
+            recompute_with_low_above(100.0)
+        self.assertEqual(device.pieu_criticality, pieu.MODERATE)
+        self.assertNotIn("pieu_criticality", self.tracked_fields(device))
+        recompute_with_low_above(10.0)  # the registry is ready again
+        self.assertEqual(device.pieu_criticality, pieu.LOW)
+        self.assertIn("pieu_criticality", self.tracked_fields(device))
 
 
 @tagged("post_install", "-at_install")
