@@ -270,7 +270,9 @@ PIVOT_SETS.append(["pieu_criticality", "cyber_risk_level"])
 
 
 def pivot_orm(env):
-    return env["maintenance.equipment"].formatted_read_grouping_sets(
+    # The context of the cyber matrix action: every level, in its order.
+    Equipment = env["maintenance.equipment"].with_context(read_group_expand=True)
+    return Equipment.formatted_read_grouping_sets(
         [("is_medical_device", "=", True)], PIVOT_SETS, ["__count"]
     )
 

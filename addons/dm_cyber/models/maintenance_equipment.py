@@ -134,6 +134,8 @@ class MaintenanceEquipment(models.Model):
         store=True,
         index=True,
         tracking=True,
+        # Every level, in its order, in the matrix and the kanban.
+        group_expand=True,
     )
     cyber_risk_explanation = fields.Html(
         string="Why this level", compute="_compute_cyber_risk_explanation"

@@ -157,3 +157,22 @@ class TestFleetScaleQueries(MedicalDeviceCase):
             self.assertTrue(device.cyber_patch_outdated)
             self.assertNotEqual(device.cyber_risk_level, "low")
             self.assertIn("cyber_risk_level", self.tracked_fields(device))
+
+    def test_matrix_lists_every_level_in_its_order(self):
+        self.make_fleet("ORDER", 3)
+        action = self.env.ref("dm_cyber.maintenance_equipment_action_cyber")
+        self.assertIn("'read_group_expand': True", action.context)
+        Equipment = self.Equipment.with_context(read_group_expand=True)
+        rows, columns = Equipment.formatted_read_grouping_sets(
+            [("is_medical_device", "=", True)],
+            [["pieu_criticality"], ["cyber_risk_level"]],
+            ["__count"],
+        )
+        self.assertEqual(
+            [group["cyber_risk_level"] for group in columns][:4],
+            ["low", "medium", "high", "critical"],
+        )
+        self.assertEqual(
+            [group["pieu_criticality"] for group in rows][:3],
+            ["very_critical", "moderate", "low"],
+        )

@@ -329,6 +329,8 @@ class MaintenanceEquipment(models.Model):
         store=True,
         index=True,
         tracking=True,
+        # Every level, in its order (very critical first) when grouped.
+        group_expand=True,
     )
 
     # The lifecycle kanban's column counts and criticality bars, read from the
