@@ -493,9 +493,12 @@ class MaintenanceEquipment(models.Model):
         categories, and the core check evaluates a domain per record and field."""
         if len(self) < 2:
             return super()._check_company(fnames)
+        # As the core check: a change of company checks every linked field.
+        if fnames is None or {"company_id", "company_ids"} & set(fnames):
+            fnames = list(self._fields)
         names = [
             name
-            for name in (self._fields if fnames is None else fnames)
+            for name in fnames
             if self._fields[name].relational and self._fields[name].check_company
         ]
         representatives = {}

@@ -540,3 +540,15 @@ class TestFleetImport(MedicalDeviceCase):
         with self.assertRaisesRegex(UserError, "Foreign supplier"):
             self.Equipment.create(vals)
         self.assertFalse(self.devices("CD-0", "CD-3"))
+        # Moving devices to a company checks every linked record again.
+        here = self.Equipment.create(
+            self._acquisition_vals(serial_no="CE-0", manufacturer_id=shared.id)
+        )
+        there = self.Equipment.create(
+            self._acquisition_vals(
+                serial_no="CE-1", manufacturer_id=foreign.id, company_id=other.id
+            )
+        )
+        with self.assertRaisesRegex(UserError, "Foreign supplier"):
+            (here | there).write({"company_id": self.company.id})
+        self.assertEqual(there.company_id, other)
