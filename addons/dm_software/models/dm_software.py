@@ -510,13 +510,7 @@ class DmSoftware(models.Model):
     def _role_users(self, group_xmlid):
         """Active internal members of a group who work for the software's company."""
         self.ensure_one()
-        # sudo: whoever triggers the notification may not read the group members.
-        users = (
-            self.env.ref(group_xmlid)
-            .sudo()
-            .all_user_ids.filtered(lambda u: u.active and not u.share)
-            .sudo(False)
-        )
+        users = self.env["dm.approval"]._group_members(group_xmlid)
         if self.company_id:
             users = users.filtered(lambda u: self.company_id in u.company_ids)
         return users

@@ -112,8 +112,18 @@ class DmApproval(models.Model):
 
     @api.model
     def _role_members(self, role):
-        group = self.env.ref(self._role_groups()[role])
-        return group.all_user_ids.filtered(lambda u: u.active and not u.share)
+        return self._group_members(self._role_groups()[role])
+
+    @api.model
+    def _group_members(self, group_xmlid):
+        """Active internal members of a group (xml id), to notify or assign."""
+        # sudo: whoever triggers the notification may not read the group members.
+        return (
+            self.env.ref(group_xmlid)
+            .sudo()
+            .all_user_ids.filtered(lambda u: u.active and not u.share)
+            .sudo(False)
+        )
 
     # ------------------------------------------------------------ computes
     @api.depends("res_model", "res_id")

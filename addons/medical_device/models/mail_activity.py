@@ -43,6 +43,7 @@ class MailActivity(models.Model):
         model_id = self.env["ir.model"]._get_id(records._name)
         deadline = fields.Date.context_today(self)
         for start in range(0, len(records), ACTIVITY_BATCH_SIZE):
+            # A slice prefetches its own records only: memory stays per batch.
             batch = records[start : start + ACTIVITY_BATCH_SIZE]
             already = self._dm_open_activity_res_ids(batch, activity_type)
             vals_list = [

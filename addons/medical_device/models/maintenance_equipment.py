@@ -8,7 +8,6 @@ from odoo.tools import format_date
 
 from ..tools import pieu, regulatory, udi
 from ..tools.udi_messages import udi_validation_error
-from .mail_activity import ACTIVITY_BATCH_SIZE
 
 RISK_CLASSES = [
     ("i", "Class I"),
@@ -855,7 +854,7 @@ class MaintenanceEquipment(models.Model):
         days (or already did); never a second one while the first is open."""
         today = fields.Date.context_today(self)
         days = self._ce_deadline_warning_days()
-        device_ids = self.search(
+        devices = self.search(
             [
                 ("is_medical_device", "=", True),
                 ("active", "=", True),
@@ -863,10 +862,10 @@ class MaintenanceEquipment(models.Model):
                 ("ce_next_deadline", "<=", today + timedelta(days=days)),
             ],
             order="id",
-        ).ids
-        pharmacists = self.env.ref(
+        )
+        pharmacists = self.env["dm.approval"]._group_members(
             "medical_device.group_dm_pharmacist"
-        ).all_user_ids.filtered(lambda u: u.active and not u.share)
+        )
         responsible = pharmacists[:1] or self.env.user
         activity_type = self.env.ref("medical_device.mail_activity_type_dm_ce_deadline")
 
@@ -888,13 +887,10 @@ class MaintenanceEquipment(models.Model):
                 "date_deadline": max(deadline, today),
             }
 
-        created = self.env["mail.activity"]
-        # Browsed by slices: each slice prefetches its own devices only.
-        for start in range(0, len(device_ids), ACTIVITY_BATCH_SIZE):
-            devices = self.browse(device_ids[start : start + ACTIVITY_BATCH_SIZE])
-            created |= self.env["mail.activity"]._dm_schedule_once(
-                devices, activity_type, values
-            )
+        # By batches, each prefetching its own devices (see _dm_schedule_once).
+        created = self.env["mail.activity"]._dm_schedule_once(
+            devices, activity_type, values
+        )
         if created and pharmacists:
             self._ce_deadline_summary(created, days, pharmacists, responsible)
         return created
