@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "data"))
 
 import make_fleet  # noqa: E402
+from import_fleet import import_odoo  # noqa: E402  (scripts/, beside this file)
 
 DM_KANBAN_ACTION = "medical_device.maintenance_equipment_action_medical_devices"
 CORE_KANBAN_VIEW = "maintenance.hr_equipment_view_kanban"
@@ -490,10 +491,7 @@ def fmt_rate(rows, seconds):
 
 
 def run(args):
-    try:
-        import odoo  # noqa: F401
-    except ImportError:
-        sys.path.insert(0, os.environ.get("ODOO_SRC", "/opt/odoo"))
+    import_odoo()
     from odoo import api
     from odoo.modules.registry import Registry
     from odoo.tools import config
