@@ -1,8 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .maintenance_equipment import PIEU_FIELDS
+
 # The classic acceptance criteria of a PV de réception, in the order of the form.
-PIEU_FIELDS = ("pieu_p_id", "pieu_i_id", "pieu_e_id", "pieu_u_id")
 RECEPTION_CRITERIA = (
     "check_risk_class",
     "check_ce_marking",
@@ -18,9 +19,21 @@ RECEPTION_CRITERIA = (
 class DmReception(models.Model):
     _name = "dm.reception"
     _description = "Reception report (PV de réception)"
-    _inherit = ["mail.thread", "mail.activity.mixin", "dm.approval.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "dm.approval.mixin",
+        "dm.workflow.mixin",
+    ]
     _order = "reception_date desc, id desc"
     _check_company_auto = True
+
+    # Decided through the approval engine only (biomedical engineer, four eyes):
+    # the decision is closed to clients, and a decided report is frozen.
+    _dm_transitions = {("draft", "accepted"): (), ("draft", "rejected"): ()}
+    _dm_protected_fields = ("decided_by_id", "decided_on")
+    _dm_frozen_states = ("accepted", "rejected")
+    _dm_deletable_states = ("draft",)
 
     name = fields.Char(
         string="Reference",
@@ -116,10 +129,6 @@ class DmReception(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("state", "draft") != "draft" and not self.env.su:
-                raise UserError(
-                    self.env._("A reception report is created to decide, not decided.")
-                )
             if vals.get("equipment_id"):
                 device = self.env["maintenance.equipment"].browse(vals["equipment_id"])
                 for factor in ("pieu_p_id", "pieu_i_id", "pieu_e_id", "pieu_u_id"):
@@ -130,34 +139,25 @@ class DmReception(models.Model):
                 )
         return super().create(vals_list)
 
-    def write(self, vals):
-        decision_fields = {"state", "decided_by_id", "decided_on"}
-        # The decision is written by action_accept/action_reject only, in sudo after
-        # their role check; a client's write() or context can never set it.
-        if decision_fields & set(vals) and not self.env.su:
-            raise UserError(
-                self.env._(
-                    "A reception is accepted or rejected with its Accept and Reject "
-                    "actions, by a biomedical engineer."
-                )
-            )
-        decided = self.filtered(lambda r: r.state != "draft")
-        if decided and not self.env.su:
-            raise UserError(
-                self.env._(
-                    "Reception %(name)s is already decided and cannot be changed; "
-                    "create a new reception report instead.",
-                    name=", ".join(decided.mapped("name")),
-                )
-            )
-        return super().write(vals)
+    def _dm_protected_message(self, fnames):
+        return self.env._(
+            "A reception is accepted or rejected with its Accept and Reject "
+            "actions, by a biomedical engineer."
+        )
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_decided(self):
-        if any(r.state != "draft" for r in self):
-            raise UserError(
-                self.env._("A decided reception report is part of the device history.")
-            )
+    @api.model
+    def _dm_create_state_message(self, state):
+        return self.env._("A reception report is created to decide, not decided.")
+
+    def _dm_history_message(self, reasons):
+        return self.env._("A decided reception report is part of the device history.")
+
+    def _dm_frozen_message(self, fnames):
+        return self.env._(
+            "Reception %(name)s is already decided and cannot be changed; "
+            "create a new reception report instead.",
+            name=self.name,
+        )
 
     # ------------------------------------------------------------ approval
     def _dm_approval_rules(self):
@@ -215,16 +215,15 @@ class DmReception(models.Model):
             "decided_on": line.reviewed_on,
         }
         if line.state == "approved":
-            # sudo: the decision fields are closed to clients (see write()).
-            self.sudo().write({**decision, "state": "accepted"})
+            self._dm_set_state("accepted", decision)
             device = self.equipment_id
             device.write(
                 {f: self[f].id for f in PIEU_FIELDS}
                 | {"warranty_date": self.warranty_end_date or device.warranty_date}
             )
         else:
-            self.sudo().write(
-                {**decision, "state": "rejected", "decision_comment": line.comment}
+            self._dm_set_state(
+                "rejected", {**decision, "decision_comment": line.comment}
             )
         return result
 

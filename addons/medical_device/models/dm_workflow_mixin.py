@@ -174,13 +174,44 @@ class DmWorkflowMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         model, state_default = self._dm_clean_create_context()
-        if not self.env.su:
-            state_field = self._dm_state_field
+        state_field = self._dm_state_field
+        if not self.env.su and state_default:
             for vals in vals_list:
-                if state_default and state_field not in vals:
-                    vals[state_field] = state_default
-                model._dm_check_client_create(vals)
-        return super(DmWorkflowMixin, model).create(vals_list)
+                vals.setdefault(state_field, state_default)
+        client_vals = [dict(vals) for vals in vals_list]
+        records = super(DmWorkflowMixin, model).create(
+            [model._dm_prepare_vals(vals) for vals in vals_list]
+        )
+        # Checked on the records created, so that the model decides which
+        # records it governs (a device: once it is a medical device); a refusal
+        # rolls the whole call back.
+        initial = self._fields[state_field].default
+        first = initial(self) if initial else None
+        for record, vals in zip(records, client_vals, strict=True):
+            if not record._dm_workflow_records():
+                continue
+            if not self.env.su:
+                record._dm_check_client_create(vals)
+            # A record created past the first step in a step open to clients
+            # (e.g. a device received at once, by a user or an import) meets
+            # that step's conditions from the start; only data loads bring
+            # records further, as they are.
+            state = record[state_field]
+            if state != first and state in record._dm_client_create_states():
+                record._dm_check_state_entry(state)
+        return records.with_env(self.env)
+
+    def _dm_prepare_vals(self, vals):
+        """Values derived by the model (normalised codes, parsed parts), after
+        the client guard ran on what the client sent."""
+        return vals
+
+    @api.model
+    def _dm_client_create_states(self):
+        if self._dm_create_states is not None:
+            return self._dm_create_states
+        default = self._fields[self._dm_state_field].default
+        return (default(self),) if default else ()
 
     @api.model
     def _dm_check_client_create(self, vals):
@@ -190,19 +221,20 @@ class DmWorkflowMixin(models.AbstractModel):
         if forbidden:
             raise UserError(self._dm_protected_message(forbidden))
         if state_field and state_field in vals:
-            allowed = self._dm_create_states
-            if allowed is None:
-                allowed = {self._fields[state_field].default(self)}
+            allowed = self._dm_client_create_states()
             if vals[state_field] and vals[state_field] not in allowed:
-                raise UserError(
-                    self.env._(
-                        "A new %(document)s starts at step %(allowed)s; it reaches "
-                        "%(state)s through its workflow.",
-                        document=self._description,
-                        allowed=", ".join(self._dm_state_label(s) for s in allowed),
-                        state=self._dm_state_label(vals[state_field]),
-                    )
-                )
+                raise UserError(self._dm_create_state_message(vals[state_field]))
+
+    @api.model
+    def _dm_create_state_message(self, state):
+        allowed = self._dm_client_create_states()
+        return self.env._(
+            "A new %(document)s starts in %(allowed)s; it reaches %(state)s "
+            "through its workflow steps.",
+            document=self._dm_document_label(),
+            allowed=self.env._(" or ").join(self._dm_state_label(s) for s in allowed),
+            state=self._dm_state_label(state),
+        )
 
     # ------------------------------------------------------------ write
     def write(self, vals):
@@ -213,9 +245,10 @@ class DmWorkflowMixin(models.AbstractModel):
             if not self.env.su:
                 governed._dm_check_client_write(vals)
             if state_field in vals:
-                moving = governed.filtered(lambda r: r[state_field] != vals[state_field])
-                moving._dm_check_transition(vals[state_field])
-        result = super().write(vals)
+                new_state = vals[state_field]
+                moving = governed.filtered(lambda r: r[state_field] != new_state)
+                moving._dm_check_transition(new_state)
+        result = super().write(self._dm_prepare_vals(vals))
         if moving:
             moving._dm_after_state_change(vals[state_field])
         return result
@@ -239,23 +272,32 @@ class DmWorkflowMixin(models.AbstractModel):
                     and state not in self._dm_editable_states[fname]
                 }
             if frozen:
-                raise UserError(
-                    self.env._(
-                        "%(document)s is at step %(state)s: %(fields)s can no "
-                        "longer be changed.",
-                        document=record.display_name,
-                        state=record._dm_state_label(),
-                        fields=self._dm_field_labels(frozen),
-                    )
-                )
+                raise UserError(record._dm_frozen_message(frozen))
+
+    def _dm_frozen_message(self, fnames):
+        """The refusal of a change the record's step no longer allows; models
+        may say it in their own words."""
+        return self.env._(
+            "%(document)s is at step %(state)s: %(fields)s can no longer be changed.",
+            document=self.display_name,
+            state=self._dm_state_label(),
+            fields=self._dm_field_labels(fnames),
+        )
 
     def _dm_protected_message(self, fnames):
+        """The refusal of a field a client never sets; models may name their
+        actions."""
         return self.env._(
             "%(fields)s of %(document)s are set by its workflow and its actions, "
             "not edited.",
             fields=self._dm_field_labels(fnames),
-            document=self._description,
+            document=self._dm_document_label(),
         )
+
+    @api.model
+    def _dm_document_label(self):
+        """The model's name in the user's language."""
+        return self.env["ir.model"]._get(self._name).display_name
 
     # ------------------------------------------------------------ transitions
     def _dm_check_transition(self, new_state):
@@ -349,14 +391,15 @@ class DmWorkflowMixin(models.AbstractModel):
         for record in self._dm_workflow_records():
             reasons = record._dm_history_reasons()
             if reasons:
-                raise UserError(
-                    self.env._(
-                        "%(document)s has a history (%(reasons)s) that must be "
-                        "kept: archive or cancel it instead of deleting it.",
-                        document=record.display_name,
-                        reasons=", ".join(reasons),
-                    )
-                )
+                raise UserError(record._dm_history_message(reasons))
+
+    def _dm_history_message(self, reasons):
+        return self.env._(
+            "%(document)s has a history (%(reasons)s) that must be kept: archive "
+            "it instead of deleting it.",
+            document=self.display_name,
+            reasons=", ".join(reasons),
+        )
 
     def _dm_history_reasons(self):
         """Why this record is history and cannot be deleted (empty: it can)."""

@@ -36,15 +36,19 @@ LIFECYCLE_STATES = [
     ("disposal", "Disposal"),
     ("disposed", "Disposed"),
 ]
-# Allowed moves of the lifecycle; anything else is refused on the server.
+TECHNICIAN = "medical_device.group_dm_technician"
+ENGINEER = "medical_device.group_dm_engineer"
+# The lifecycle: each allowed move and who may make it (engineers are
+# technicians too); anything else is refused on the server.
 LIFECYCLE_TRANSITIONS = {
-    ("acquisition", "reception"),
-    ("reception", "acquisition"),
-    ("reception", "in_service"),
-    ("in_service", "disposal"),
-    ("disposal", "in_service"),
-    ("disposal", "disposed"),
+    ("acquisition", "reception"): (TECHNICIAN,),
+    ("reception", "in_service"): (TECHNICIAN,),
+    ("reception", "acquisition"): (ENGINEER,),
+    ("in_service", "disposal"): (ENGINEER,),
+    ("disposal", "in_service"): (ENGINEER,),
+    ("disposal", "disposed"): (ENGINEER,),
 }
+PIEU_FIELDS = ("pieu_p_id", "pieu_i_id", "pieu_e_id", "pieu_u_id")
 UDI_PARSED_FIELDS = (
     "udi_issuer",
     "udi_di",
@@ -57,7 +61,18 @@ UDI_PARSED_FIELDS = (
 
 class MaintenanceEquipment(models.Model):
     _name = "maintenance.equipment"
-    _inherit = ["maintenance.equipment", "dm.approval.mixin"]
+    _inherit = ["maintenance.equipment", "dm.approval.mixin", "dm.workflow.mixin"]
+
+    _dm_state_field = "lifecycle_state"
+    _dm_state_writable = True
+    _dm_transitions = LIFECYCLE_TRANSITIONS
+    # Only data loads and imports (superuser) create a device past reception.
+    _dm_create_states = ("acquisition", "reception")
+    _dm_protected_fields = UDI_PARSED_FIELDS
+    # A disposed device is read-only except for its archive data.
+    _dm_frozen_states = ("disposed",)
+    _dm_always_writable = ("active", "archive_note", "color")
+    _dm_deletable_states = ("acquisition",)
 
     # Inventory fields of CSP R5212-28 and audit trail on core fields.
     serial_no = fields.Char(tracking=True)
@@ -70,7 +85,16 @@ class MaintenanceEquipment(models.Model):
         tracking=True,
         index=True,
         help="A medical device (DM) under the EU MDR or IVDR: its regulatory "
-        "identity, lifecycle gates and criticality apply.",
+        "identity, lifecycle gates and criticality apply. Only a biomedical "
+        "engineer changes it, with a reason, and never off for a device with a "
+        "history.",
+    )
+    dm_flag_reason = fields.Char(
+        string="Reason for the medical-device status",
+        tracking=True,
+        copy=False,
+        help="Why the equipment was made a medical device, or no longer is one; "
+        "required to change the status.",
     )
     dm_kind = fields.Selection(
         [
@@ -539,138 +563,120 @@ class MaintenanceEquipment(models.Model):
                 vals[code_field] = vals[code_field].strip().upper()
         return vals
 
-    # ------------------------------------------------------------ CRUD
-    @api.model_create_multi
-    def create(self, vals_list):
-        vals_list = [self._normalize_vals(vals) for vals in vals_list]
-        equipments = super().create(vals_list)
-        for equipment, vals in zip(equipments, vals_list, strict=True):
-            state = vals.get("lifecycle_state", "acquisition")
-            if state == "acquisition" or not equipment.is_medical_device:
-                continue
-            # Only data loads and imports (superuser) may create a device past
-            # reception: everyone else walks the gated lifecycle.
-            if state != "reception" and not self.env.su:
-                raise UserError(
-                    self.env._(
-                        "A new medical device starts in Acquisition or Reception; "
-                        "it reaches %(state)s through the lifecycle steps.",
-                        state=dict(LIFECYCLE_STATES)[state],
-                    )
-                )
-            if state == "reception":
-                equipment._check_lifecycle_preconditions("reception")
-        return equipments
+    # ------------------------------------------------------------ workflow
+    def _dm_prepare_vals(self, vals):
+        # After the client guard: the UDI parts are derived from the carrier.
+        return self._normalize_vals(super()._dm_prepare_vals(vals))
 
+    def _dm_workflow_records(self, vals=None):
+        if vals and vals.get("is_medical_device"):
+            return self
+        return self.filtered("is_medical_device")
+
+    # ------------------------------------------------------------ CRUD
     def write(self, vals):
-        vals = self._normalize_vals(vals)
-        self._check_disposed_readonly(vals)
-        new_state = vals.get("lifecycle_state")
-        if not new_state:
-            return super().write(vals)
-        self._check_lifecycle_move(new_state)
+        if "is_medical_device" in vals and not self.env.su:
+            self._check_medical_device_flag(vals)
         first_in_service = self.browse()
-        if new_state == "in_service":
+        if vals.get("lifecycle_state") == "in_service":
             first_in_service = self.filtered(lambda e: not e.commissioning_date)
         result = super().write(vals)
-        # Preconditions are checked on the data as written, in the same
-        # transaction: a failure rolls the whole write back.
-        self._check_lifecycle_preconditions(new_state)
         if first_in_service:
             first_in_service.write(
                 {"commissioning_date": fields.Date.context_today(self)}
             )
         return result
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_history(self):
-        for equipment in self:
-            if not equipment.is_medical_device:
-                continue
-            has_history = (
-                equipment.lifecycle_state != "acquisition"
-                or equipment.maintenance_ids
-                or equipment.reception_ids
-            )
-            if has_history:
-                raise UserError(
-                    self.env._(
-                        "%(device)s has a history (lifecycle, receptions or "
-                        "maintenance) that must be kept: archive it instead of "
-                        "deleting it.",
-                        device=equipment.display_name,
-                    )
-                )
-
-    # ------------------------------------------------------------ lifecycle gates
-    @api.model
-    def _disposed_writable_fields(self):
-        """Fields that stay editable on a disposed device (its archive data)."""
-        return {"active", "archive_note", "color", "message_main_attachment_id"}
-
-    def _check_disposed_readonly(self, vals):
-        disposed = self.filtered(lambda e: e.lifecycle_state == "disposed")
-        blocked = set(vals) - self._disposed_writable_fields()
-        if disposed and blocked:
-            raise UserError(
-                self.env._(
-                    "%(device)s is disposed: it is read-only except for its "
-                    "archive data (fields refused: %(fields)s).",
-                    device=", ".join(disposed.mapped("display_name")),
-                    fields=", ".join(
-                        sorted(
-                            self._fields[f].get_description(self.env)["string"]
-                            for f in blocked
-                            if f in self._fields
-                        )
-                    ),
-                )
-            )
-
-    def _check_lifecycle_move(self, new_state):
-        states = dict(self._fields["lifecycle_state"]._description_selection(self.env))
-        for equipment in self:
-            old_state = equipment.lifecycle_state
-            if old_state == new_state:
-                continue
-            if (old_state, new_state) not in LIFECYCLE_TRANSITIONS:
-                raise UserError(
-                    self.env._(
-                        "%(device)s cannot move from %(old)s to %(new)s.",
-                        device=equipment.display_name,
-                        old=states[old_state],
-                        new=states[new_state],
-                    )
-                )
-            if equipment.is_medical_device:
-                equipment._check_lifecycle_role(old_state, new_state)
-
-    def _check_lifecycle_role(self, old_state, new_state):
-        """Who may move a medical device: technicians receive and put in service,
-        engineers own every other step (going back, disposal)."""
-        user = self.env.user
-        if self.env.su:
-            return
-        engineer = user.has_group("medical_device.group_dm_engineer")
-        technician = user.has_group("medical_device.group_dm_technician")
-        technician_moves = {("acquisition", "reception"), ("reception", "in_service")}
-        allowed = engineer or (
-            technician and (old_state, new_state) in technician_moves
+    def _check_medical_device_flag(self, vals):
+        """The medical-device flag decides which rules apply: only a biomedical
+        engineer switches it, with a tracked reason, and never off on a device
+        with a history, nor on for equipment past reception."""
+        changed = self.filtered(
+            lambda e: e.is_medical_device != bool(vals["is_medical_device"])
         )
-        if not allowed:
-            states = dict(LIFECYCLE_STATES)
+        if not changed:
+            return
+        if not self.env.user.has_group("medical_device.group_dm_engineer"):
             raise AccessError(
                 self.env._(
-                    "Only a biomedical engineer may move %(device)s from %(old)s to "
-                    "%(new)s (technicians receive devices and put them in service).",
-                    device=self.display_name,
-                    old=states[old_state],
-                    new=states[new_state],
+                    "Only a biomedical engineer may change whether %(device)s is a "
+                    "medical device.",
+                    device=", ".join(changed.mapped("display_name")),
                 )
             )
+        if not (vals.get("dm_flag_reason") or "").strip():
+            raise UserError(
+                self.env._(
+                    "Say why %(device)s changes its medical-device status (reason).",
+                    device=", ".join(changed.mapped("display_name")),
+                )
+            )
+        for equipment in changed:
+            if vals["is_medical_device"]:
+                if equipment.lifecycle_state not in self._dm_create_states:
+                    raise UserError(
+                        self.env._(
+                            "%(device)s is at step %(state)s: equipment becomes a "
+                            "medical device in acquisition or reception, and goes "
+                            "through the gates from there.",
+                            device=equipment.display_name,
+                            state=equipment._dm_state_label(),
+                        )
+                    )
+                continue
+            reasons = equipment._dm_history_reasons()
+            if reasons:
+                raise UserError(
+                    self.env._(
+                        "%(device)s has a history as a medical device (%(reasons)s): "
+                        "it stays one.",
+                        device=equipment.display_name,
+                        reasons=", ".join(reasons),
+                    )
+                )
+
+    def _dm_frozen_message(self, fnames):
+        return self.env._(
+            "%(device)s is disposed: it is read-only except for its archive data "
+            "(fields refused: %(fields)s).",
+            device=self.display_name,
+            fields=self._dm_field_labels(fnames),
+        )
+
+    def _dm_history_reasons(self):
+        """A device with a history (past acquisition, receptions, maintenance,
+        approvals) is kept: it cannot be deleted, only archived."""
+        reasons = super()._dm_history_reasons()
+        if self.reception_ids:
+            reasons.append(self.env._("receptions"))
+        if self.with_context(active_test=False).maintenance_ids:
+            reasons.append(self.env._("maintenance"))
+        # sudo: every approval counts, whoever asks, archived ones included.
+        approvals = (
+            self.env["dm.approval"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count(
+                [("res_model", "=", self._name), ("res_id", "=", self.id)], limit=1
+            )
+        )
+        if approvals:
+            reasons.append(self.env._("approvals"))
+        return reasons
+
+    # ------------------------------------------------------------ lifecycle gates
+    def _check_lifecycle_move(self, new_state):
+        """Refuse a move the lifecycle does not allow, or a role that may not
+        make it (see ``_dm_transitions``)."""
+        self._dm_workflow_records()._dm_check_transition(new_state)
+
+    def _dm_state_missing(self, new_state):
+        return self._lifecycle_missing(new_state)
 
     def _lifecycle_missing(self, state):
-        """Human-readable list of what the device lacks to be in ``state``."""
+        """Human-readable list of what the device lacks to be in ``state``,
+        read from the source records (the reports, the PIEU factors), never
+        from a stored flag."""
         self.ensure_one()
         if not self.is_medical_device:
             return []
@@ -703,9 +709,11 @@ class MaintenanceEquipment(models.Model):
                     missing.append(self.env._("the notified body number"))
                 if not self.ce_certificate_ref:
                     missing.append(self.env._("the CE certificate reference"))
-            if not self.pieu_criticality:
+            if not all(self[f] for f in PIEU_FIELDS):
                 missing.append(self.env._("the four PIEU criticality factors"))
-            if not self.reception_accepted:
+            # sudo: the gate reads every report, whoever moves the device.
+            receptions = self.sudo().reception_ids
+            if not any(r.state == "accepted" for r in receptions):
                 missing.append(
                     self.env._("a reception report accepted by a biomedical engineer")
                 )
@@ -757,22 +765,6 @@ class MaintenanceEquipment(models.Model):
         return {"acquisition": "reception", "reception": "in_service"}.get(
             self.lifecycle_state, False
         )
-
-    def _check_lifecycle_preconditions(self, state):
-        for equipment in self:
-            missing = equipment._lifecycle_missing(state)
-            if missing:
-                states = dict(
-                    self._fields["lifecycle_state"]._description_selection(self.env)
-                )
-                raise UserError(
-                    self.env._(
-                        "%(device)s cannot go to %(state)s yet. Missing: %(missing)s.",
-                        device=equipment.display_name,
-                        state=states[state],
-                        missing="; ".join(missing),
-                    )
-                )
 
     # ------------------------------------------------------------ actions
     def action_to_reception(self):
