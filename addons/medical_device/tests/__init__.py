@@ -10,3 +10,5 @@ from . import test_regulatory
 from . import test_tour_approval
 from . import test_tour_lifecycle
 from . import test_udi
+from . import test_workflow_attacks
+from . import test_workflow_mixin
