@@ -1,5 +1,6 @@
 from . import test_campaign
 from . import test_cyber_matrix
+from . import test_device_attacks
 from . import test_disposal
 from . import test_erasure_rules
 from . import test_http_it_api
