@@ -4,13 +4,9 @@ import io
 import xlsxwriter
 
 from odoo import api, fields, models
-from odoo.addons.medical_device.models.maintenance_equipment import (
-    CE_REGIMES,
-    RISK_CLASSES,
-)
-from odoo.addons.medical_device.tools import regulatory, udi
-from odoo.addons.medical_device.tools.udi_messages import udi_validation_error
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
+
+from ..tools.selections import HOSTING, QUALIFICATION_STATES
 
 LIFECYCLE_STATES = [
     ("request", "Request"),
@@ -34,17 +30,6 @@ LIFECYCLE_TRANSITIONS = {
     ("in_use", "withdrawn"): REGULATORY,
     ("suspended", "withdrawn"): REGULATORY,
 }
-HOSTING = [
-    ("on_premises", "On premises (hospital servers)"),
-    ("hospital_cloud", "Hospital cloud"),
-    ("supplier_cloud", "Supplier server or cloud"),
-    ("workstation", "Workstation"),
-]
-QUALIFICATION_STATES = [
-    ("to_qualify", "To qualify"),
-    ("to_confirm", "To confirm"),
-    ("qualified", "Qualified"),
-]
 # Written only by the lifecycle and qualification actions, in sudo after their
 # checks: never by a client's create() or write().
 PROTECTED_FIELDS = {
@@ -71,7 +56,12 @@ class DmSoftware(models.Model):
 
     _name = "dm.software"
     _description = "Software (medical device or not)"
-    _inherit = ["mail.thread", "mail.activity.mixin", "dm.approval.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "dm.approval.mixin",
+        "dm.regulatory.mixin",
+    ]
     _order = "name, id"
     _check_company_auto = True
 
@@ -157,22 +147,10 @@ class DmSoftware(models.Model):
         "qualification.",
     )
     dm_risk_class = fields.Selection(
-        RISK_CLASSES,
-        string="Risk class",
         readonly=True,
-        tracking=True,
-        index=True,
         copy=False,
         help="Set by the confirmed qualification (MDR rule 11).",
     )
-    ce_regime = fields.Selection(CE_REGIMES, string="CE regime", tracking=True)
-    notified_body_number = fields.Char(
-        string="Notified body",
-        tracking=True,
-        help="Four-digit number of the notified body (every class above I).",
-    )
-    ce_certificate_ref = fields.Char(string="CE certificate", tracking=True)
-    ce_certificate_expiry = fields.Date(string="Certificate expiry", tracking=True)
     ce_checked = fields.Boolean(
         string="CE marking checked",
         tracking=True,
@@ -180,16 +158,9 @@ class DmSoftware(models.Model):
         "checked at reception.",
     )
     udi_di = fields.Char(
-        string="UDI-DI",
         tracking=True,
-        index="btree_not_null",
         help="The software's UDI-DI: a GTIN or a full UDI (GS1 or HIBCC) from "
         "which it is read. It changes with every major version (MDR Annex VI).",
-    )
-    basic_udi_di = fields.Char(
-        string="Basic UDI-DI",
-        tracking=True,
-        help="Model-level key in EUDAMED (up to 25 characters).",
     )
     equipment_ids = fields.Many2many(
         "maintenance.equipment",
@@ -356,75 +327,7 @@ class DmSoftware(models.Model):
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", plans.software_id.ids)]
 
-    # ------------------------------------------------------------ constraints
-    @api.constrains("ce_regime", "dm_risk_class")
-    def _check_regime_class(self):
-        regimes = dict(self._fields["ce_regime"]._description_selection(self.env))
-        classes = dict(self._fields["dm_risk_class"]._description_selection(self.env))
-        for software in self:
-            if not regulatory.regime_allowed_for_class(
-                software.ce_regime, software.dm_risk_class
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "%(software)s: the CE regime %(regime)s does not fit the "
-                        "class %(klass)s.",
-                        software=software.display_name,
-                        regime=regimes[software.ce_regime],
-                        klass=classes[software.dm_risk_class],
-                    )
-                )
-
-    @api.constrains("notified_body_number")
-    def _check_notified_body_number(self):
-        for software in self:
-            number = software.notified_body_number
-            if number and not regulatory.is_valid_notified_body_number(number):
-                raise ValidationError(
-                    self.env._(
-                        "%(software)s: the notified body number must be exactly 4 "
-                        "digits (found '%(number)s').",
-                        software=software.display_name,
-                        number=number,
-                    )
-                )
-
-    @api.constrains("basic_udi_di")
-    def _check_basic_udi_di(self):
-        for software in self:
-            if not software.basic_udi_di:
-                continue
-            try:
-                udi.validate_basic_udi_di(software.basic_udi_di)
-            except udi.UdiError as error:
-                raise udi_validation_error(
-                    self.env, software.display_name, error
-                ) from error
-
     # ------------------------------------------------------------ CRUD
-    def _normalize_vals(self, vals):
-        vals = dict(vals)
-        if "udi_di" in vals:
-            vals["udi_di"] = self._udi_di_from_input(vals["udi_di"])
-        if vals.get("basic_udi_di"):
-            vals["basic_udi_di"] = vals["basic_udi_di"].strip().upper()
-        if vals.get("notified_body_number"):
-            vals["notified_body_number"] = vals["notified_body_number"].strip()
-        return vals
-
-    def _udi_di_from_input(self, value):
-        """The UDI-DI of a GTIN or of a full UDI, checked by the device parser."""
-        value = (value or "").strip()
-        if not value:
-            return False
-        carrier = f"(01){value}" if value.isdigit() else value
-        try:
-            return udi.parse_udi(carrier).di
-        except udi.UdiError as error:
-            raise udi_validation_error(
-                self.env, self.env._("Invalid UDI-DI '%(value)s'", value=value), error
-            ) from error
-
     def _check_protected(self, vals):
         blocked = PROTECTED_FIELDS & set(vals)
         if blocked and not self.env.su:
@@ -455,7 +358,7 @@ class DmSoftware(models.Model):
                     and value != CREATE_DEFAULTS.get(key)
                 }
             )
-        softwares = super().create([self._normalize_vals(v) for v in vals_list])
+        softwares = super().create(vals_list)
         softwares.filtered(
             lambda s: s.qualification_state == "to_qualify"
         )._ask_qualification(self.env._("New software to qualify"))
@@ -463,7 +366,6 @@ class DmSoftware(models.Model):
 
     def write(self, vals):
         self._check_protected(vals)
-        vals = self._normalize_vals(vals)
         withdrawn = self.filtered(lambda s: s.lifecycle_state == "withdrawn")
         if withdrawn and not self.env.su and set(vals) - {"active", "color"}:
             raise UserError(
@@ -638,7 +540,7 @@ class DmSoftware(models.Model):
                     self.env._("a confirmed qualification (is it a medical device?)")
                 )
             if self.is_medical_device:
-                missing += self._regulatory_missing()
+                missing += self._dm_regulatory_missing()
             if not self.training_done:
                 missing.append(self.env._("the user training"))
             if not self.current_version_id:
@@ -654,22 +556,16 @@ class DmSoftware(models.Model):
             missing += self._dm_approvals_missing("in_use")
         return missing
 
-    def _regulatory_missing(self):
-        missing = []
-        if not self.dm_risk_class:
-            missing.append(self.env._("the risk class"))
+    def _dm_ce_marking_exempt(self):
+        # A medical device made in-house (MDR art. 5(5)) carries no CE marking.
+        return self.in_house
+
+    def _dm_regulatory_missing(self):
+        missing = super()._dm_regulatory_missing()
         if self.in_house:
             if not (self.in_house_justification or "").strip():
                 missing.append(self.env._("the in-house justification (art. 5(5))"))
-            return missing
-        if not self.ce_regime:
-            missing.append(self.env._("the CE regime"))
-        if regulatory.notified_body_required(self.ce_regime, self.dm_risk_class):
-            if not self.notified_body_number:
-                missing.append(self.env._("the notified body number"))
-            if not self.ce_certificate_ref:
-                missing.append(self.env._("the CE certificate reference"))
-        if not self.ce_checked:
+        elif not self.ce_checked:
             missing.append(self.env._("the CE marking check"))
         return missing
 

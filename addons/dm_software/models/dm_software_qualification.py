@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.addons.medical_device.models.maintenance_equipment import RISK_CLASSES
+from odoo.addons.medical_device.tools.selections import RISK_CLASSES
 from odoo.exceptions import AccessError, UserError
 
 from .dm_software import QUALIFICATION_ACTIVITY, REGULATORY

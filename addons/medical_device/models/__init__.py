@@ -8,6 +8,7 @@ from . import dm_import_mapping
 from . import dm_import_mapping_line
 from . import dm_pieu_level
 from . import dm_reception
+from . import dm_regulatory_mixin
 from . import mail_activity
 from . import maintenance_equipment
 from . import maintenance_request

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .maintenance_equipment import RISK_CLASSES
+from ..tools.selections import RISK_CLASSES
 
 
 class DmCeTransitionRule(models.Model):

@@ -3,39 +3,13 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date
 
 from ..tools import pieu, regulatory, udi
+from ..tools.selections import LIFECYCLE_STATES
 from ..tools.udi_messages import udi_validation_error
 
-RISK_CLASSES = [
-    ("i", "Class I"),
-    ("is", "Class Is (sterile)"),
-    ("im", "Class Im (measuring)"),
-    ("ir", "Class Ir (reusable surgical)"),
-    ("iia", "Class IIa"),
-    ("iib", "Class IIb"),
-    ("iii", "Class III"),
-    ("ivd_a", "IVD class A"),
-    ("ivd_b", "IVD class B"),
-    ("ivd_c", "IVD class C"),
-    ("ivd_d", "IVD class D"),
-]
-CE_REGIMES = [
-    ("mdr", "MDR (EU 2017/745)"),
-    ("ivdr", "IVDR (EU 2017/746)"),
-    ("mdd", "MDD (93/42/EEC, legacy)"),
-    ("aimdd", "AIMDD (90/385/EEC, legacy)"),
-    ("ivdd", "IVDD (98/79/EC, legacy)"),
-]
-LIFECYCLE_STATES = [
-    ("acquisition", "Acquisition"),
-    ("reception", "Reception"),
-    ("in_service", "In service"),
-    ("disposal", "Disposal"),
-    ("disposed", "Disposed"),
-]
 TECHNICIAN = "medical_device.group_dm_technician"
 ENGINEER = "medical_device.group_dm_engineer"
 # The lifecycle: each allowed move and who may make it (engineers are
@@ -61,7 +35,13 @@ UDI_PARSED_FIELDS = (
 
 class MaintenanceEquipment(models.Model):
     _name = "maintenance.equipment"
-    _inherit = ["maintenance.equipment", "dm.approval.mixin", "dm.workflow.mixin"]
+    _inherit = [
+        "maintenance.equipment",
+        "dm.approval.mixin",
+        "dm.regulatory.mixin",
+        "dm.workflow.mixin",
+    ]
+    _dm_regulatory_kind_field = "dm_kind"
 
     _dm_state_field = "lifecycle_state"
     _dm_state_writable = True
@@ -140,18 +120,6 @@ class MaintenanceEquipment(models.Model):
         "when the device first enters service if empty.",
     )
 
-    dm_risk_class = fields.Selection(
-        RISK_CLASSES, string="Risk class", tracking=True, index=True
-    )
-    ce_regime = fields.Selection(CE_REGIMES, string="CE regime", tracking=True)
-    notified_body_number = fields.Char(
-        string="Notified body",
-        tracking=True,
-        help="Four-digit identification number of the notified body, required "
-        "for every class above I (MDR) or A (IVDR).",
-    )
-    ce_certificate_ref = fields.Char(string="CE certificate", tracking=True)
-    ce_certificate_expiry = fields.Date(string="Certificate expiry", tracking=True)
     ce_transition_deadline = fields.Date(
         string="Transition deadline",
         compute="_compute_ce_deadlines",
@@ -177,16 +145,12 @@ class MaintenanceEquipment(models.Model):
     udi_issuer = fields.Selection(
         [("gs1", "GS1"), ("hibcc", "HIBCC")], string="UDI issuer", readonly=True
     )
-    udi_di = fields.Char(string="UDI-DI", readonly=True, index="btree_not_null")
+    # Read from the UDI carrier (see _udi_values), never typed.
+    udi_di = fields.Char(readonly=True)
     udi_lot = fields.Char(string="UDI lot", readonly=True)
     udi_serial = fields.Char(string="UDI serial", readonly=True, copy=False)
     udi_expiry_date = fields.Date(string="UDI expiry", readonly=True)
     udi_manufacture_date = fields.Date(string="UDI manufacture date", readonly=True)
-    basic_udi_di = fields.Char(
-        string="Basic UDI-DI",
-        tracking=True,
-        help="Model-level key in EUDAMED (up to 25 characters, never on the label).",
-    )
     emdn_code = fields.Char(
         string="EMDN code",
         tracking=True,
@@ -440,61 +404,10 @@ class MaintenanceEquipment(models.Model):
             equipment.quality_control_obligatory = quality_control
 
     # ------------------------------------------------------------ constraints
-    @api.constrains("dm_kind", "dm_risk_class", "ce_regime")
-    def _check_class_consistency(self):
-        labels = dict(self._fields["dm_risk_class"]._description_selection(self.env))
-        kinds = dict(self._fields["dm_kind"]._description_selection(self.env))
-        regimes = dict(self._fields["ce_regime"]._description_selection(self.env))
-        for equipment in self:
-            if not regulatory.class_allowed_for_kind(
-                equipment.dm_kind, equipment.dm_risk_class
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "%(device)s: risk class %(klass)s is not allowed for a "
-                        "device of kind %(kind)s (IVDR classes A-D are for in-vitro "
-                        "diagnostic devices only; active implantables are class III).",
-                        device=equipment.display_name,
-                        klass=labels[equipment.dm_risk_class],
-                        kind=kinds[equipment.dm_kind],
-                    )
-                )
-            if not regulatory.regime_allowed_for_kind(
-                equipment.dm_kind, equipment.ce_regime
-            ) or not regulatory.regime_allowed_for_class(
-                equipment.ce_regime, equipment.dm_risk_class
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "%(device)s: the CE regime %(regime)s does not fit a device "
-                        "of kind %(kind)s and class %(klass)s.",
-                        device=equipment.display_name,
-                        regime=regimes[equipment.ce_regime],
-                        kind=kinds.get(equipment.dm_kind, ""),
-                        klass=labels.get(equipment.dm_risk_class, ""),
-                    )
-                )
-
-    @api.constrains("notified_body_number")
-    def _check_notified_body_number(self):
-        for equipment in self:
-            number = equipment.notified_body_number
-            if number and not regulatory.is_valid_notified_body_number(number):
-                raise ValidationError(
-                    self.env._(
-                        "%(device)s: the notified body number must be exactly 4 "
-                        "digits (found '%(number)s').",
-                        device=equipment.display_name,
-                        number=number,
-                    )
-                )
-
-    @api.constrains("basic_udi_di", "emdn_code")
-    def _check_udi_codes(self):
+    @api.constrains("emdn_code")
+    def _check_emdn_code(self):
         for equipment in self:
             try:
-                if equipment.basic_udi_di:
-                    udi.validate_basic_udi_di(equipment.basic_udi_di)
                 if equipment.emdn_code:
                     udi.validate_emdn_code(equipment.emdn_code)
             except udi.UdiError as error:
@@ -558,10 +471,13 @@ class MaintenanceEquipment(models.Model):
             carrier = (vals["udi_carrier"] or "").strip()
             vals["udi_carrier"] = carrier or False
             vals.update(self._udi_values(carrier))
-        for code_field in ("basic_udi_di", "emdn_code"):
-            if vals.get(code_field):
-                vals[code_field] = vals[code_field].strip().upper()
+        if vals.get("emdn_code"):
+            vals["emdn_code"] = vals["emdn_code"].strip().upper()
         return vals
+
+    def _dm_udi_di_from_input(self, value):
+        # The device's UDI-DI comes from its UDI carrier, parsed above.
+        return value
 
     # ------------------------------------------------------------ workflow
     def _dm_prepare_vals(self, vals):
@@ -700,15 +616,7 @@ class MaintenanceEquipment(models.Model):
                 )
             missing += self._dm_approvals_missing("reception")
         elif state == "in_service":
-            if not self.dm_risk_class:
-                missing.append(self.env._("the risk class"))
-            if not self.ce_regime:
-                missing.append(self.env._("the CE regime"))
-            if regulatory.notified_body_required(self.ce_regime, self.dm_risk_class):
-                if not self.notified_body_number:
-                    missing.append(self.env._("the notified body number"))
-                if not self.ce_certificate_ref:
-                    missing.append(self.env._("the CE certificate reference"))
+            missing += self._dm_regulatory_missing()
             if not all(self[f] for f in PIEU_FIELDS):
                 missing.append(self.env._("the four PIEU criticality factors"))
             # sudo: the gate reads every report, whoever moves the device.

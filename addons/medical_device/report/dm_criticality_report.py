@@ -1,7 +1,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from ..models.maintenance_equipment import LIFECYCLE_STATES
+from ..tools.selections import LIFECYCLE_STATES
 
 
 class DmCriticalityReport(models.Model):

@@ -1,3 +1,4 @@
 from . import pieu
 from . import regulatory
 from . import udi
+from . import selections
