@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .maintenance_equipment import PIEU_FIELDS
+from ..tools.pieu import FIELDS as PIEU_FIELDS
 
 # The classic acceptance criteria of a PV de réception, in the order of the form.
 RECEPTION_CRITERIA = (

@@ -22,7 +22,6 @@ LIFECYCLE_TRANSITIONS = {
     ("disposal", "in_service"): (ENGINEER,),
     ("disposal", "disposed"): (ENGINEER,),
 }
-PIEU_FIELDS = ("pieu_p_id", "pieu_i_id", "pieu_e_id", "pieu_u_id")
 UDI_PARSED_FIELDS = (
     "udi_issuer",
     "udi_di",
@@ -617,7 +616,7 @@ class MaintenanceEquipment(models.Model):
             missing += self._dm_approvals_missing("reception")
         elif state == "in_service":
             missing += self._dm_regulatory_missing()
-            if not all(self[f] for f in PIEU_FIELDS):
+            if not all(self[f] for f in pieu.FIELDS):
                 missing.append(self.env._("the four PIEU criticality factors"))
             # sudo: the gate reads every report, whoever moves the device.
             receptions = self.sudo().reception_ids

@@ -3,6 +3,8 @@
 VERY_CRITICAL = "very_critical"
 MODERATE = "moderate"
 LOW = "low"
+# The four factors, as fields of a device and of a reception report.
+FIELDS = ("pieu_p_id", "pieu_i_id", "pieu_e_id", "pieu_u_id")
 
 
 def pieu_score(p, i, e, u):
