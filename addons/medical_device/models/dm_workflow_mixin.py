@@ -169,7 +169,7 @@ class DmWorkflowMixin(models.AbstractModel):
         state_key = f"default_{self._dm_state_field}"
         state_default = None if self.env.su else context.get(state_key)
         clean = {k: v for k, v in context.items() if k not in keys}
-        return self.with_context(clean), state_default
+        return self.with_env(self.env(context=clean)), state_default
 
     @api.model_create_multi
     def create(self, vals_list):
