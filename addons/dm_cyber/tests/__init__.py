@@ -6,5 +6,6 @@ from . import test_performance
 from . import test_remote_maintenance
 from . import test_tools_cyber_risk
 from . import test_tools_erasure
+from . import test_tools_fleet_import_cyber
 from . import test_tour_cyber
 from . import test_tour_disposal

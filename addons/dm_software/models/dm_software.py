@@ -9,7 +9,7 @@ from odoo.addons.medical_device.models.maintenance_equipment import (
     RISK_CLASSES,
 )
 from odoo.addons.medical_device.tools import regulatory, udi
-from odoo.addons.medical_device.tools.udi_messages import udi_validation_error
+from odoo.addons.medical_device.tools.messages import tools_error
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 LIFECYCLE_STATES = [
@@ -397,9 +397,7 @@ class DmSoftware(models.Model):
             try:
                 udi.validate_basic_udi_di(software.basic_udi_di)
             except udi.UdiError as error:
-                raise udi_validation_error(
-                    self.env, software.display_name, error
-                ) from error
+                raise tools_error(self.env, software.display_name, error) from error
 
     # ------------------------------------------------------------ CRUD
     def _normalize_vals(self, vals):
@@ -421,7 +419,7 @@ class DmSoftware(models.Model):
         try:
             return udi.parse_udi(carrier).di
         except udi.UdiError as error:
-            raise udi_validation_error(
+            raise tools_error(
                 self.env, self.env._("Invalid UDI-DI '%(value)s'", value=value), error
             ) from error
 

@@ -1,3 +1,2 @@
 from . import qualification
-from . import qualification_messages
 from . import versions

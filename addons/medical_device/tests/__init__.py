@@ -2,6 +2,7 @@ from . import test_approval
 from . import test_ce_deadline
 from . import test_fleet_import
 from . import test_lifecycle
+from . import test_messages_fr
 from . import test_pieu
 from . import test_reception
 from . import test_register
