@@ -11,7 +11,6 @@
     "data": [
         "security/medical_device_security.xml",
         "security/ir.model.access.csv",
-        "security/ir.model.access-import.csv",
         "data/dm_pieu_level_data.xml",
         "data/dm_ce_transition_rule_data.xml",
         "data/ir_sequence_data.xml",

@@ -3,6 +3,8 @@ from . import dm_cyber_campaign_line
 from . import dm_cyber_risk_factor
 from . import dm_disposal
 from . import dm_erasure_medium
+from . import dm_fleet_import
+from . import dm_import_mapping_line
 from . import dm_os_version
 from . import dm_remote_agreement
 from . import dm_remote_session

@@ -1,7 +1,7 @@
 from odoo import fields, models
+from odoo.addons.medical_device.tools.messages import render
 
 from ..tools import qualification
-from ..tools.qualification_messages import reason_message
 
 YES_NO = [(qualification.YES, "Yes"), (qualification.NO, "No")]
 OUTCOMES = [
@@ -112,4 +112,7 @@ class DmSoftwareQualificationAnswers(models.AbstractModel):
         )
 
     def _conclusion_text(self, conclusion):
-        return "\n".join(reason_message(self.env, code) for code in conclusion.reasons)
+        return "\n".join(
+            render(qualification.REASONS.get(code, code), env=self.env)
+            for code in conclusion.reasons
+        )

@@ -14,10 +14,15 @@ Pure Python, no Odoo import: answers in, conclusion out.
 
 Yes/no answers are ``"yes"``, ``"no"`` or ``None`` (not answered yet). The
 conclusion names the next question to ask while answers are missing, and
-gives its reasons as stable codes (translated by the caller).
+gives its reasons as stable codes; :data:`REASONS` holds their English text,
+marked for translation (the model layer renders them in the user's language).
 """
 
 from dataclasses import dataclass
+
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 YES = "yes"
 NO = "no"
@@ -58,6 +63,70 @@ MEDICAL_DEVICE_OUTCOMES = (DRIVES_DEVICE, MDSW, IVD_MDSW)
 
 # MDR classes in increasing order of risk (keys of medical_device's RISK_CLASSES).
 CLASS_ORDER = ("i", "iia", "iib", "iii")
+
+
+# English text of each reason code, marked for translation.
+REASONS = {
+    "step1_not_software": _lt(
+        "MDCG 2019-11 step 1: it is not software, the software rules do not apply."
+    ),
+    "step2_drives_device": _lt(
+        "MDCG 2019-11 step 2: it drives or influences the use of a (hardware) "
+        "medical device, or is its accessory: it is covered by the MDR with that "
+        "device."
+    ),
+    "driven_class": _lt(
+        "MDR Annex VIII, implementing rule 3.3: software that drives or "
+        "influences the use of a device falls within the class of that device."
+    ),
+    "driven_class_unknown": _lt(
+        "Implementing rule 3.3: its class is the class of the device it drives, "
+        "which is not known: choose the device or give the class."
+    ),
+    "step3_no_action_on_data": _lt(
+        "MDCG 2019-11 step 3: it only stores, archives, communicates, searches "
+        "or compresses data without loss: it is not medical device software."
+    ),
+    "step4_not_individual": _lt(
+        "MDCG 2019-11 step 4: it does not act for the benefit of individual "
+        "patients (e.g. epidemiology, statistics): it is not medical device "
+        "software."
+    ),
+    "step5_no_medical_purpose": _lt(
+        "MDCG 2019-11 step 5: its intended purpose is not one of MDR article "
+        "2(1) (diagnosis, prevention, monitoring, prediction, prognosis, "
+        "treatment or alleviation of disease…): it is not a medical device."
+    ),
+    "step5_mdsw": _lt(
+        "MDCG 2019-11 step 5: it acts on data for individual patients with a "
+        "medical purpose of MDR article 2(1): it is medical device software."
+    ),
+    "step6_ivd": _lt(
+        "MDCG 2019-11 step 6: its information comes from in-vitro diagnostic "
+        "examinations: it falls under the IVDR, whose classification rules "
+        "(classes A to D) are applied by the pharmacist."
+    ),
+    "rule11_decision_other": _lt(
+        "Rule 11: it gives information used to take diagnostic or therapeutic "
+        "decisions: class IIa."
+    ),
+    "rule11_decision_serious": _lt(
+        "Rule 11: those decisions may cause a serious deterioration of health or "
+        "a surgical intervention: class IIb."
+    ),
+    "rule11_decision_death": _lt(
+        "Rule 11: those decisions may cause death or an irreversible "
+        "deterioration of health: class III."
+    ),
+    "rule11_monitoring": _lt(
+        "Rule 11: it monitors physiological processes: class IIa."
+    ),
+    "rule11_monitoring_vital": _lt(
+        "Rule 11: it monitors vital physiological parameters whose variations "
+        "could put the patient in immediate danger: class IIb."
+    ),
+    "rule11_other": _lt("Rule 11: all other software is class I."),
+}
 
 
 @dataclass(frozen=True)

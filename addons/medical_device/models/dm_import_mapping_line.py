@@ -2,7 +2,8 @@ from odoo import api, fields, models
 
 from ..tools import fleet_import
 
-# The supported targets of an import column (keys of fleet_import.TARGETS).
+# The targets of an import column this addon supports (keys of
+# fleet_import.TARGETS); another addon adds its own (see dm_cyber).
 TARGET_SELECTION = [
     ("serial_no", "Serial number"),
     ("name", "Equipment name"),
@@ -39,17 +40,6 @@ TARGET_SELECTION = [
     ("cost", "Cost"),
     ("is_connected", "Connected"),
     ("patient_data", "Holds patient data"),
-    ("os_version", "Operating system (cyber, by name)"),
-    ("antivirus", "Antivirus (cyber)"),
-    ("internet_access", "Internet access (cyber)"),
-    ("domain_joined", "Joined to the hospital domain (cyber)"),
-    ("vendor_firewall", "Protected by a supplier firewall (cyber)"),
-    ("usb_locked", "USB ports locked (cyber)"),
-    ("last_patch_date", "Last patch (cyber)"),
-    ("remote_maintenance_channel", "Remote maintenance channel (cyber)"),
-    ("network_zone", "Network zone / VLAN (cyber)"),
-    ("ip_address", "IP address (cyber)"),
-    ("mac_address", "MAC address (cyber)"),
 ]
 assert {key for key, _label in TARGET_SELECTION} == set(fleet_import.TARGETS)
 

@@ -2,8 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools import regulatory, udi
+from ..tools.messages import tools_error
 from ..tools.selections import CE_REGIMES, RISK_CLASSES
-from ..tools.udi_messages import udi_validation_error
 
 
 class DmRegulatoryMixin(models.AbstractModel):
@@ -117,9 +117,7 @@ class DmRegulatoryMixin(models.AbstractModel):
             try:
                 udi.validate_basic_udi_di(record.basic_udi_di)
             except udi.UdiError as error:
-                raise udi_validation_error(
-                    self.env, record.display_name, error
-                ) from error
+                raise tools_error(self.env, record.display_name, error) from error
 
     # ------------------------------------------------------------ normalisation
     def _dm_udi_di_from_input(self, value):
@@ -132,7 +130,7 @@ class DmRegulatoryMixin(models.AbstractModel):
         try:
             return udi.parse_udi(carrier).di
         except udi.UdiError as error:
-            raise udi_validation_error(
+            raise tools_error(
                 self.env, self.env._("Invalid UDI-DI '%(value)s'", value=value), error
             ) from error
 

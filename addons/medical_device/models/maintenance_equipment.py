@@ -7,8 +7,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date
 
 from ..tools import pieu, regulatory, udi
+from ..tools.messages import tools_error
 from ..tools.selections import LIFECYCLE_STATES
-from ..tools.udi_messages import udi_validation_error
 
 TECHNICIAN = "medical_device.group_dm_technician"
 ENGINEER = "medical_device.group_dm_engineer"
@@ -410,9 +410,7 @@ class MaintenanceEquipment(models.Model):
                 if equipment.emdn_code:
                     udi.validate_emdn_code(equipment.emdn_code)
             except udi.UdiError as error:
-                raise udi_validation_error(
-                    self.env, equipment.display_name, error
-                ) from error
+                raise tools_error(self.env, equipment.display_name, error) from error
 
     def _compute_field_value(self, field):
         # Installing or updating an addon computes its new stored fields on the
@@ -452,7 +450,7 @@ class MaintenanceEquipment(models.Model):
             data = udi.parse_udi(carrier)
         except udi.UdiError as error:
             shown = carrier.replace("\x1d", "<GS>")
-            raise udi_validation_error(
+            raise tools_error(
                 self.env, self.env._("Invalid UDI '%(carrier)s'", carrier=shown), error
             ) from error
         return {

@@ -8,7 +8,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from odoo.addons.medical_device.tools import udi, udi_messages
+from odoo.addons.medical_device.tools import messages, udi
 
 TODAY = date(2025, 6, 1)
 GS = "\x1d"
@@ -593,30 +593,34 @@ class TestEmdn(unittest.TestCase):
 
 
 class _FakeEnv:
+    """Stands for an env whose language has no translation: records what it
+    is asked to translate."""
+
     def __init__(self):
         self.sources = []
 
     def _(self, source, *args, **kwargs):
         self.sources.append(source)
-        return source % kwargs if kwargs else source
+        return messages.render(source, kwargs)
 
 
 class TestMessages(unittest.TestCase):
     def test_every_code_is_translated_with_the_same_english_text(self):
         for code, template in udi.MESSAGES.items():
             with self.subTest(code=code):
-                names = {part.split(")s")[0] for part in template.split("%(")[1:]}
+                english = messages.render(template)
+                names = {part.split(")s")[0] for part in english.split("%(")[1:]}
                 error = udi.UdiError(code, {name: f"<{name}>" for name in names})
                 env = _FakeEnv()
-                self.assertEqual(udi_messages.udi_error_message(env, error), str(error))
+                self.assertEqual(messages.error_message(env, error), str(error))
                 self.assertEqual(env.sources, [template])
 
     def test_fallbacks(self):
         env = _FakeEnv()
         error = udi.UdiError("no_such_code", {"x": "1"})
-        self.assertEqual(udi_messages.udi_error_message(env, error), str(error))
+        self.assertEqual(messages.error_message(env, error), str(error))
         error = udi.UdiError("gs1_bad_date", {"ai": "17"})
-        self.assertEqual(udi_messages.udi_error_message(env, error), str(error))
+        self.assertEqual(messages.error_message(env, error), str(error))
 
 
 # ---------------------------------------------------------------- properties

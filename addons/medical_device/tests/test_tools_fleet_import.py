@@ -19,7 +19,6 @@ MAPPING = {
     "organisme notifie": "notified_body_number",
     "criticite p": "pieu_p",
     "connecte": "is_connected",
-    "adresse ip": "ip_address",
 }
 UDI_OK = "(01)03760123450010(11)210315(21)SN1"
 
@@ -265,19 +264,8 @@ class TestValues(unittest.TestCase):
             fi.parse_value("acquisition_mode", "Mise à disposition"), "loan"
         )
         self.assertEqual(fi.parse_value("acquisition_mode", "Don"), "donation")
-        self.assertEqual(fi.parse_value("antivirus", "Hôpital"), "hospital")
-        self.assertEqual(fi.parse_value("antivirus", "Oui"), "hospital")
-        self.assertEqual(fi.parse_value("antivirus", "Fournisseur"), "vendor")
-        self.assertEqual(fi.parse_value("antivirus", "Aucun"), "none")
-        self.assertEqual(fi.parse_value("remote_channel", "VPN"), "supplier_vpn")
-        self.assertEqual(
-            fi.parse_value("remote_channel", "Non maîtrisé"), "uncontrolled"
-        )
         self.assertEqual(fi.parse_value("dm_kind", "DMDIV"), "dmdiv")
         self.assertEqual(fi.parse_value("dm_kind", "DM implantable actif"), "dmia")
-        with self.assertRaises(fi.ParseError) as caught:
-            fi.parse_value("antivirus", "peut-être")
-        self.assertEqual(caught.exception.code, "unknown_antivirus")
 
     def test_notified_body(self):
         self.assertEqual(fi.parse_notified_body("0123"), "0123")
@@ -286,19 +274,11 @@ class TestValues(unittest.TestCase):
         with self.assertRaises(fi.ParseError):
             fi.parse_notified_body("12345")
 
-    def test_codes_and_network(self):
+    def test_codes(self):
         self.assertEqual(fi.parse_value("emdn", "z12030101"), "Z12030101")
         with self.assertRaises(fi.ParseError) as caught:
             fi.parse_value("emdn", "E1234")
         self.assertEqual(caught.exception.params["udi_code"], "emdn_format")
-        self.assertEqual(fi.parse_value("ip", "10.20.3.41"), "10.20.3.41")
-        with self.assertRaises(fi.ParseError):
-            fi.parse_value("ip", "10.20.300.1")
-        self.assertEqual(
-            fi.parse_value("mac", "00:1a:2b:3c:4d:5e"), "00:1A:2B:3C:4D:5E"
-        )
-        with self.assertRaises(fi.ParseError):
-            fi.parse_value("mac", "001A2B")
 
 
 class TestRows(unittest.TestCase):
@@ -334,31 +314,6 @@ class TestRows(unittest.TestCase):
             },
         )
         self.assertEqual(fi.row_key(vals), ("serial_no", "SN1"))
-
-    def test_errors_name_their_column(self):
-        vals, errors = parse(
-            {
-                "N° série": "SN1",
-                "Classe": "Classe IV",
-                "UDI": "(01)03760123450019(21)SN1",
-                "Date de mise en service": "bientôt",
-                "Adresse IP": "localhost",
-            }
-        )
-        self.assertEqual(
-            [(column, code) for column, code, _params in errors],
-            [
-                ("Classe", "unknown_class"),
-                ("Date de mise en service", "bad_date"),
-                ("Adresse IP", "bad_ip"),
-                ("UDI", "udi"),
-            ],
-        )
-        udi_error = errors[3][2]
-        self.assertEqual(udi_error["udi_code"], "gs1_gtin_check")
-        self.assertIn("check digit", udi_error["message"])
-        self.assertNotIn("udi_carrier", vals)
-        self.assertIn("check digit", fi.format_error("udi", udi_error))
 
     def test_placeholder_names_are_empty(self):
         vals, errors = parse({"N° série": "A1", "Marque": "-", "Fabricant": "Zoll"})
