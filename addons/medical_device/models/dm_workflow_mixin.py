@@ -20,14 +20,21 @@ class DmWorkflowMixin(models.AbstractModel):
     ``base_tier_validation`` does, and the mixin owns the guard of ``create``,
     ``write`` and ``unlink`` for every client, whatever the context:
 
-    - ``_dm_state_field``: the state field.
+    - ``_dm_state_field``: the state field (``None`` for a document without
+      steps: the protected, editable and delete rules still apply). A
+      boolean such as ``active`` may be one: who may archive, restore.
     - ``_dm_transitions``: ``{(old, new): groups}``; ``groups`` is a tuple of
       group xml ids (any of them may make the move), empty for anyone with
       write access. Any other move is refused, for the superuser too.
+    - ``_dm_extra_transitions``: ``{field: {(old, new): groups}}``, other state
+      fields of the same document (e.g. a qualification state beside the
+      lifecycle), closed to clients and moved by
+      ``_dm_set_state(new, values, state_field=field)``.
     - ``_dm_state_writable``: clients may write the state field (each change is
       checked as a transition); otherwise only ``_dm_set_state()`` moves it.
     - ``_dm_create_states``: the states a client may create a record in
-      (default: the state field's default).
+      (default: the state field's default); ``()``: clients never create one,
+      only actions do (in sudo), and no ``default_*`` key reaches them.
     - ``_dm_protected_fields``: fields a client never sets (decisions,
       ``*_by_id``/``*_on`` stamps, certificates); their ``default_*`` context
       keys are dropped, whoever the caller.
@@ -49,6 +56,7 @@ class DmWorkflowMixin(models.AbstractModel):
 
     _dm_state_field = "state"
     _dm_transitions = {}
+    _dm_extra_transitions = {}
     _dm_state_writable = False
     _dm_create_states = None
     _dm_protected_fields = ()
@@ -78,8 +86,9 @@ class DmWorkflowMixin(models.AbstractModel):
         protected = set(self._dm_protected_fields)
         for user_field, date_field in self._dm_state_stamps.values():
             protected |= {user_field, date_field}
-        if not self._dm_state_writable:
+        if not self._dm_state_writable and self._dm_state_field:
             protected.add(self._dm_state_field)
+        protected |= set(self._dm_extra_transitions)
         protected |= self._dm_computed_readonly_fields()
         return protected
 
@@ -113,12 +122,15 @@ class DmWorkflowMixin(models.AbstractModel):
         return self
 
     # ------------------------------------------------------------ labels
-    def _dm_state_label(self, state=None):
-        fname = self._dm_state_field
+    def _dm_state_label(self, state=None, state_field=None):
+        fname = state_field or self._dm_state_field
         if state is None:
             self.ensure_one()
             state = self[fname]
-        labels = dict(self._fields[fname]._description_selection(self.env))
+        field = self._fields[fname]
+        if field.type != "selection":
+            return str(state)
+        labels = dict(field._description_selection(self.env))
         return labels.get(state, state or "")
 
     @api.model
@@ -162,12 +174,19 @@ class DmWorkflowMixin(models.AbstractModel):
         keys = [
             key
             for key in context
-            if key.startswith("default_") and key[len("default_") :] in protected
+            if key.startswith("default_")
+            and (
+                key[len("default_") :] in protected
+                # Only actions create it: nothing of the client's is a default.
+                or self._dm_create_states == ()
+            )
         ]
         if not keys:
             return self, None
         state_key = f"default_{self._dm_state_field}"
         state_default = None if self.env.su else context.get(state_key)
+        if self._dm_create_states == ():
+            state_default = None
         clean = {k: v for k, v in context.items() if k not in keys}
         return self.with_context(clean), state_default
 
@@ -184,25 +203,48 @@ class DmWorkflowMixin(models.AbstractModel):
 
     @api.model
     def _dm_check_client_create(self, vals):
+        if self._dm_create_states == ():
+            raise AccessError(self._dm_no_create_message())
         state_field = self._dm_state_field
+        # Another state field may be given at its starting value.
         protected = self._dm_client_protected_fields() - {state_field}
-        forbidden = {f for f in set(vals) & protected if vals[f]}
+        forbidden = {
+            f
+            for f in set(vals) & protected
+            if vals[f]
+            and not (
+                f in self._dm_extra_transitions
+                and vals[f] == self._fields[f].default(self)
+            )
+        }
         if forbidden:
             raise UserError(self._dm_protected_message(forbidden))
         if state_field and state_field in vals:
             allowed = self._dm_create_states
             if allowed is None:
                 allowed = {self._fields[state_field].default(self)}
-            if vals[state_field] and vals[state_field] not in allowed:
-                raise UserError(
-                    self.env._(
-                        "A new %(document)s starts at step %(allowed)s; it reaches "
-                        "%(state)s through its workflow.",
-                        document=self._description,
-                        allowed=", ".join(self._dm_state_label(s) for s in allowed),
-                        state=self._dm_state_label(vals[state_field]),
-                    )
-                )
+            value = vals[state_field]
+            boolean = self._fields[state_field].type == "boolean"
+            if (value or boolean) and value not in allowed:
+                raise UserError(self._dm_create_state_message(value, allowed))
+
+    @api.model
+    def _dm_create_state_message(self, state, allowed):
+        return self.env._(
+            "A new %(document)s starts at step %(allowed)s; it reaches "
+            "%(state)s through its workflow.",
+            document=self._description,
+            allowed=", ".join(self._dm_state_label(s) for s in allowed),
+            state=self._dm_state_label(state),
+        )
+
+    @api.model
+    def _dm_no_create_message(self):
+        return self.env._(
+            "A %(document)s is recorded by the actions of its workflow, not "
+            "created directly.",
+            document=self._description,
+        )
 
     # ------------------------------------------------------------ write
     def write(self, vals):
@@ -212,9 +254,13 @@ class DmWorkflowMixin(models.AbstractModel):
         if governed:
             if not self.env.su:
                 governed._dm_check_client_write(vals)
-            if state_field in vals:
-                moving = governed.filtered(lambda r: r[state_field] != vals[state_field])
+            if state_field and state_field in vals:
+                moving = governed.filtered(
+                    lambda r: r[state_field] != vals[state_field]
+                )
                 moving._dm_check_transition(vals[state_field])
+            for extra in set(self._dm_extra_transitions) & set(vals):
+                governed._dm_check_transition(vals[extra], state_field=extra)
         result = super().write(vals)
         if moving:
             moving._dm_after_state_change(vals[state_field])
@@ -228,8 +274,8 @@ class DmWorkflowMixin(models.AbstractModel):
         writable = self._dm_writable_in_frozen_states()
         state_field = self._dm_state_field
         for record in self:
-            state = record[state_field]
-            if state in self._dm_frozen_states:
+            state = record[state_field] if state_field else None
+            if state_field and state in self._dm_frozen_states:
                 frozen = set(vals) - writable
             else:
                 frozen = {
@@ -239,15 +285,16 @@ class DmWorkflowMixin(models.AbstractModel):
                     and state not in self._dm_editable_states[fname]
                 }
             if frozen:
-                raise UserError(
-                    self.env._(
-                        "%(document)s is at step %(state)s: %(fields)s can no "
-                        "longer be changed.",
-                        document=record.display_name,
-                        state=record._dm_state_label(),
-                        fields=self._dm_field_labels(frozen),
-                    )
-                )
+                raise UserError(record._dm_frozen_message(frozen))
+
+    def _dm_frozen_message(self, fnames):
+        self.ensure_one()
+        return self.env._(
+            "%(document)s is at step %(state)s: %(fields)s can no longer be changed.",
+            document=self.display_name,
+            state=self._dm_state_label() if self._dm_state_field else "",
+            fields=self._dm_field_labels(fnames),
+        )
 
     def _dm_protected_message(self, fnames):
         return self.env._(
@@ -258,43 +305,72 @@ class DmWorkflowMixin(models.AbstractModel):
         )
 
     # ------------------------------------------------------------ transitions
-    def _dm_check_transition(self, new_state):
+    def _dm_check_transition(self, new_state, state_field=None):
         """Refuse a move the workflow does not allow, or a user whose groups may
         not make it (the superuser, used by the engine after its own checks,
-        only passes the role check)."""
+        only passes the role check). ``state_field``: one of
+        ``_dm_extra_transitions`` (default: the state field)."""
+        # The hooks get the field only when it is not the main one.
+        extra = {"state_field": state_field} if state_field else {}
+        fname = state_field or self._dm_state_field
         for record in self:
-            old_state = record[record._dm_state_field]
+            old_state = record[fname]
             if old_state == new_state:
                 continue
-            if (old_state, new_state) not in record._dm_transitions:
+            if (old_state, new_state) not in record._dm_transitions_of(fname):
                 raise UserError(
                     self.env._(
                         "%(document)s cannot move from %(old)s to %(new)s.",
                         document=record.display_name,
-                        old=record._dm_state_label(old_state),
-                        new=record._dm_state_label(new_state),
+                        old=record._dm_state_label(old_state, fname),
+                        new=record._dm_state_label(new_state, fname),
                     )
                 )
-            if not self.env.su and not record._dm_may_move(old_state, new_state):
-                raise AccessError(record._dm_role_message(old_state, new_state))
+            if not self.env.su and not record._dm_may_move(
+                old_state, new_state, **extra
+            ):
+                raise AccessError(
+                    record._dm_role_message(old_state, new_state, **extra)
+                )
 
-    def _dm_transition_groups(self, old_state, new_state):
-        return self._dm_transitions.get((old_state, new_state), ())
+    def _dm_check_role(self, old_state, new_state, state_field=None):
+        """Refuse the user an action that makes this move, before the action's
+        other checks (whatever the records' current state)."""
+        if self.env.su:
+            return
+        extra = {"state_field": state_field} if state_field else {}
+        for record in self:
+            if not record._dm_may_move(old_state, new_state, **extra):
+                raise AccessError(
+                    record._dm_role_message(old_state, new_state, **extra)
+                )
 
-    def _dm_may_move(self, old_state, new_state):
-        groups = self._dm_transition_groups(old_state, new_state)
+    @api.model
+    def _dm_transitions_of(self, state_field):
+        if state_field == self._dm_state_field:
+            return self._dm_transitions
+        return self._dm_extra_transitions[state_field]
+
+    def _dm_transition_groups(self, old_state, new_state, state_field=None):
+        transitions = self._dm_transitions_of(state_field or self._dm_state_field)
+        return transitions.get((old_state, new_state), ())
+
+    def _dm_may_move(self, old_state, new_state, state_field=None):
+        extra = {"state_field": state_field} if state_field else {}
+        groups = self._dm_transition_groups(old_state, new_state, **extra)
         user = self.env.user
         return not groups or any(user.has_group(group) for group in groups)
 
-    def _dm_role_message(self, old_state, new_state):
-        groups = self._dm_transition_groups(old_state, new_state)
+    def _dm_role_message(self, old_state, new_state, state_field=None):
+        extra = {"state_field": state_field} if state_field else {}
+        groups = self._dm_transition_groups(old_state, new_state, **extra)
         names = [self.env.ref(group).name for group in groups]
         return self.env._(
             "Only %(roles)s may move %(document)s from %(old)s to %(new)s.",
             roles=" / ".join(names),
             document=self.display_name,
-            old=self._dm_state_label(old_state),
-            new=self._dm_state_label(new_state),
+            old=self._dm_state_label(old_state, state_field),
+            new=self._dm_state_label(new_state, state_field),
         )
 
     def _dm_after_state_change(self, new_state):
@@ -330,17 +406,20 @@ class DmWorkflowMixin(models.AbstractModel):
         """Readable list of what the record lacks to be in ``new_state``."""
         return []
 
-    def _dm_set_state(self, new_state, values=None):
+    def _dm_set_state(self, new_state, values=None, state_field=None):
         """Move the records to ``new_state`` on behalf of an action: checks the
         transition and the user's groups, then writes (in sudo, the state being
-        closed to clients), stamps and checks the new state's conditions."""
-        moving = self.filtered(lambda r: r[r._dm_state_field] != new_state)
-        moving._dm_check_transition(new_state)
+        closed to clients), stamps and checks the new state's conditions.
+        ``state_field``: one of ``_dm_extra_transitions`` (default: the state
+        field; stamps and entry conditions are the state field's only)."""
+        fname = state_field or self._dm_state_field
+        moving = self.filtered(lambda r: r[fname] != new_state)
+        moving._dm_check_transition(new_state, state_field=state_field)
         if moving:
             # sudo: the state is closed to clients; the transition and the role
             # were checked above as the real user. The write stamps the move
             # and checks the conditions of the new state.
-            moving.sudo().write({self._dm_state_field: new_state, **(values or {})})
+            moving.sudo().write({fname: new_state, **(values or {})})
         return True
 
     # ------------------------------------------------------------ delete
@@ -349,20 +428,24 @@ class DmWorkflowMixin(models.AbstractModel):
         for record in self._dm_workflow_records():
             reasons = record._dm_history_reasons()
             if reasons:
-                raise UserError(
-                    self.env._(
-                        "%(document)s has a history (%(reasons)s) that must be "
-                        "kept: archive or cancel it instead of deleting it.",
-                        document=record.display_name,
-                        reasons=", ".join(reasons),
-                    )
-                )
+                raise UserError(record._dm_history_message(reasons))
+
+    def _dm_history_message(self, reasons):
+        self.ensure_one()
+        return self.env._(
+            "%(document)s has a history (%(reasons)s) that must be kept: archive "
+            "or cancel it instead of deleting it.",
+            document=self.display_name,
+            reasons=", ".join(reasons),
+        )
 
     def _dm_history_reasons(self):
         """Why this record is history and cannot be deleted (empty: it can)."""
         self.ensure_one()
         allowed = self._dm_deletable_states
-        state = self[self._dm_state_field]
+        state = self[self._dm_state_field] if self._dm_state_field else None
         if allowed is not None and state not in allowed:
+            if not self._dm_state_field:
+                return [self._description]
             return [self.env._("step %(state)s", state=self._dm_state_label())]
         return []
