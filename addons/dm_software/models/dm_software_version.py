@@ -168,7 +168,15 @@ class DmSoftwareVersion(models.Model):
             .search([("version_id", "in", self.ids), ("state", "=", "confirmed")])
         )
         for record in self:
-            record.requalified = record in confirmed.version_id
+            # A qualification of this software: a wizard's "for version" may
+            # name another software's version.
+            record.requalified = bool(
+                confirmed.filtered(
+                    lambda q, v=record: (
+                        q.version_id == v and q.software_id == v.software_id
+                    )
+                )
+            )
 
     @api.depends("install_ids.state", "install_ids.install_date")
     def _compute_install_state(self):

@@ -6,3 +6,4 @@ from . import test_register
 from . import test_tour_software
 from . import test_version
 from . import test_versions
+from . import test_workflow_attacks

@@ -195,6 +195,8 @@ class DmWorkflowMixin(models.AbstractModel):
         model, state_default = self._dm_clean_create_context()
         if not self.env.su:
             state_field = self._dm_state_field
+            # The caller's dicts are left as they are.
+            vals_list = [dict(vals) for vals in vals_list]
             for vals in vals_list:
                 if state_default and state_field not in vals:
                     vals[state_field] = state_default
@@ -206,6 +208,11 @@ class DmWorkflowMixin(models.AbstractModel):
         if self._dm_create_states == ():
             raise AccessError(self._dm_no_create_message())
         state_field = self._dm_state_field
+        # An empty computed value is computed, not taken (a stored compute
+        # given at creation is not recomputed).
+        for fname in self._dm_computed_readonly_fields() & set(vals):
+            if not vals[fname]:
+                del vals[fname]
         # Another state field may be given at its starting value.
         protected = self._dm_client_protected_fields() - {state_field}
         forbidden = {
