@@ -276,6 +276,13 @@ class DmSoftwareVersion(models.Model):
             reasons.append(self.env._("installations"))
         return reasons
 
+    def _dm_history_message(self, reasons):
+        return self.env._(
+            "%(version)s is part of the software's history: archive it "
+            "instead of deleting it.",
+            version=self.display_name,
+        )
+
     def _dm_needs_requalification(self):
         """From what the version changes, not from the stored flag."""
         self.ensure_one()
