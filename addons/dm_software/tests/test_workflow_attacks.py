@@ -96,14 +96,14 @@ class TestWorkflowAttacks(SoftwareCase):
             # A software already in use: refused.
             with self.assertRaises(UserError, msg=role):
                 Software.with_user(self.users[role]).with_context(
-                    hostile, default_lifecycle_state="in_use"
+                    **hostile, default_lifecycle_state="in_use"
                 ).create(self.software_vals())
             # The other keys are dropped.
             created = []
             allowed = self.attempt(
                 lambda role=role, created=created: created.append(
                     Software.with_user(self.users[role])
-                    .with_context(hostile)
+                    .with_context(**hostile)
                     .create(self.software_vals())
                 )
             )
@@ -251,13 +251,13 @@ class TestWorkflowAttacks(SoftwareCase):
             vals["version"] = f"2.{index}"
             with self.assertRaisesRegex(UserError, "proposed", msg=role):
                 Version.with_user(self.users[role]).with_context(
-                    hostile, default_state="validated"
+                    **hostile, default_state="validated"
                 ).create(vals)
             created = []
             allowed = self.attempt(
                 lambda role=role, created=created: created.append(
                     Version.with_user(self.users[role])
-                    .with_context(hostile)
+                    .with_context(**hostile)
                     .create(vals)
                 )
             )

@@ -188,7 +188,8 @@ class DmWorkflowMixin(models.AbstractModel):
         if self._dm_create_states == ():
             state_default = None
         clean = {k: v for k, v in context.items() if k not in keys}
-        return self.with_context(clean), state_default
+        # The cleaned context replaces the client's.
+        return self.with_env(self.env(context=clean)), state_default
 
     @api.model_create_multi
     def create(self, vals_list):
