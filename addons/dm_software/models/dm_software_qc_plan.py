@@ -17,7 +17,8 @@ class DmSoftwareQcPlan(models.Model):
     _check_company_auto = True
 
     # dm.workflow.mixin: no steps; its computed dates are not written by
-    # clients, and a plan with controls is archived, not deleted.
+    # clients; a plan with controls keeps its software and is archived, not
+    # deleted.
     _dm_state_field = None
 
     name = fields.Char(required=True, tracking=True)
@@ -150,6 +151,13 @@ class DmSoftwareQcPlan(models.Model):
                 )
 
     # ------------------------------------------------------------ workflow
+    def _dm_history_locked_fields(self):
+        # The recorded controls are the software's (their software is the
+        # plan's): moving the plan would move them, failures included.
+        if self.with_context(active_test=False).record_ids:
+            return {"software_id"}
+        return set()
+
     def _dm_history_reasons(self):
         reasons = super()._dm_history_reasons()
         if self.with_context(active_test=False).record_ids:

@@ -573,11 +573,17 @@ class TestWorkflowAttacks(SoftwareCase):
     def test_plan_and_site_history(self):
         software = self.failed_control_software()
         plan = software.qc_plan_ids
+        other = self.software_in_use(name="Other AI", contains_ai=True)
         for role in ROLES:
-            for vals in ({"next_qc_date": "2099-01-01"}, {"last_qc_date": False}):
+            for vals in (
+                {"next_qc_date": "2099-01-01"},
+                {"last_qc_date": False},
+                # The failed control would leave with the plan.
+                {"software_id": other.id},
+            ):
                 self.assert_refused(
                     plan,
-                    ["next_qc_date", "last_qc_date"],
+                    ["next_qc_date", "last_qc_date", "software_id"],
                     lambda role=role, vals=vals: plan.with_user(self.users[role]).write(
                         vals
                     ),
@@ -595,6 +601,11 @@ class TestWorkflowAttacks(SoftwareCase):
                 lambda role=role: self.site.with_user(self.users[role]).unlink(),
                 msg=role,
             )
+        self.assertEqual(software.last_qc_result, "fail")
+        # A plan without controls may still change.
+        fresh = self.create_plan(other, name="Weekly check")
+        fresh.with_user(self.users["pharmacist"]).write({"software_id": software.id})
+        self.assertEqual(fresh.software_id, software)
 
     # ------------------------------------------------------------ qualifications
     def test_qualification_action_ignores_hostile_context(self):

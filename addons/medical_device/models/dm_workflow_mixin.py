@@ -41,7 +41,8 @@ class DmWorkflowMixin(models.AbstractModel):
     - ``_dm_frozen_states``: states in which the record is read-only, but for
       ``_dm_always_writable`` (the mail fields always are).
     - ``_dm_editable_states``: ``{field: states}`` for the fields that may only
-      change in some states.
+      change in some states; ``_dm_history_locked_fields()`` adds those a
+      record's history freezes.
     - ``_dm_state_stamps``: ``{state: (user field, date field)}``, stamped when
       the record enters the state.
     - ``_dm_deletable_states``: states in which a record may be deleted
@@ -292,15 +293,27 @@ class DmWorkflowMixin(models.AbstractModel):
                     if fname in self._dm_editable_states
                     and state not in self._dm_editable_states[fname]
                 }
+                frozen |= set(vals) & record._dm_history_locked_fields()
             if frozen:
                 raise UserError(record._dm_frozen_message(frozen))
 
+    def _dm_history_locked_fields(self):
+        """Fields this record's history freezes, whatever its step (e.g. what
+        the recorded controls of a plan depend on)."""
+        return set()
+
     def _dm_frozen_message(self, fnames):
         self.ensure_one()
+        if not self._dm_state_field:
+            return self.env._(
+                "%(document)s has a history: %(fields)s can no longer be changed.",
+                document=self.display_name,
+                fields=self._dm_field_labels(fnames),
+            )
         return self.env._(
             "%(document)s is at step %(state)s: %(fields)s can no longer be changed.",
             document=self.display_name,
-            state=self._dm_state_label() if self._dm_state_field else "",
+            state=self._dm_state_label(),
             fields=self._dm_field_labels(fnames),
         )
 
