@@ -4,7 +4,7 @@ import io
 import xlsxwriter
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 from ..tools.selections import HOSTING, QUALIFICATION_STATES
 
@@ -15,36 +15,11 @@ LIFECYCLE_STATES = [
     ("suspended", "Suspended"),
     ("withdrawn", "Withdrawn"),
 ]
-# Who may make each move (any of the groups; engineers are technicians too).
+# The roles of the software workflows (any of the groups; engineers are
+# technicians too).
 MANAGERS = ("medical_device.group_dm_technician", "medical_device.group_dm_pharmacist")
 REGULATORY = ("medical_device.group_dm_pharmacist", "medical_device.group_dm_engineer")
 INSTALLERS = ("medical_device.group_dm_technician",)
-LIFECYCLE_TRANSITIONS = {
-    ("request", "reception"): MANAGERS,
-    ("reception", "request"): REGULATORY,
-    ("reception", "in_use"): MANAGERS,
-    ("in_use", "suspended"): REGULATORY,
-    ("suspended", "in_use"): REGULATORY,
-    ("request", "withdrawn"): REGULATORY,
-    ("reception", "withdrawn"): REGULATORY,
-    ("in_use", "withdrawn"): REGULATORY,
-    ("suspended", "withdrawn"): REGULATORY,
-}
-# Written only by the lifecycle and qualification actions, in sudo after their
-# checks: never by a client's create() or write().
-PROTECTED_FIELDS = {
-    "lifecycle_state",
-    "qualification_state",
-    "qualification_id",
-    "is_medical_device",
-    "dm_risk_class",
-    "requalification_reason",
-    "requalification_version_id",
-    "in_use_since",
-    "withdrawn_on",
-}
-# The protected values a client's create() may give: the starting ones.
-CREATE_DEFAULTS = {"lifecycle_state": "request", "qualification_state": "to_qualify"}
 PHARMACIST_GROUP = "medical_device.group_dm_pharmacist"
 QUALIFICATION_ACTIVITY = "dm_software.mail_activity_type_dm_software_qualification"
 
@@ -61,9 +36,52 @@ class DmSoftware(models.Model):
         "mail.activity.mixin",
         "dm.approval.mixin",
         "dm.regulatory.mixin",
+        "dm.workflow.mixin",
     ]
     _order = "name, id"
     _check_company_auto = True
+
+    # The workflow (dm.workflow.mixin): who moves the lifecycle and the
+    # qualification, what a client never sets, what is frozen once withdrawn.
+    _dm_state_field = "lifecycle_state"
+    _dm_transitions = {
+        ("request", "reception"): MANAGERS,
+        ("reception", "request"): REGULATORY,
+        ("reception", "in_use"): MANAGERS,
+        # The referent may suspend too (_dm_may_move).
+        ("in_use", "suspended"): REGULATORY,
+        ("suspended", "in_use"): REGULATORY,
+        ("request", "withdrawn"): REGULATORY,
+        ("reception", "withdrawn"): REGULATORY,
+        ("in_use", "withdrawn"): REGULATORY,
+        ("suspended", "withdrawn"): REGULATORY,
+    }
+    _dm_extra_transitions = {
+        "qualification_state": {
+            # The answers of the qualification wizard.
+            ("to_qualify", "to_confirm"): MANAGERS,
+            ("qualified", "to_confirm"): MANAGERS,
+            # Their confirmation (dm.software.qualification).
+            ("to_confirm", "qualified"): REGULATORY,
+            # Re-opened by whoever changes the intended purpose, or by the
+            # validation of a version that changes the class or the purpose.
+            ("to_confirm", "to_qualify"): (),
+            ("qualified", "to_qualify"): (),
+        },
+    }
+    # Set by the confirmed qualification and the lifecycle actions only.
+    _dm_protected_fields = (
+        "qualification_id",
+        "is_medical_device",
+        "dm_risk_class",
+        "requalification_reason",
+        "requalification_version_id",
+        "in_use_since",
+        "withdrawn_on",
+    )
+    _dm_frozen_states = ("withdrawn",)
+    _dm_always_writable = ("active", "color")
+    _dm_deletable_states = ("request",)
 
     name = fields.Char(required=True, tracking=True)
     active = fields.Boolean(default=True, tracking=True)
@@ -328,36 +346,10 @@ class DmSoftware(models.Model):
         return [("id", "in" if positive else "not in", plans.software_id.ids)]
 
     # ------------------------------------------------------------ CRUD
-    def _check_protected(self, vals):
-        blocked = PROTECTED_FIELDS & set(vals)
-        if blocked and not self.env.su:
-            raise UserError(
-                self.env._(
-                    "%(fields)s change only through the lifecycle and qualification "
-                    "actions.",
-                    fields=", ".join(
-                        sorted(
-                            self._fields[f].get_description(self.env)["string"]
-                            for f in blocked
-                        )
-                    ),
-                )
-            )
-
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            # A new software starts as a request and is qualified later: only
-            # data loads and imports (superuser) bring a software in another state.
-            self._check_protected(
-                {
-                    key: value
-                    for key, value in vals.items()
-                    if key in PROTECTED_FIELDS
-                    and value
-                    and value != CREATE_DEFAULTS.get(key)
-                }
-            )
+        # A new software starts as a request and is qualified later: only data
+        # loads and imports (superuser) bring one in another state (the mixin).
         softwares = super().create(vals_list)
         softwares.filtered(
             lambda s: s.qualification_state == "to_qualify"
@@ -365,15 +357,6 @@ class DmSoftware(models.Model):
         return softwares
 
     def write(self, vals):
-        self._check_protected(vals)
-        withdrawn = self.filtered(lambda s: s.lifecycle_state == "withdrawn")
-        if withdrawn and not self.env.su and set(vals) - {"active", "color"}:
-            raise UserError(
-                self.env._(
-                    "%(software)s is withdrawn: its record is kept as it is.",
-                    software=", ".join(withdrawn.mapped("display_name")),
-                )
-            )
         purpose_changed = self.browse()
         if "intended_purpose" in vals:
             purpose_changed = self.filtered(
@@ -390,23 +373,54 @@ class DmSoftware(models.Model):
             )
         return result
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_history(self):
-        for software in self:
-            if (
-                software.lifecycle_state != "request"
-                or software.version_ids
-                or software.qualification_ids
-                or software.qc_record_ids
-            ):
-                raise UserError(
-                    self.env._(
-                        "%(software)s has a history (lifecycle, qualifications, "
-                        "versions or quality controls) that must be kept: archive "
-                        "it instead of deleting it.",
-                        software=software.display_name,
-                    )
-                )
+    # ------------------------------------------------------------ workflow
+    def _dm_history_reasons(self):
+        reasons = super()._dm_history_reasons()
+        # Archived ones count: they are history too.
+        software = self.with_context(active_test=False)
+        if software.version_ids:
+            reasons.append(self.env._("versions"))
+        if software.qualification_ids:
+            reasons.append(self.env._("qualifications"))
+        if software.qc_record_ids:
+            reasons.append(self.env._("quality controls"))
+        return reasons
+
+    def _dm_history_message(self, reasons):
+        return self.env._(
+            "%(software)s has a history (lifecycle, qualifications, "
+            "versions or quality controls) that must be kept: archive "
+            "it instead of deleting it.",
+            software=self.display_name,
+        )
+
+    def _dm_protected_message(self, fnames):
+        if set(fnames) & self._dm_computed_readonly_fields():
+            return super()._dm_protected_message(fnames)
+        return self.env._(
+            "%(fields)s change only through the lifecycle and qualification actions.",
+            fields=self._dm_field_labels(fnames),
+        )
+
+    def _dm_frozen_message(self, fnames):
+        return self.env._(
+            "%(software)s is withdrawn: its record is kept as it is.",
+            software=self.display_name,
+        )
+
+    def _dm_may_move(self, old_state, new_state, state_field=None):
+        # The software's referent may stop its use (e.g. after a failed control).
+        if (
+            not state_field
+            and new_state == "suspended"
+            and self.referent_id == self.env.user
+        ):
+            return True
+        extra = {"state_field": state_field} if state_field else {}
+        return super()._dm_may_move(old_state, new_state, **extra)
+
+    def _dm_state_missing(self, new_state):
+        return self._lifecycle_missing(new_state)
 
     # ------------------------------------------------------------ notifications
     def _role_users(self, group_xmlid):
@@ -450,14 +464,14 @@ class DmSoftware(models.Model):
         """Qualify again: pending answers are superseded, the last conclusion
         stays in force until a new one is confirmed."""
         for software in self:
-            pending = software.qualification_ids.filtered(
+            software.qualification_ids.filtered(
                 lambda q: q.state == "to_confirm"
-            )
-            # sudo: qualification records and states are closed to clients.
-            pending.sudo().write({"state": "superseded"})
-            vals = {"qualification_state": "to_qualify", "requalification_reason": why}
+            )._dm_set_state("superseded")
+            software._dm_set_state("to_qualify", state_field="qualification_state")
+            vals = {"requalification_reason": why}
             if version:
                 vals["requalification_version_id"] = version.id
+            # sudo: the reason is closed to clients; set by this re-opening only.
             software.sudo().write(vals)
             software.sudo().message_post(
                 body=self.env._("The qualification is open again: %(why)s.", why=why),
@@ -504,24 +518,6 @@ class DmSoftware(models.Model):
         return action
 
     # ------------------------------------------------------------ lifecycle
-    def _check_lifecycle_role(self, old_state, new_state, groups, allow_referent):
-        if self.env.su:
-            return
-        user = self.env.user
-        if any(user.has_group(g) for g in groups):
-            return
-        if allow_referent and self.referent_id == user:
-            return
-        states = dict(self._fields["lifecycle_state"]._description_selection(self.env))
-        raise AccessError(
-            self.env._(
-                "You may not move %(software)s from %(old)s to %(new)s.",
-                software=self.display_name,
-                old=states[old_state],
-                new=states[new_state],
-            )
-        )
-
     def _lifecycle_missing(self, state):
         """Readable list of what the software lacks to be in ``state``."""
         self.ensure_one()
@@ -543,13 +539,19 @@ class DmSoftware(models.Model):
                 missing += self._dm_regulatory_missing()
             if not self.training_done:
                 missing.append(self.env._("the user training"))
-            if not self.current_version_id:
+            # From the installations themselves, not the stored current version.
+            if not self.install_ids.filtered(
+                lambda i: i.state == "current" and i.version_id.software_id == self
+            ):
                 missing.append(self.env._("an installed version"))
             if self.contains_ai and not self.qc_plan_ids.filtered("active"):
                 missing.append(
                     self.env._("a plan for the quality control of its AI results")
                 )
-            if self.last_qc_result == "fail":
+            last_qc = self.qc_record_ids.filtered("active").sorted(
+                lambda r: (r.date, r.id), reverse=True
+            )[:1]
+            if last_qc and last_qc._measured_result()[1] == "fail":
                 missing.append(
                     self.env._("a passed quality control after the failed one")
                 )
@@ -569,62 +571,33 @@ class DmSoftware(models.Model):
             missing.append(self.env._("the CE marking check"))
         return missing
 
-    def _set_lifecycle(self, new_state, allow_referent=False):
-        states = dict(self._fields["lifecycle_state"]._description_selection(self.env))
-        for software in self:
-            old_state = software.lifecycle_state
-            if old_state == new_state:
-                continue
-            groups = LIFECYCLE_TRANSITIONS.get((old_state, new_state))
-            if groups is None:
-                raise UserError(
-                    self.env._(
-                        "%(software)s cannot move from %(old)s to %(new)s.",
-                        software=software.display_name,
-                        old=states[old_state],
-                        new=states[new_state],
-                    )
-                )
-            software._check_lifecycle_role(old_state, new_state, groups, allow_referent)
-            missing = software._lifecycle_missing(new_state)
-            if missing:
-                raise UserError(
-                    self.env._(
-                        "%(software)s cannot go to %(state)s yet. Missing: "
-                        "%(missing)s.",
-                        software=software.display_name,
-                        state=states[new_state],
-                        missing="; ".join(missing),
-                    )
-                )
-            vals = {"lifecycle_state": new_state}
-            if new_state == "in_use" and not software.in_use_since:
-                vals["in_use_since"] = fields.Date.context_today(self)
-            if new_state == "withdrawn":
-                vals["withdrawn_on"] = fields.Date.context_today(self)
-            # sudo: the lifecycle is closed to client writes; role and checks ran.
-            software.sudo().write(vals)
-        return True
-
     def action_to_reception(self):
-        return self._set_lifecycle("reception")
+        return self._dm_set_state("reception")
 
     def action_back_to_request(self):
-        return self._set_lifecycle("request")
+        return self._dm_set_state("request")
 
     def action_put_in_use(self):
-        return self._set_lifecycle("in_use")
+        today = fields.Date.context_today(self)
+        for software in self:
+            # The first day of use stays when the use resumes.
+            software._dm_set_state(
+                "in_use", {} if software.in_use_since else {"in_use_since": today}
+            )
+        return True
 
     def action_suspend(self):
         """Stop the use (e.g. after a failed quality control); the referent may
         do it too."""
-        return self._set_lifecycle("suspended", allow_referent=True)
+        return self._dm_set_state("suspended")
 
     def action_resume(self):
-        return self._set_lifecycle("in_use")
+        return self.action_put_in_use()
 
     def action_withdraw(self):
-        return self._set_lifecycle("withdrawn")
+        return self._dm_set_state(
+            "withdrawn", {"withdrawn_on": fields.Date.context_today(self)}
+        )
 
     # ------------------------------------------------------------ approvals
     def _dm_approval_rules(self):

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .dm_software import INSTALLERS
+
 # The remote maintenance log of the optional addon dm_cyber.
 REMOTE_SESSION_MODEL = "dm.remote.session"
 # Sessions that actually took place (requested, refused ones did not).
@@ -21,9 +23,22 @@ class DmSoftwareInstall(models.Model):
     has exactly one current version of each software."""
 
     _name = "dm.software.install"
+    _inherit = ["dm.workflow.mixin"]
     _description = "Software installation"
     _order = "install_date desc, id desc"
     _check_company_auto = True
+
+    # The workflow (dm.workflow.mixin): created by the version's Install and
+    # Roll back actions only, then history: only its note changes.
+    _dm_transitions = {
+        ("current", "replaced"): INSTALLERS,
+        ("current", "rolled_back"): INSTALLERS,
+    }
+    _dm_create_states = ()
+    _dm_frozen_states = ("current", "replaced", "rolled_back")
+    _dm_always_writable = ("note",)
+    _dm_protected_fields = ("installed_by_id",)
+    _dm_deletable_states = ()
 
     version_id = fields.Many2one(
         "dm.software.version",
@@ -97,35 +112,27 @@ class DmSoftwareInstall(models.Model):
                 f"{install.version_id.display_name} — {install.site_id.name or ''}"
             )
 
-    # ------------------------------------------------------------ CRUD
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            raise UserError(
-                self.env._(
-                    "A version is installed with its Install action, which checks "
-                    "that it is validated."
-                )
-            )
-        return super().create(vals_list)
+    # ------------------------------------------------------------ workflow
+    @api.model
+    def _dm_no_create_message(self):
+        return self.env._(
+            "A version is installed with its Install action, which checks "
+            "that it is validated."
+        )
 
-    def write(self, vals):
-        if not self.env.su and set(vals) - {"note"}:
-            raise UserError(
-                self.env._(
-                    "An installation is part of the software's history: only its "
-                    "note can change."
-                )
-            )
-        return super().write(vals)
+    @api.model
+    def _dm_protected_message(self, fnames):
+        return self.env._(
+            "An installation is part of the software's history: only its "
+            "note can change."
+        )
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_history(self):
-        raise UserError(
-            self.env._(
-                "Installations are part of the software's history: they cannot be "
-                "deleted."
-            )
+    def _dm_frozen_message(self, fnames):
+        return self._dm_protected_message(fnames)
+
+    def _dm_history_message(self, reasons):
+        return self.env._(
+            "Installations are part of the software's history: they cannot be deleted."
         )
 
     # ------------------------------------------------------------ helpers

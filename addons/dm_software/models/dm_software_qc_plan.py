@@ -12,9 +12,14 @@ class DmSoftwareQcPlan(models.Model):
 
     _name = "dm.software.qc.plan"
     _description = "Quality control plan of AI results"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "dm.workflow.mixin"]
     _order = "software_id, id"
     _check_company_auto = True
+
+    # dm.workflow.mixin: no steps; its computed dates are not written by
+    # clients; a plan with controls keeps its software and is archived, not
+    # deleted.
+    _dm_state_field = None
 
     name = fields.Char(required=True, tracking=True)
     software_id = fields.Many2one(
@@ -145,15 +150,25 @@ class DmSoftwareQcPlan(models.Model):
                     )
                 )
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_records(self):
+    # ------------------------------------------------------------ workflow
+    def _dm_history_locked_fields(self):
+        # The recorded controls are the software's (their software is the
+        # plan's): moving the plan would move them, failures included.
         if self.with_context(active_test=False).record_ids:
-            raise UserError(
-                self.env._(
-                    "Quality controls were recorded under this plan: archive it "
-                    "instead of deleting it."
-                )
-            )
+            return {"software_id"}
+        return set()
+
+    def _dm_history_reasons(self):
+        reasons = super()._dm_history_reasons()
+        if self.with_context(active_test=False).record_ids:
+            reasons.append(self.env._("quality controls"))
+        return reasons
+
+    def _dm_history_message(self, reasons):
+        return self.env._(
+            "Quality controls were recorded under this plan: archive it "
+            "instead of deleting it."
+        )
 
     # ------------------------------------------------------------ overdue
     @api.model

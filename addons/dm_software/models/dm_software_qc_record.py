@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 from .dm_software import PHARMACIST_GROUP, REGULATORY
 from .dm_software_qc_plan import OVERDUE_ACTIVITY
@@ -22,9 +22,17 @@ class DmSoftwareQcRecord(models.Model):
 
     _name = "dm.software.qc.record"
     _description = "Quality control of AI results"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "dm.workflow.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
+
+    # The workflow (dm.workflow.mixin): what was measured is history; only a
+    # pharmacist or an engineer archives (or restores) a control.
+    _dm_state_field = "active"
+    _dm_state_writable = True
+    _dm_transitions = {(True, False): REGULATORY, (False, True): REGULATORY}
+    _dm_editable_states = dict.fromkeys(MEASURE_FIELDS, ())
+    _dm_deletable_states = ()
 
     plan_id = fields.Many2one(
         "dm.software.qc.plan",
@@ -75,11 +83,19 @@ class DmSoftwareQcRecord(models.Model):
     @api.depends("cases_checked", "discordances", "threshold", "plan_id.sample_size")
     def _compute_result(self):
         for record in self:
-            cases = record.cases_checked
-            rate = 100.0 * record.discordances / cases if cases > 0 else 0.0
+            rate, result, below_sample = record._measured_result()
             record.discordance_rate = rate
-            record.result = "pass" if cases > 0 and rate <= record.threshold else "fail"
-            record.below_sample = cases < record.plan_id.sample_size
+            record.result = result
+            record.below_sample = below_sample
+
+    def _measured_result(self):
+        """Discordance rate, result and short sample, from what was measured
+        (gates read this rather than the stored result)."""
+        self.ensure_one()
+        cases = self.cases_checked
+        rate = 100.0 * self.discordances / cases if cases > 0 else 0.0
+        result = "pass" if cases > 0 and rate <= self.threshold else "fail"
+        return rate, result, cases < self.plan_id.sample_size
 
     @api.depends("software_id", "date")
     def _compute_display_name(self):
@@ -121,33 +137,22 @@ class DmSoftwareQcRecord(models.Model):
             record._after_control()
         return records
 
-    def write(self, vals):
-        if not self.env.su:
-            if MEASURE_FIELDS & set(vals):
-                raise UserError(
-                    self.env._(
-                        "A quality control is part of the history: record a new one "
-                        "rather than changing what was measured."
-                    )
-                )
-            if "active" in vals and not any(
-                self.env.user.has_group(g) for g in REGULATORY
-            ):
-                raise UserError(
-                    self.env._(
-                        "A pharmacist or a biomedical engineer archives a quality "
-                        "control."
-                    )
-                )
-        return super().write(vals)
+    # ------------------------------------------------------------ workflow
+    def _dm_frozen_message(self, fnames):
+        return self.env._(
+            "A quality control is part of the history: record a new one "
+            "rather than changing what was measured."
+        )
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_history(self):
-        raise UserError(
-            self.env._(
-                "Quality controls are part of the history: archive them instead of "
-                "deleting them."
-            )
+    def _dm_role_message(self, old_state, new_state, state_field=None):
+        return self.env._(
+            "A pharmacist or a biomedical engineer archives a quality control."
+        )
+
+    def _dm_history_message(self, reasons):
+        return self.env._(
+            "Quality controls are part of the history: archive them instead of "
+            "deleting them."
         )
 
     # ------------------------------------------------------------ follow-up
@@ -161,7 +166,7 @@ class DmSoftwareQcRecord(models.Model):
             [OVERDUE_ACTIVITY],
             feedback=self.env._("Control recorded on %(date)s", date=self.date),
         )
-        if self.result != "fail":
+        if self._measured_result()[1] != "fail":
             return
         software = self.software_id
         summary = self.env._(
@@ -188,7 +193,7 @@ class DmSoftwareQcRecord(models.Model):
         if plan.suspend_on_failure and software.lifecycle_state == "in_use":
             # sudo: the plan suspends the use itself, whoever records the failed
             # control (a user may not move the lifecycle).
-            software.sudo()._set_lifecycle("suspended")
+            software.sudo()._dm_set_state("suspended")
             software.sudo().message_post(
                 body=self.env._(
                     "Use suspended automatically: the plan %(plan)s suspends the "

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.addons.medical_device.tools.selections import RISK_CLASSES
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 from .dm_software import QUALIFICATION_ACTIVITY, REGULATORY
 from .dm_software_qualification_answers import OUTCOMES
@@ -13,10 +13,23 @@ class DmSoftwareQualification(models.Model):
     software's history."""
 
     _name = "dm.software.qualification"
-    _inherit = ["dm.software.qualification.answers"]
+    _inherit = ["dm.software.qualification.answers", "dm.workflow.mixin"]
     _description = "Software qualification (MDCG 2019-11, MDR rule 11)"
     _order = "answered_on desc, id desc"
     _check_company_auto = True
+
+    # The workflow (dm.workflow.mixin): recorded by the wizard only, confirmed
+    # by a pharmacist or an engineer, never edited nor deleted.
+    _dm_transitions = {
+        ("to_confirm", "confirmed"): REGULATORY,
+        # A new run of the wizard, or the software's qualification re-opened.
+        ("to_confirm", "superseded"): (),
+    }
+    _dm_create_states = ()
+    _dm_frozen_states = ("to_confirm", "confirmed", "superseded")
+    _dm_state_stamps = {"confirmed": ("confirmed_by_id", "confirmed_on")}
+    _dm_protected_fields = ("answered_by_id", "answered_on")
+    _dm_deletable_states = ()
 
     software_id = fields.Many2one(
         "dm.software",
@@ -74,46 +87,40 @@ class DmSoftwareQualification(models.Model):
                 else "",
             )
 
-    # ------------------------------------------------------------ CRUD
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            raise AccessError(
-                self.env._("A qualification is recorded with the qualification wizard.")
-            )
-        return super().create(vals_list)
+    # ------------------------------------------------------------ workflow
+    @api.model
+    def _dm_no_create_message(self):
+        return self.env._("A qualification is recorded with the qualification wizard.")
 
-    def write(self, vals):
-        if not self.env.su:
-            raise UserError(
-                self.env._(
-                    "A qualification is part of the software's history: it is "
-                    "confirmed with its action and never edited. Run the "
-                    "qualification again to change it."
-                )
-            )
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_history(self):
-        raise UserError(
-            self.env._(
-                "Qualifications are part of the software's history: they cannot be "
-                "deleted."
-            )
+    def _dm_frozen_message(self, fnames):
+        return self.env._(
+            "A qualification is part of the software's history: it is "
+            "confirmed with its action and never edited. Run the "
+            "qualification again to change it."
         )
+
+    @api.model
+    def _dm_protected_message(self, fnames):
+        return self._dm_frozen_message(fnames)
+
+    def _dm_history_message(self, reasons):
+        return self.env._(
+            "Qualifications are part of the software's history: they cannot be deleted."
+        )
+
+    def _dm_role_message(self, old_state, new_state, state_field=None):
+        if new_state == "confirmed":
+            return self.env._(
+                "A pharmacist or a biomedical engineer confirms a qualification."
+            )
+        extra = {"state_field": state_field} if state_field else {}
+        return super()._dm_role_message(old_state, new_state, **extra)
 
     # ------------------------------------------------------------ actions
     def action_confirm(self):
         """A pharmacist or a biomedical engineer confirms the conclusion: it
         becomes the software's identity (medical device or not, class)."""
         user = self.env.user
-        if not self.env.su and not any(user.has_group(g) for g in REGULATORY):
-            raise AccessError(
-                self.env._(
-                    "A pharmacist or a biomedical engineer confirms a qualification."
-                )
-            )
         for record in self:
             software = record.software_id
             if record.state != "to_confirm" or software._pending_qualification() != (
@@ -125,19 +132,10 @@ class DmSoftwareQualification(models.Model):
                         qualification=record.display_name,
                     )
                 )
-            # sudo: qualifications and the software's conclusion fields are
-            # closed to clients; the role and the state were checked above.
-            record.sudo().write(
-                {
-                    "state": "confirmed",
-                    "confirmed_by_id": user.id,
-                    "confirmed_on": fields.Datetime.now(),
-                }
-            )
+            record._dm_set_state("confirmed")
             vals = {
                 "is_medical_device": record.is_medical_device,
                 "dm_risk_class": record.is_medical_device and record.risk_class,
-                "qualification_state": "qualified",
                 "qualification_id": record.id,
                 "requalification_reason": False,
                 "requalification_version_id": False,
@@ -146,7 +144,7 @@ class DmSoftwareQualification(models.Model):
                 vals["equipment_ids"] = [
                     fields.Command.link(record.driven_equipment_id.id)
                 ]
-            software.sudo().write(vals)
+            software._dm_set_state("qualified", vals, state_field="qualification_state")
             software.sudo().activity_feedback(
                 [QUALIFICATION_ACTIVITY],
                 feedback=self.env._(

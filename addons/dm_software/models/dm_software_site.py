@@ -1,5 +1,4 @@
-from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo import fields, models
 
 
 class DmSoftwareSite(models.Model):
@@ -7,9 +6,14 @@ class DmSoftwareSite(models.Model):
     Each site has exactly one current version of each software."""
 
     _name = "dm.software.site"
+    _inherit = ["dm.workflow.mixin"]
     _description = "Software installation site"
     _order = "sequence, name, id"
     _check_company_auto = True
+
+    # dm.workflow.mixin: no steps; a site with installations is archived, not
+    # deleted.
+    _dm_state_field = None
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
@@ -18,12 +22,13 @@ class DmSoftwareSite(models.Model):
     description = fields.Text()
     install_ids = fields.One2many("dm.software.install", "site_id", "Installations")
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_installs(self):
+    def _dm_history_reasons(self):
+        reasons = super()._dm_history_reasons()
         if self.with_context(active_test=False).install_ids:
-            raise UserError(
-                self.env._(
-                    "Software was installed on this site: archive it instead of "
-                    "deleting it."
-                )
-            )
+            reasons.append(self.env._("installations"))
+        return reasons
+
+    def _dm_history_message(self, reasons):
+        return self.env._(
+            "Software was installed on this site: archive it instead of deleting it."
+        )

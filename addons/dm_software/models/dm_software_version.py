@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools import versions
 from .dm_software import INSTALLERS, REGULATORY
@@ -11,8 +11,6 @@ VERSION_STATES = [
     ("withdrawn", "Withdrawn"),
     ("rolled_back", "Rolled back"),
 ]
-# Written only by the version's actions, in sudo after their checks.
-PROTECTED_FIELDS = {"state", "validated_by_id", "validated_on"}
 # What was validated: frozen once the version leaves the proposal.
 CONTENT_FIELDS = {
     "software_id",
@@ -32,11 +30,27 @@ class DmSoftwareVersion(models.Model):
 
     _name = "dm.software.version"
     _description = "Software version"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "dm.workflow.mixin"]
     # Natural order, newest first: 2.10 before 2.9.
     _order = "software_id, version_sort_key desc, id desc"
     _rec_names_search = ["version", "software_id"]
     _check_company_auto = True
+
+    # The workflow (dm.workflow.mixin): validated by the pharmacist or the
+    # engineer, installed and rolled back by technicians (the Install and Roll
+    # back wizards), withdrawn by the pharmacist or the engineer.
+    _dm_transitions = {
+        ("proposed", "validated"): REGULATORY,
+        ("validated", "installed"): INSTALLERS,
+        ("installed", "rolled_back"): INSTALLERS,
+        ("proposed", "withdrawn"): REGULATORY,
+        ("validated", "withdrawn"): REGULATORY,
+        ("installed", "withdrawn"): REGULATORY,
+        ("rolled_back", "withdrawn"): REGULATORY,
+    }
+    _dm_state_stamps = {"validated": ("validated_by_id", "validated_on")}
+    _dm_editable_states = dict.fromkeys(CONTENT_FIELDS, ("proposed",))
+    _dm_deletable_states = ("proposed",)
 
     software_id = fields.Many2one(
         "dm.software",
@@ -154,7 +168,15 @@ class DmSoftwareVersion(models.Model):
             .search([("version_id", "in", self.ids), ("state", "=", "confirmed")])
         )
         for record in self:
-            record.requalified = record in confirmed.version_id
+            # A qualification of this software: a wizard's "for version" may
+            # name another software's version.
+            record.requalified = bool(
+                confirmed.filtered(
+                    lambda q, v=record: (
+                        q.version_id == v and q.software_id == v.software_id
+                    )
+                )
+            )
 
     @api.depends("install_ids.state", "install_ids.install_date")
     def _compute_install_state(self):
@@ -215,70 +237,60 @@ class DmSoftwareVersion(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if not self.env.su and (
-                vals.get("state", "proposed") != "proposed"
-                or vals.get("validated_by_id")
-                or vals.get("validated_on")
-            ):
-                raise UserError(
-                    self.env._(
-                        "A new version is proposed; it is validated with its "
-                        "Validate action."
-                    )
-                )
             if vals.get("version"):
                 vals["version"] = vals["version"].strip()
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.su:
-            if PROTECTED_FIELDS & set(vals):
-                raise UserError(
-                    self.env._(
-                        "The state of a version changes only through its actions "
-                        "(validate, install, roll back, withdraw)."
-                    )
-                )
-            frozen = self.filtered(lambda v: v.state != "proposed")
-            if frozen and CONTENT_FIELDS & set(vals):
-                raise UserError(
-                    self.env._(
-                        "%(version)s is %(state)s: what was validated cannot change; "
-                        "propose a new version instead.",
-                        version=", ".join(frozen.mapped("display_name")),
-                        state=", ".join(sorted({v._state_label() for v in frozen})),
-                    )
-                )
         if vals.get("version"):
             vals["version"] = vals["version"].strip()
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_history(self):
-        for record in self:
-            if record.state != "proposed" or record.install_ids:
-                raise UserError(
-                    self.env._(
-                        "%(version)s is part of the software's history: archive it "
-                        "instead of deleting it.",
-                        version=record.display_name,
-                    )
-                )
-
-    # ------------------------------------------------------------ helpers
-    def _state_label(self):
-        return dict(self._fields["state"]._description_selection(self.env))[self.state]
-
-    def _check_role(self, groups):
-        if self.env.su or any(self.env.user.has_group(g) for g in groups):
-            return
-        raise AccessError(
-            self.env._(
-                "This action on %(version)s is reserved to: %(roles)s.",
-                version=", ".join(self.mapped("display_name")),
-                roles=", ".join(self.env.ref(g).sudo().name for g in groups),
-            )
+    # ------------------------------------------------------------ workflow
+    @api.model
+    def _dm_create_state_message(self, state, allowed):
+        return self.env._(
+            "A new version is proposed; it is validated with its Validate action."
         )
+
+    @api.model
+    def _dm_protected_message(self, fnames):
+        if set(fnames) & self._dm_computed_readonly_fields():
+            return super()._dm_protected_message(fnames)
+        return self.env._(
+            "The state of a version changes only through its actions "
+            "(validate, install, roll back, withdraw)."
+        )
+
+    def _dm_frozen_message(self, fnames):
+        return self.env._(
+            "%(version)s is %(state)s: what was validated cannot change; "
+            "propose a new version instead.",
+            version=self.display_name,
+            state=self._dm_state_label(),
+        )
+
+    def _dm_history_reasons(self):
+        reasons = super()._dm_history_reasons()
+        if self.install_ids:
+            reasons.append(self.env._("installations"))
+        return reasons
+
+    def _dm_history_message(self, reasons):
+        return self.env._(
+            "%(version)s is part of the software's history: archive it "
+            "instead of deleting it.",
+            version=self.display_name,
+        )
+
+    def _dm_needs_requalification(self):
+        """From what the version changes, not from the stored flag."""
+        self.ensure_one()
+        return self.changes_class or self.changes_intended_purpose
+
+    def _current_installs(self):
+        self.ensure_one()
+        return self.install_ids.filtered(lambda i: i.state == "current")
 
     def _post_on_software(self, body):
         # sudo: the note goes on the software whoever acts on the version.
@@ -288,7 +300,7 @@ class DmSoftwareVersion(models.Model):
     def action_validate(self):
         """The pharmacist or the biomedical engineer accepts the version for
         installation, from its release notes."""
-        self._check_role(REGULATORY)
+        self._dm_check_role("proposed", "validated")
         for record in self:
             if record.state != "proposed":
                 raise UserError(
@@ -296,7 +308,7 @@ class DmSoftwareVersion(models.Model):
                         "%(version)s is %(state)s: only a proposed version is "
                         "validated.",
                         version=record.display_name,
-                        state=record._state_label(),
+                        state=record._dm_state_label(),
                     )
                 )
             if record.software_id.lifecycle_state == "withdrawn":
@@ -316,14 +328,7 @@ class DmSoftwareVersion(models.Model):
                         version=record.display_name,
                     )
                 )
-            # sudo: the state and the validation stamp are closed to clients.
-            record.sudo().write(
-                {
-                    "state": "validated",
-                    "validated_by_id": self.env.uid,
-                    "validated_on": fields.Datetime.now(),
-                }
-            )
+            record._dm_set_state("validated")
             record._post_on_software(
                 self.env._(
                     "Version %(version)s validated by %(user)s.",
@@ -331,7 +336,7 @@ class DmSoftwareVersion(models.Model):
                     user=self.env.user.name,
                 )
             )
-            if record.requires_requalification:
+            if record._dm_needs_requalification():
                 record.software_id._reopen_qualification(
                     self.env._(
                         "version %(version)s changes the CE marking, the class or "
@@ -344,25 +349,21 @@ class DmSoftwareVersion(models.Model):
 
     def action_withdraw(self):
         """The version must not be used (any more): withdrawn, kept as history."""
-        self._check_role(REGULATORY)
+        self._dm_check_transition("withdrawn")
         for record in self:
             if record.state == "withdrawn":
                 continue
-            if record.is_current:
+            current = record._current_installs()
+            if current:
                 raise UserError(
                     self.env._(
                         "%(version)s is the current version on %(sites)s: install "
                         "another version or roll it back first.",
                         version=record.display_name,
-                        sites=", ".join(
-                            record.install_ids.filtered(
-                                lambda i: i.state == "current"
-                            ).site_id.mapped("name")
-                        ),
+                        sites=", ".join(current.site_id.mapped("name")),
                     )
                 )
-            # sudo: see action_validate.
-            record.sudo().write({"state": "withdrawn"})
+            record._dm_set_state("withdrawn")
             record._post_on_software(
                 self.env._("Version %(version)s withdrawn.", version=record.version)
             )
@@ -397,7 +398,7 @@ class DmSoftwareVersion(models.Model):
                     "%(version)s is %(state)s: only a validated version can be "
                     "installed.",
                     version=self.display_name,
-                    state=self._state_label(),
+                    state=self._dm_state_label(),
                 )
             )
         if software.lifecycle_state not in ("reception", "in_use", "suspended"):
@@ -412,7 +413,7 @@ class DmSoftwareVersion(models.Model):
                     state=states[software.lifecycle_state],
                 )
             )
-        if self.requires_requalification and not self.requalified:
+        if self._dm_needs_requalification() and not self.requalified:
             raise UserError(
                 self.env._(
                     "%(version)s changes the CE marking, the class or the intended "
@@ -483,18 +484,19 @@ class DmSoftwareVersion(models.Model):
         ``devices`` (maintenance.equipment), on site or remotely (``session``:
         the dm_cyber remote maintenance session that logged it)."""
         self.ensure_one()
-        self._check_role(INSTALLERS)
+        # Who installs or rolls back: who may move a version to installed.
+        self._dm_check_role("validated", "installed")
         current = self._check_installable(site)
         devices = devices or self.env["maintenance.equipment"]
         vals = self._install_values(site, devices, install_date, mode, session, note)
-        # sudo: installations are history written by this action only; the
-        # previous one is replaced first (one current version per site).
-        current.sudo().write({"state": "replaced"})
+        # The previous installation is replaced first (one current version per
+        # site).
+        current._dm_set_state("replaced")
         current.flush_recordset()
+        # sudo: installations are history written by this action only.
         install = self.env["dm.software.install"].sudo().create(vals).sudo(False)
         if self.state == "validated":
-            # sudo: see action_validate.
-            self.sudo().write({"state": "installed"})
+            self._dm_set_state("installed")
         modes = dict(install._fields["mode"]._description_selection(self.env))
         if current:
             body = self.env._(
@@ -522,7 +524,8 @@ class DmSoftwareVersion(models.Model):
     ):
         """Go back on ``site`` from this version to the one it replaced."""
         self.ensure_one()
-        self._check_role(INSTALLERS)
+        # Who installs or rolls back: who may move a version to installed.
+        self._dm_check_role("validated", "installed")
         current = self.install_ids.filtered(
             lambda i: i.state == "current" and i.site_id == site
         )
@@ -549,13 +552,12 @@ class DmSoftwareVersion(models.Model):
         vals = previous.version_id._install_values(
             site, previous.equipment_ids, install_date, mode, session, note
         )
-        # sudo: see _install.
-        current.sudo().write({"state": "rolled_back"})
+        current._dm_set_state("rolled_back")
         current.flush_recordset()
+        # sudo: see _install.
         install = self.env["dm.software.install"].sudo().create(vals).sudo(False)
-        if not self.is_current:
-            # sudo: see action_validate.
-            self.sudo().write({"state": "rolled_back"})
+        if not self._current_installs():
+            self._dm_set_state("rolled_back")
         self._post_on_software(
             self.env._(
                 "Version %(version)s rolled back on %(site)s: %(previous)s is current "

@@ -8,3 +8,4 @@ from . import test_tools_qualification
 from . import test_tools_versions
 from . import test_tour_software
 from . import test_version
+from . import test_workflow_attacks

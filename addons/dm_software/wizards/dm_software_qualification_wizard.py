@@ -152,13 +152,14 @@ class DmSoftwareQualificationWizard(models.TransientModel):
                 "answered_on": fields.Datetime.now(),
             }
         )
-        # sudo: qualification records are closed to clients: only this wizard
-        # writes them, with the suggestion it computed and the answerer's stamp.
         software.qualification_ids.filtered(
             lambda q: q.state == "to_confirm"
-        ).sudo().write({"state": "superseded"})
+        )._dm_set_state("superseded")
+        # sudo: qualification records are closed to clients: only this wizard
+        # creates them, with the suggestion it computed and the answerer's stamp
+        # (no default_* key of the client's context reaches them).
         record = self.env["dm.software.qualification"].sudo().create(vals).sudo(False)
-        software.sudo().write({"qualification_state": "to_confirm"})
+        software._dm_set_state("to_confirm", state_field="qualification_state")
         software.sudo().message_post(
             body=self.env._(
                 "Qualification answered by %(user)s, to be confirmed by a pharmacist "

@@ -11,6 +11,19 @@ MAIL_FIELDS = frozenset(
         "website_message_ids",
     }
 )
+# Never a client's to set, never worth refusing: the ORM's own.
+ORM_FIELDS = frozenset(
+    {
+        "id",
+        "display_name",
+        "dm_is_editable",
+        "dm_readonly_fields",
+        "create_uid",
+        "create_date",
+        "write_uid",
+        "write_date",
+    }
+)
 
 
 class DmWorkflowMixin(models.AbstractModel):
@@ -20,21 +33,32 @@ class DmWorkflowMixin(models.AbstractModel):
     ``base_tier_validation`` does, and the mixin owns the guard of ``create``,
     ``write`` and ``unlink`` for every client, whatever the context:
 
-    - ``_dm_state_field``: the state field.
+    - ``_dm_state_field``: the state field (``None`` for a document without
+      steps: the protected, editable and delete rules still apply). A boolean
+      such as ``active`` may be one: who may archive, restore.
     - ``_dm_transitions``: ``{(old, new): groups}``; ``groups`` is a tuple of
       group xml ids (any of them may make the move), empty for anyone with
       write access. Any other move is refused, for the superuser too.
+    - ``_dm_extra_transitions``: ``{field: {(old, new): groups}}``, other state
+      fields of the same document (e.g. a qualification state beside the
+      lifecycle), closed to clients and moved by
+      ``_dm_set_state(new, values, state_field=field)``.
     - ``_dm_state_writable``: clients may write the state field (each change is
       checked as a transition); otherwise only ``_dm_set_state()`` moves it.
     - ``_dm_create_states``: the states a client may create a record in
-      (default: the state field's default).
+      (default: the state field's default); ``()``: clients never create one,
+      only actions do (in sudo), and no ``default_*`` key reaches them.
     - ``_dm_protected_fields``: fields a client never sets (decisions,
       ``*_by_id``/``*_on`` stamps, certificates); their ``default_*`` context
       keys are dropped, whoever the caller.
+    - ``_dm_create_only_fields``: fields a client sets when it creates the
+      record and never changes after (the device of a session, the document a
+      line belongs to).
     - ``_dm_frozen_states``: states in which the record is read-only, but for
       ``_dm_always_writable`` (the mail fields always are).
     - ``_dm_editable_states``: ``{field: states}`` for the fields that may only
-      change in some states.
+      change in some states; ``_dm_history_locked_fields()`` adds those a
+      record's history freezes.
     - ``_dm_state_stamps``: ``{state: (user field, date field)}``, stamped when
       the record enters the state.
     - ``_dm_deletable_states``: states in which a record may be deleted
@@ -42,6 +66,15 @@ class DmWorkflowMixin(models.AbstractModel):
 
     Stored computed and related fields that are not editable in the views
     (``readonly``) are never written by a client: gates may read them.
+
+    Hooks: ``_dm_state_missing()`` (conditions of a state),
+    ``_dm_check_open_for_change()`` (a client change refused for a reason
+    outside the record's own state, e.g. the document it belongs to is closed),
+    ``_dm_prepare_vals()`` (values the model derives from what the client sent)
+    and ``_dm_complete_create_vals()`` (values the server sets on a new record),
+    ``_dm_workflow_records()`` (which records the rules govern),
+    ``_dm_may_move()``/``_dm_transition_groups()`` (special role rules), and one
+    method per message (``_dm_*_message``) for a model's own wording.
     """
 
     _name = "dm.workflow.mixin"
@@ -49,9 +82,11 @@ class DmWorkflowMixin(models.AbstractModel):
 
     _dm_state_field = "state"
     _dm_transitions = {}
+    _dm_extra_transitions = {}
     _dm_state_writable = False
     _dm_create_states = None
     _dm_protected_fields = ()
+    _dm_create_only_fields = ()
     _dm_frozen_states = ()
     _dm_editable_states = {}
     _dm_always_writable = ()
@@ -73,13 +108,14 @@ class DmWorkflowMixin(models.AbstractModel):
     @api.model
     def _dm_client_protected_fields(self):
         """Every field a client may not set: the declared ones, the stamps, the
-        state (unless clients move it by write) and the read-only computed and
-        related fields."""
+        state (unless clients move it by write), the other state fields and the
+        read-only computed and related fields."""
         protected = set(self._dm_protected_fields)
         for user_field, date_field in self._dm_state_stamps.values():
             protected |= {user_field, date_field}
-        if not self._dm_state_writable:
+        if not self._dm_state_writable and self._dm_state_field:
             protected.add(self._dm_state_field)
+        protected |= set(self._dm_extra_transitions)
         protected |= self._dm_computed_readonly_fields()
         return protected
 
@@ -92,16 +128,7 @@ class DmWorkflowMixin(models.AbstractModel):
             and field.readonly
             and name not in MAIL_FIELDS
             and not name.startswith(("activity_", "message_"))
-        } - {
-            "id",
-            "display_name",
-            "dm_is_editable",
-            "dm_readonly_fields",
-            "create_uid",
-            "create_date",
-            "write_uid",
-            "write_date",
-        }
+        } - ORM_FIELDS
 
     @api.model
     def _dm_writable_in_frozen_states(self):
@@ -113,12 +140,15 @@ class DmWorkflowMixin(models.AbstractModel):
         return self
 
     # ------------------------------------------------------------ labels
-    def _dm_state_label(self, state=None):
-        fname = self._dm_state_field
+    def _dm_state_label(self, state=None, state_field=None):
+        fname = state_field or self._dm_state_field
         if state is None:
             self.ensure_one()
             state = self[fname]
-        labels = dict(self._fields[fname]._description_selection(self.env))
+        field = self._fields[fname]
+        if field.type != "selection":
+            return str(state)
+        labels = dict(field._description_selection(self.env))
         return labels.get(state, state or "")
 
     @api.model
@@ -131,22 +161,30 @@ class DmWorkflowMixin(models.AbstractModel):
             )
         )
 
+    @api.model
+    def _dm_document_label(self):
+        """The model's name in the user's language."""
+        return self.env["ir.model"]._get(self._name).display_name
+
     # ------------------------------------------------------------ views
     @api.depends_context("uid")
     def _compute_dm_readonly_fields(self):
         protected = self._dm_client_protected_fields()
         writable = self._dm_writable_in_frozen_states()
         for record in self:
-            state = record[record._dm_state_field] if record._dm_state_field else None
-            frozen = state in record._dm_frozen_states and bool(
-                record._dm_workflow_records()
-            )
-            readonly = set(protected) if record._dm_workflow_records() else set()
+            governed = bool(record._dm_workflow_records())
+            state_field = record._dm_state_field
+            state = record[state_field] if state_field else None
+            frozen = governed and state_field and state in record._dm_frozen_states
+            readonly = set(protected) if governed else set()
             if frozen:
                 readonly |= set(record._fields) - writable
             for fname, states in record._dm_editable_states.items():
                 if state not in states:
                     readonly.add(fname)
+            if record._origin.id:
+                readonly |= set(record._dm_create_only_fields)
+                readonly |= record._origin._dm_history_locked_fields()
             record.dm_is_editable = not frozen
             record.dm_readonly_fields = sorted(readonly)
 
@@ -155,43 +193,71 @@ class DmWorkflowMixin(models.AbstractModel):
     def _dm_clean_create_context(self):
         """Drop the ``default_*`` keys of protected fields, whoever the caller:
         a client's context follows the calls it triggers, into sudo creations
-        too. The state's default from a client (a kanban column's quick
-        create) is kept as a value and checked like one."""
+        too. The state's default from a client (a kanban column's quick create)
+        is kept as a value when a new record may start in that state, dropped
+        otherwise."""
         context = self.env.context
-        protected = self._dm_client_protected_fields() | {self._dm_state_field}
+        protected = self._dm_client_protected_fields()
+        if self._dm_state_field:
+            protected.add(self._dm_state_field)
+        no_client_create = self._dm_create_states == ()
         keys = [
             key
             for key in context
-            if key.startswith("default_") and key[len("default_") :] in protected
+            if key.startswith("default_")
+            and (
+                key[len("default_") :] in protected
+                # Only actions create it: nothing of the client's is a default.
+                or no_client_create
+            )
         ]
         if not keys:
             return self, None
-        state_key = f"default_{self._dm_state_field}"
-        state_default = None if self.env.su else context.get(state_key)
+        state_default = None
+        if self._dm_state_field and not self.env.su and not no_client_create:
+            state_default = context.get(f"default_{self._dm_state_field}")
+            if state_default not in self._dm_client_create_states():
+                state_default = None
         clean = {k: v for k, v in context.items() if k not in keys}
+        # A new environment, not with_context(): the keys must go, not be added.
         return self.with_env(self.env(context=clean)), state_default
 
     @api.model_create_multi
     def create(self, vals_list):
         model, state_default = self._dm_clean_create_context()
         state_field = self._dm_state_field
-        if not self.env.su and state_default:
+        # The caller's dicts are left as they are.
+        vals_list = [dict(vals) for vals in vals_list]
+        if not self.env.su:
+            if self._dm_create_states == ():
+                raise AccessError(self._dm_no_create_message())
+            computed = self._dm_computed_readonly_fields()
             for vals in vals_list:
-                vals.setdefault(state_field, state_default)
+                if state_default:
+                    vals.setdefault(state_field, state_default)
+                # An empty computed value is computed, not taken (a stored
+                # compute given at creation is not recomputed).
+                for fname in computed & set(vals):
+                    if not vals[fname]:
+                        del vals[fname]
         client_vals = [dict(vals) for vals in vals_list]
+        for vals in vals_list:
+            model._dm_complete_create_vals(vals)
         records = super(DmWorkflowMixin, model).create(
             [model._dm_prepare_vals(vals) for vals in vals_list]
         )
         # Checked on the records created, so that the model decides which
         # records it governs (a device: once it is a medical device); a refusal
         # rolls the whole call back.
-        initial = self._fields[state_field].default
+        initial = self._fields[state_field].default if state_field else None
         first = initial(self) if initial else None
         for record, vals in zip(records, client_vals, strict=True):
             if not record._dm_workflow_records():
                 continue
             if not self.env.su:
                 record._dm_check_client_create(vals)
+            if not state_field:
+                continue
             # A record created past the first step in a step open to clients
             # (e.g. a device received at once, by a user or an import) meets
             # that step's conditions from the start; only data loads bring
@@ -199,6 +265,8 @@ class DmWorkflowMixin(models.AbstractModel):
             state = record[state_field]
             if state != first and state in record._dm_client_create_states():
                 record._dm_check_state_entry(state)
+        if not self.env.su:
+            records._dm_workflow_records()._dm_check_open_for_change()
         return records.with_env(self.env)
 
     def _dm_prepare_vals(self, vals):
@@ -207,9 +275,17 @@ class DmWorkflowMixin(models.AbstractModel):
         return vals
 
     @api.model
+    def _dm_complete_create_vals(self, vals):
+        """Complete in place the values of a new record with those the server
+        sets (a sequence, what is copied from a linked record), once the
+        client's values were taken."""
+
+    @api.model
     def _dm_client_create_states(self):
         if self._dm_create_states is not None:
-            return self._dm_create_states
+            return tuple(self._dm_create_states)
+        if not self._dm_state_field:
+            return ()
         default = self._fields[self._dm_state_field].default
         return (default(self),) if default else ()
 
@@ -217,23 +293,44 @@ class DmWorkflowMixin(models.AbstractModel):
     def _dm_check_client_create(self, vals):
         state_field = self._dm_state_field
         protected = self._dm_client_protected_fields() - {state_field}
-        forbidden = {f for f in set(vals) & protected if vals[f]}
+        forbidden = {
+            f
+            for f in set(vals) & protected
+            if vals[f]
+            # Another state field may be given at its starting value.
+            and not (
+                f in self._dm_extra_transitions
+                and vals[f] == self._fields[f].default(self)
+            )
+        }
         if forbidden:
             raise UserError(self._dm_protected_message(forbidden))
         if state_field and state_field in vals:
-            allowed = self._dm_client_create_states()
-            if vals[state_field] and vals[state_field] not in allowed:
-                raise UserError(self._dm_create_state_message(vals[state_field]))
+            state = vals[state_field]
+            boolean = self._fields[state_field].type == "boolean"
+            if (state or boolean) and state not in self._dm_client_create_states():
+                raise UserError(self._dm_create_state_message(state))
 
     @api.model
     def _dm_create_state_message(self, state):
-        allowed = self._dm_client_create_states()
+        if not self._dm_state_writable:
+            return self._dm_protected_message({self._dm_state_field})
         return self.env._(
             "A new %(document)s starts in %(allowed)s; it reaches %(state)s "
             "through its workflow steps.",
             document=self._dm_document_label(),
-            allowed=self.env._(" or ").join(self._dm_state_label(s) for s in allowed),
+            allowed=self.env._(" or ").join(
+                self._dm_state_label(s) for s in self._dm_client_create_states()
+            ),
             state=self._dm_state_label(state),
+        )
+
+    @api.model
+    def _dm_no_create_message(self):
+        return self.env._(
+            "A %(document)s is recorded by the actions of its workflow, not "
+            "created directly.",
+            document=self._dm_document_label(),
         )
 
     # ------------------------------------------------------------ write
@@ -244,25 +341,29 @@ class DmWorkflowMixin(models.AbstractModel):
         if governed:
             if not self.env.su:
                 governed._dm_check_client_write(vals)
-            if state_field in vals:
+            if state_field and state_field in vals:
                 new_state = vals[state_field]
                 moving = governed.filtered(lambda r: r[state_field] != new_state)
                 moving._dm_check_transition(new_state)
+            for extra in set(self._dm_extra_transitions) & set(vals):
+                governed._dm_check_transition(vals[extra], state_field=extra)
         result = super().write(self._dm_prepare_vals(vals))
         if moving:
-            moving._dm_after_state_change(vals[state_field])
+            moving._dm_after_state_change(vals[state_field], vals)
         return result
 
     def _dm_check_client_write(self, vals):
+        self._dm_check_open_for_change()
         protected = self._dm_client_protected_fields()
+        protected |= set(self._dm_create_only_fields)
         forbidden = set(vals) & protected
         if forbidden:
             raise UserError(self._dm_protected_message(forbidden))
         writable = self._dm_writable_in_frozen_states()
         state_field = self._dm_state_field
         for record in self:
-            state = record[state_field]
-            if state in self._dm_frozen_states:
+            state = record[state_field] if state_field else None
+            if state_field and state in self._dm_frozen_states:
                 frozen = set(vals) - writable
             else:
                 frozen = {
@@ -271,12 +372,30 @@ class DmWorkflowMixin(models.AbstractModel):
                     if fname in self._dm_editable_states
                     and state not in self._dm_editable_states[fname]
                 }
+                frozen |= set(vals) & record._dm_history_locked_fields()
             if frozen:
                 raise UserError(record._dm_frozen_message(frozen))
+
+    def _dm_check_open_for_change(self):
+        """Raise when a client may not create, change or delete these records
+        now for a reason outside their own state (e.g. the document they belong
+        to is closed)."""
+
+    def _dm_history_locked_fields(self):
+        """Fields this record's history freezes, whatever its step (e.g. what
+        the recorded controls of a plan depend on)."""
+        return set()
 
     def _dm_frozen_message(self, fnames):
         """The refusal of a change the record's step no longer allows; models
         may say it in their own words."""
+        self.ensure_one()
+        if not self._dm_state_field:
+            return self.env._(
+                "%(document)s has a history: %(fields)s can no longer be changed.",
+                document=self.display_name,
+                fields=self._dm_field_labels(fnames),
+            )
         return self.env._(
             "%(document)s is at step %(state)s: %(fields)s can no longer be changed.",
             document=self.display_name,
@@ -294,62 +413,120 @@ class DmWorkflowMixin(models.AbstractModel):
             document=self._dm_document_label(),
         )
 
-    @api.model
-    def _dm_document_label(self):
-        """The model's name in the user's language."""
-        return self.env["ir.model"]._get(self._name).display_name
-
     # ------------------------------------------------------------ transitions
-    def _dm_check_transition(self, new_state):
+    def _dm_check_transition(self, new_state, state_field=None):
         """Refuse a move the workflow does not allow, or a user whose groups may
-        not make it (the superuser, used by the engine after its own checks,
-        only passes the role check)."""
+        not make it, or who may not write the records (the superuser, used by
+        the engine after its own checks, only passes the role and access
+        checks). ``state_field``: one of ``_dm_extra_transitions`` (default:
+        the state field)."""
+        # The hooks get the field only when it is not the main one.
+        extra = {"state_field": state_field} if state_field else {}
+        fname = state_field or self._dm_state_field
         for record in self:
-            old_state = record[record._dm_state_field]
+            # sudo: the role is checked before the user's access to the record,
+            # so that a user without the role is told so; the messages below
+            # read the record as the user.
+            old_state = record.sudo()[fname]
             if old_state == new_state:
                 continue
-            if (old_state, new_state) not in record._dm_transitions:
+            if (old_state, new_state) not in record._dm_transitions_of(fname):
+                raise UserError(
+                    record._dm_transition_message(old_state, new_state, **extra)
+                )
+            if not self.env.su and not record._dm_may_move(
+                old_state, new_state, **extra
+            ):
+                raise AccessError(
+                    record._dm_role_message(old_state, new_state, **extra)
+                )
+        if not self.env.su:
+            # Then the rights on the records (access rules, record rules): an
+            # action writes the state in sudo, which checks neither.
+            self.check_access("write")
+
+    def _dm_check_role(self, old_state, new_state, state_field=None):
+        """Refuse the user an action that makes this move, before the action's
+        other checks (whatever the records' current state)."""
+        if self.env.su:
+            return
+        extra = {"state_field": state_field} if state_field else {}
+        for record in self:
+            if not record._dm_may_move(old_state, new_state, **extra):
+                raise AccessError(
+                    record._dm_role_message(old_state, new_state, **extra)
+                )
+
+    def _dm_check_step(self, states, action):
+        """Refuse an action on records that are not in one of ``states``."""
+        for record in self:
+            if record[record._dm_state_field] not in states:
                 raise UserError(
                     self.env._(
-                        "%(document)s cannot move from %(old)s to %(new)s.",
+                        "%(document)s is %(state)s: it must be %(needed)s to "
+                        "%(action)s.",
                         document=record.display_name,
-                        old=record._dm_state_label(old_state),
-                        new=record._dm_state_label(new_state),
+                        state=record._dm_state_label(),
+                        needed=" / ".join(record._dm_state_label(s) for s in states),
+                        action=action,
                     )
                 )
-            if not self.env.su and not record._dm_may_move(old_state, new_state):
-                raise AccessError(record._dm_role_message(old_state, new_state))
 
-    def _dm_transition_groups(self, old_state, new_state):
-        return self._dm_transitions.get((old_state, new_state), ())
+    @api.model
+    def _dm_transitions_of(self, state_field):
+        if state_field == self._dm_state_field:
+            return self._dm_transitions
+        return self._dm_extra_transitions[state_field]
 
-    def _dm_may_move(self, old_state, new_state):
-        groups = self._dm_transition_groups(old_state, new_state)
+    def _dm_transition_groups(self, old_state, new_state, state_field=None):
+        transitions = self._dm_transitions_of(state_field or self._dm_state_field)
+        return transitions.get((old_state, new_state), ())
+
+    def _dm_may_move(self, old_state, new_state, state_field=None):
+        extra = {"state_field": state_field} if state_field else {}
+        groups = self._dm_transition_groups(old_state, new_state, **extra)
         user = self.env.user
         return not groups or any(user.has_group(group) for group in groups)
 
-    def _dm_role_message(self, old_state, new_state):
-        groups = self._dm_transition_groups(old_state, new_state)
+    def _dm_transition_message(self, old_state, new_state, state_field=None):
+        return self.env._(
+            "%(document)s cannot move from %(old)s to %(new)s.",
+            document=self.display_name,
+            old=self._dm_state_label(old_state, state_field),
+            new=self._dm_state_label(new_state, state_field),
+        )
+
+    def _dm_role_message(self, old_state, new_state, state_field=None):
+        extra = {"state_field": state_field} if state_field else {}
+        groups = self._dm_transition_groups(old_state, new_state, **extra)
         names = [self.env.ref(group).name for group in groups]
         return self.env._(
             "Only %(roles)s may move %(document)s from %(old)s to %(new)s.",
             roles=" / ".join(names),
             document=self.display_name,
-            old=self._dm_state_label(old_state),
-            new=self._dm_state_label(new_state),
+            old=self._dm_state_label(old_state, state_field),
+            new=self._dm_state_label(new_state, state_field),
         )
 
-    def _dm_after_state_change(self, new_state):
-        """Stamp who and when, then check the conditions of the new state on
-        the data as written (a failure rolls the whole write back)."""
+    def _dm_after_state_change(self, new_state, vals=None):
+        """Stamp who and when (unless the values written give them, e.g. an
+        authorisation by a standing agreement), then check the conditions of
+        the new state on the data as written (a failure rolls the whole write
+        back)."""
         stamp = self._dm_state_stamps.get(new_state)
         if stamp:
             user_field, date_field = stamp
             now = fields.Datetime.now()
             if self._fields[date_field].type == "date":
                 now = fields.Date.context_today(self)
-            # sudo: the stamps are closed to clients; the transition was checked.
-            self.sudo().write({user_field: self.env.uid, date_field: now})
+            stamps = {
+                fname: value
+                for fname, value in ((user_field, self.env.uid), (date_field, now))
+                if fname not in (vals or {})
+            }
+            if stamps:
+                # sudo: the stamps are closed to clients; the move was checked.
+                self.sudo().write(stamps)
         self._dm_check_state_entry(new_state)
 
     def _dm_check_state_entry(self, new_state):
@@ -372,17 +549,23 @@ class DmWorkflowMixin(models.AbstractModel):
         """Readable list of what the record lacks to be in ``new_state``."""
         return []
 
-    def _dm_set_state(self, new_state, values=None):
+    def _dm_set_state(self, new_state, values=None, state_field=None):
         """Move the records to ``new_state`` on behalf of an action: checks the
-        transition and the user's groups, then writes (in sudo, the state being
-        closed to clients), stamps and checks the new state's conditions."""
-        moving = self.filtered(lambda r: r[r._dm_state_field] != new_state)
-        moving._dm_check_transition(new_state)
+        transition, the user's groups and access, then writes (in sudo, the
+        state being closed to clients), stamps and checks the new state's
+        conditions. ``state_field``: one of ``_dm_extra_transitions`` (default:
+        the state field; stamps and entry conditions are the state field's
+        only)."""
+        fname = state_field or self._dm_state_field
+        # sudo: the state is read to know what moves; the move is then checked
+        # as the user (role first, then access).
+        moving = self.filtered(lambda r: r.sudo()[fname] != new_state)
+        moving._dm_check_transition(new_state, state_field=state_field)
         if moving:
-            # sudo: the state is closed to clients; the transition and the role
-            # were checked above as the real user. The write stamps the move
-            # and checks the conditions of the new state.
-            moving.sudo().write({self._dm_state_field: new_state, **(values or {})})
+            # sudo: the state is closed to clients; the transition, the role and
+            # the access were checked above as the real user. The write stamps
+            # the move and checks the conditions of the new state.
+            moving.sudo().write({fname: new_state, **(values or {})})
         return True
 
     # ------------------------------------------------------------ delete
@@ -392,8 +575,11 @@ class DmWorkflowMixin(models.AbstractModel):
             reasons = record._dm_history_reasons()
             if reasons:
                 raise UserError(record._dm_history_message(reasons))
+        if not self.env.su:
+            self._dm_workflow_records()._dm_check_open_for_change()
 
     def _dm_history_message(self, reasons):
+        self.ensure_one()
         return self.env._(
             "%(document)s has a history (%(reasons)s) that must be kept: archive "
             "it instead of deleting it.",
@@ -405,7 +591,10 @@ class DmWorkflowMixin(models.AbstractModel):
         """Why this record is history and cannot be deleted (empty: it can)."""
         self.ensure_one()
         allowed = self._dm_deletable_states
-        state = self[self._dm_state_field]
-        if allowed is not None and state not in allowed:
+        if allowed is None:
+            return []
+        if not self._dm_state_field:
+            return [self._dm_document_label()]
+        if self[self._dm_state_field] not in allowed:
             return [self.env._("step %(state)s", state=self._dm_state_label())]
         return []
