@@ -248,7 +248,7 @@ class DmSoftwareVersion(models.Model):
 
     # ------------------------------------------------------------ workflow
     @api.model
-    def _dm_create_state_message(self, state, allowed):
+    def _dm_create_state_message(self, state):
         return self.env._(
             "A new version is proposed; it is validated with its Validate action."
         )

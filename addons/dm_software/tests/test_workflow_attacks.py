@@ -93,11 +93,17 @@ class TestWorkflowAttacks(SoftwareCase):
         }
         Software = self.env["dm.software"]
         for role in ROLES:
-            # A software already in use: refused.
-            with self.assertRaises(UserError, msg=role):
-                Software.with_user(self.users[role]).with_context(
-                    **hostile, default_lifecycle_state="in_use"
-                ).create(self.software_vals())
+            # A software already in use: the forged default is dropped (or the
+            # role may not create at all).
+            forged = []
+            if self.attempt(
+                lambda role=role, forged=forged: forged.append(
+                    Software.with_user(self.users[role])
+                    .with_context(**hostile, default_lifecycle_state="in_use")
+                    .create(self.software_vals())
+                )
+            ):
+                self.assertEqual(forged[0].lifecycle_state, "request", role)
             # The other keys are dropped.
             created = []
             allowed = self.attempt(
@@ -249,10 +255,21 @@ class TestWorkflowAttacks(SoftwareCase):
         ]
         for index, role in enumerate(ROLES):
             vals["version"] = f"2.{index}"
-            with self.assertRaisesRegex(UserError, "proposed", msg=role):
-                Version.with_user(self.users[role]).with_context(
-                    **hostile, default_state="validated"
-                ).create(vals)
+            # A version already validated: the forged default is dropped (or
+            # the role may not create at all).
+            forged = []
+            if self.attempt(
+                lambda role=role, forged=forged, index=index: forged.append(
+                    Version.with_user(self.users[role])
+                    .with_context(**hostile, default_state="validated")
+                    .create(dict(vals, version=f"3.{index}"))
+                )
+            ):
+                self.assertEqual(forged[0].state, "proposed", role)
+            with self.assertRaises(UserError, msg=role):
+                Version.with_user(self.users[role]).create(
+                    dict(vals, version=f"4.{index}", state="validated")
+                )
             created = []
             allowed = self.attempt(
                 lambda role=role, created=created: created.append(

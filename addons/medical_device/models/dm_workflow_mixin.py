@@ -38,7 +38,8 @@ class DmWorkflowMixin(models.AbstractModel):
       such as ``active`` may be one: who may archive, restore.
     - ``_dm_transitions``: ``{(old, new): groups}``; ``groups`` is a tuple of
       group xml ids (any of them may make the move), empty for anyone with
-      write access. Any other move is refused, for the superuser too.
+      write access (for a document only actions create: anyone the action
+      lets through). Any other move is refused, for the superuser too.
     - ``_dm_extra_transitions``: ``{field: {(old, new): groups}}``, other state
       fields of the same document (e.g. a qualification state beside the
       lifecycle), closed to clients and moved by
@@ -423,6 +424,7 @@ class DmWorkflowMixin(models.AbstractModel):
         # The hooks get the field only when it is not the main one.
         extra = {"state_field": state_field} if state_field else {}
         fname = state_field or self._dm_state_field
+        open_moves = self.browse()
         for record in self:
             # sudo: the role is checked before the user's access to the record,
             # so that a user without the role is told so; the messages below
@@ -440,10 +442,18 @@ class DmWorkflowMixin(models.AbstractModel):
                 raise AccessError(
                     record._dm_role_message(old_state, new_state, **extra)
                 )
+            if not record._dm_transition_groups(old_state, new_state, **extra):
+                open_moves |= record
         if not self.env.su:
-            # Then the rights on the records (access rules, record rules): an
-            # action writes the state in sudo, which checks neither.
-            self.check_access("write")
+            # The rights on the records, which an action writing the state in
+            # sudo would not check: the record rules (another company's records
+            # stay out of reach) and, for a move open to "anyone with write
+            # access", the write access (documents only actions create, closed
+            # to every client's write, are moved by those actions alone).
+            if self:
+                self.check_access("read")
+            if open_moves and self._dm_create_states != ():
+                open_moves.check_access("write")
 
     def _dm_check_role(self, old_state, new_state, state_field=None):
         """Refuse the user an action that makes this move, before the action's

@@ -29,14 +29,15 @@ class TestWorkflowAttacks(MedicalDeviceCase):
         Equipment = self.Equipment.with_user(self.users["technician"])
         for state in ("in_service", "disposal", "disposed"):
             with self.subTest(state=state):
-                with self.assertRaises(UserError):
-                    Equipment.with_context(default_lifecycle_state=state).create(
-                        self._acquisition_vals(name="Forged", serial_no=state)
-                    )
-                with self.assertRaises(UserError):
+                # A forged default is dropped: the device starts in acquisition.
+                device = Equipment.with_context(default_lifecycle_state=state).create(
+                    self._acquisition_vals(name="Defaulted", serial_no=state)
+                )
+                self.assertEqual(self.read_back(device).lifecycle_state, "acquisition")
+                with self.assertRaisesRegex(UserError, "Acquisition or Reception"):
                     Equipment.create(
                         self._acquisition_vals(
-                            name="Forged", serial_no=state, lifecycle_state=state
+                            name="Forged", serial_no=f"F-{state}", lifecycle_state=state
                         )
                     )
         self.assertFalse(self.devices_named("Forged"))
@@ -55,11 +56,8 @@ class TestWorkflowAttacks(MedicalDeviceCase):
         device = self.create_device()
         device.with_user(self.users["technician"]).action_to_reception()
         Reception = self.env["dm.reception"].with_user(self.users["technician"])
-        with self.assertRaisesRegex(UserError, "created to decide"):
-            Reception.with_context(default_state="accepted").create(
-                {"equipment_id": device.id}
-            )
         reception = Reception.with_context(
+            default_state="accepted",
             default_decided_by_id=self.users["engineer"].id,
             default_decided_on="2026-01-01 00:00:00",
         ).create({"equipment_id": device.id})

@@ -73,10 +73,12 @@ class TestWorkflowMixin(MedicalDeviceCase):
         self.assertFalse(record.certificate_ref)
         self.assertEqual(record.state, "draft")
 
-    def test_state_default_of_a_client_is_checked_as_a_value(self):
-        with self.assertRaisesRegex(UserError, "starts in Draft"):
-            self.tester().with_context(default_state="confirmed").create({})
-        self.assertFalse(self.env["dm.workflow.tester"].search([]))
+    def test_state_default_of_a_client_is_kept_only_where_a_record_may_start(self):
+        record = self.tester().with_context(default_state="confirmed").create({})
+        self.assertEqual(self.read_back(record).state, "draft")
+        with self.assertRaisesRegex(UserError, "State"):
+            self.tester().create({"state": "confirmed"})
+        self.assertEqual(self.env["dm.workflow.tester"].search([]), record)
 
     def test_client_create_refuses_protected_and_computed_values(self):
         for vals in (
