@@ -31,6 +31,9 @@ class DmWorkflowMixin(models.AbstractModel):
     - ``_dm_protected_fields``: fields a client never sets (decisions,
       ``*_by_id``/``*_on`` stamps, certificates); their ``default_*`` context
       keys are dropped, whoever the caller.
+    - ``_dm_create_only_fields``: fields a client sets when it creates the
+      record and never changes after (the device of a session, the document a
+      line belongs to).
     - ``_dm_frozen_states``: states in which the record is read-only, but for
       ``_dm_always_writable`` (the mail fields always are).
     - ``_dm_editable_states``: ``{field: states}`` for the fields that may only
@@ -39,6 +42,13 @@ class DmWorkflowMixin(models.AbstractModel):
       the record enters the state.
     - ``_dm_deletable_states``: states in which a record may be deleted
       (``None``: any); ``_dm_history_reasons()`` adds what else forbids it.
+
+    Hooks: ``_dm_state_missing()`` (conditions of a state),
+    ``_dm_check_open_for_change()`` (a client change refused for a reason
+    outside the record's own state, e.g. the document it belongs to is closed),
+    ``_dm_complete_create_vals()`` (values the server sets on a new record),
+    ``_dm_may_move()``/``_dm_transition_groups()`` (special role rules), and
+    one method per message (``_dm_*_message``) for a model's own wording.
 
     Stored computed and related fields that are not editable in the views
     (``readonly``) are never written by a client: gates may read them.
@@ -52,6 +62,7 @@ class DmWorkflowMixin(models.AbstractModel):
     _dm_state_writable = False
     _dm_create_states = None
     _dm_protected_fields = ()
+    _dm_create_only_fields = ()
     _dm_frozen_states = ()
     _dm_editable_states = {}
     _dm_always_writable = ()
@@ -142,6 +153,8 @@ class DmWorkflowMixin(models.AbstractModel):
                 record._dm_workflow_records()
             )
             readonly = set(protected) if record._dm_workflow_records() else set()
+            if record._origin.id:
+                readonly |= set(record._dm_create_only_fields)
             if frozen:
                 readonly |= set(record._fields) - writable
             for fname, states in record._dm_editable_states.items():
@@ -156,7 +169,8 @@ class DmWorkflowMixin(models.AbstractModel):
         """Drop the ``default_*`` keys of protected fields, whoever the caller:
         a client's context follows the calls it triggers, into sudo creations
         too. The state's default from a client (a kanban column's quick
-        create) is kept as a value and checked like one."""
+        create) is kept as a value when a new record may start in that state,
+        dropped otherwise."""
         context = self.env.context
         protected = self._dm_client_protected_fields() | {self._dm_state_field}
         keys = [
@@ -168,6 +182,8 @@ class DmWorkflowMixin(models.AbstractModel):
             return self, None
         state_key = f"default_{self._dm_state_field}"
         state_default = None if self.env.su else context.get(state_key)
+        if state_default not in self._dm_allowed_create_states():
+            state_default = None
         clean = {k: v for k, v in context.items() if k not in keys}
         return self.with_context(clean), state_default
 
@@ -180,7 +196,25 @@ class DmWorkflowMixin(models.AbstractModel):
                 if state_default and state_field not in vals:
                     vals[state_field] = state_default
                 model._dm_check_client_create(vals)
-        return super(DmWorkflowMixin, model).create(vals_list)
+        for vals in vals_list:
+            model._dm_complete_create_vals(vals)
+        records = super(DmWorkflowMixin, model).create(vals_list)
+        if not self.env.su:
+            records._dm_check_open_for_change()
+        return records
+
+    @api.model
+    def _dm_allowed_create_states(self):
+        allowed = self._dm_create_states
+        if allowed is None:
+            allowed = {self._fields[self._dm_state_field].default(self)}
+        return set(allowed)
+
+    @api.model
+    def _dm_complete_create_vals(self, vals):
+        """Complete in place the values of a new record with those the server
+        sets (a sequence, what is copied from a linked record), once the
+        client's values were checked."""
 
     @api.model
     def _dm_check_client_create(self, vals):
@@ -190,19 +224,23 @@ class DmWorkflowMixin(models.AbstractModel):
         if forbidden:
             raise UserError(self._dm_protected_message(forbidden))
         if state_field and state_field in vals:
-            allowed = self._dm_create_states
-            if allowed is None:
-                allowed = {self._fields[state_field].default(self)}
-            if vals[state_field] and vals[state_field] not in allowed:
-                raise UserError(
-                    self.env._(
-                        "A new %(document)s starts at step %(allowed)s; it reaches "
-                        "%(state)s through its workflow.",
-                        document=self._description,
-                        allowed=", ".join(self._dm_state_label(s) for s in allowed),
-                        state=self._dm_state_label(vals[state_field]),
-                    )
-                )
+            state = vals[state_field]
+            if state and state not in self._dm_allowed_create_states():
+                raise UserError(self._dm_create_state_message(state))
+
+    @api.model
+    def _dm_create_state_message(self, state):
+        if not self._dm_state_writable:
+            return self._dm_protected_message({self._dm_state_field})
+        return self.env._(
+            "A new %(document)s starts at step %(allowed)s; it reaches "
+            "%(state)s through its workflow.",
+            document=self._description,
+            allowed=", ".join(
+                self._dm_state_label(s) for s in self._dm_allowed_create_states()
+            ),
+            state=self._dm_state_label(state),
+        )
 
     # ------------------------------------------------------------ write
     def write(self, vals):
@@ -213,15 +251,19 @@ class DmWorkflowMixin(models.AbstractModel):
             if not self.env.su:
                 governed._dm_check_client_write(vals)
             if state_field in vals:
-                moving = governed.filtered(lambda r: r[state_field] != vals[state_field])
+                moving = governed.filtered(
+                    lambda r: r[state_field] != vals[state_field]
+                )
                 moving._dm_check_transition(vals[state_field])
         result = super().write(vals)
         if moving:
-            moving._dm_after_state_change(vals[state_field])
+            moving._dm_after_state_change(vals[state_field], vals)
         return result
 
     def _dm_check_client_write(self, vals):
+        self._dm_check_open_for_change()
         protected = self._dm_client_protected_fields()
+        protected |= set(self._dm_create_only_fields)
         forbidden = set(vals) & protected
         if forbidden:
             raise UserError(self._dm_protected_message(forbidden))
@@ -239,15 +281,21 @@ class DmWorkflowMixin(models.AbstractModel):
                     and state not in self._dm_editable_states[fname]
                 }
             if frozen:
-                raise UserError(
-                    self.env._(
-                        "%(document)s is at step %(state)s: %(fields)s can no "
-                        "longer be changed.",
-                        document=record.display_name,
-                        state=record._dm_state_label(),
-                        fields=self._dm_field_labels(frozen),
-                    )
-                )
+                raise UserError(record._dm_frozen_message(frozen))
+
+    def _dm_check_open_for_change(self):
+        """Raise when a client may not create, change or delete these records
+        now for a reason outside their own state (e.g. the document they belong
+        to is closed)."""
+
+    def _dm_frozen_message(self, fnames):
+        self.ensure_one()
+        return self.env._(
+            "%(document)s is at step %(state)s: %(fields)s can no longer be changed.",
+            document=self.display_name,
+            state=self._dm_state_label(),
+            fields=self._dm_field_labels(fnames),
+        )
 
     def _dm_protected_message(self, fnames):
         return self.env._(
@@ -263,20 +311,43 @@ class DmWorkflowMixin(models.AbstractModel):
         not make it (the superuser, used by the engine after its own checks,
         only passes the role check)."""
         for record in self:
-            old_state = record[record._dm_state_field]
+            # sudo: the role is checked before the user's access to the record,
+            # so that a user without the role is told so; the messages below
+            # read the record as the user.
+            old_state = record.sudo()[record._dm_state_field]
             if old_state == new_state:
                 continue
             if (old_state, new_state) not in record._dm_transitions:
-                raise UserError(
-                    self.env._(
-                        "%(document)s cannot move from %(old)s to %(new)s.",
-                        document=record.display_name,
-                        old=record._dm_state_label(old_state),
-                        new=record._dm_state_label(new_state),
-                    )
-                )
+                raise UserError(record._dm_transition_message(old_state, new_state))
             if not self.env.su and not record._dm_may_move(old_state, new_state):
                 raise AccessError(record._dm_role_message(old_state, new_state))
+        if not self.env.su:
+            # Then the rights on the records (access rules, record rules): an
+            # action writes the state in sudo, which checks neither.
+            self.check_access("write")
+
+    def _dm_transition_message(self, old_state, new_state):
+        return self.env._(
+            "%(document)s cannot move from %(old)s to %(new)s.",
+            document=self.display_name,
+            old=self._dm_state_label(old_state),
+            new=self._dm_state_label(new_state),
+        )
+
+    def _dm_check_step(self, states, action):
+        """Refuse an action on records that are not in one of ``states``."""
+        for record in self:
+            if record[record._dm_state_field] not in states:
+                raise UserError(
+                    self.env._(
+                        "%(document)s is %(state)s: it must be %(needed)s to "
+                        "%(action)s.",
+                        document=record.display_name,
+                        state=record._dm_state_label(),
+                        needed=" / ".join(record._dm_state_label(s) for s in states),
+                        action=action,
+                    )
+                )
 
     def _dm_transition_groups(self, old_state, new_state):
         return self._dm_transitions.get((old_state, new_state), ())
@@ -297,17 +368,25 @@ class DmWorkflowMixin(models.AbstractModel):
             new=self._dm_state_label(new_state),
         )
 
-    def _dm_after_state_change(self, new_state):
-        """Stamp who and when, then check the conditions of the new state on
-        the data as written (a failure rolls the whole write back)."""
+    def _dm_after_state_change(self, new_state, vals=None):
+        """Stamp who and when (unless the values written give them, e.g. an
+        authorisation by a standing agreement), then check the conditions of
+        the new state on the data as written (a failure rolls the whole write
+        back)."""
         stamp = self._dm_state_stamps.get(new_state)
         if stamp:
             user_field, date_field = stamp
             now = fields.Datetime.now()
             if self._fields[date_field].type == "date":
                 now = fields.Date.context_today(self)
-            # sudo: the stamps are closed to clients; the transition was checked.
-            self.sudo().write({user_field: self.env.uid, date_field: now})
+            stamps = {
+                fname: value
+                for fname, value in ((user_field, self.env.uid), (date_field, now))
+                if fname not in (vals or {})
+            }
+            if stamps:
+                # sudo: the stamps are closed to clients; the move was checked.
+                self.sudo().write(stamps)
         self._dm_check_state_entry(new_state)
 
     def _dm_check_state_entry(self, new_state):
@@ -334,7 +413,9 @@ class DmWorkflowMixin(models.AbstractModel):
         """Move the records to ``new_state`` on behalf of an action: checks the
         transition and the user's groups, then writes (in sudo, the state being
         closed to clients), stamps and checks the new state's conditions."""
-        moving = self.filtered(lambda r: r[r._dm_state_field] != new_state)
+        # sudo: the state is read to know what moves; the move is then checked
+        # as the user (role first, then access).
+        moving = self.filtered(lambda r: r.sudo()[r._dm_state_field] != new_state)
         moving._dm_check_transition(new_state)
         if moving:
             # sudo: the state is closed to clients; the transition and the role
@@ -349,14 +430,18 @@ class DmWorkflowMixin(models.AbstractModel):
         for record in self._dm_workflow_records():
             reasons = record._dm_history_reasons()
             if reasons:
-                raise UserError(
-                    self.env._(
-                        "%(document)s has a history (%(reasons)s) that must be "
-                        "kept: archive or cancel it instead of deleting it.",
-                        document=record.display_name,
-                        reasons=", ".join(reasons),
-                    )
-                )
+                raise UserError(record._dm_history_message(reasons))
+        if not self.env.su:
+            self._dm_check_open_for_change()
+
+    def _dm_history_message(self, reasons):
+        self.ensure_one()
+        return self.env._(
+            "%(document)s has a history (%(reasons)s) that must be "
+            "kept: archive or cancel it instead of deleting it.",
+            document=self.display_name,
+            reasons=", ".join(reasons),
+        )
 
     def _dm_history_reasons(self):
         """Why this record is history and cannot be deleted (empty: it can)."""
