@@ -141,8 +141,8 @@ class DmCyberCampaignLine(models.Model):
     def _dm_protected_message(self, fnames):
         return self.env._(
             "Who recorded a result and when is set by the result buttons, and what "
-            "a line shows of its campaign and device by them, not written (fields "
-            "refused: %(fields)s).",
+            "a line shows of its campaign and its device comes from them: not "
+            "written (fields refused: %(fields)s).",
             fields=self._dm_field_labels(fnames),
         )
 

@@ -7,3 +7,4 @@ from . import test_performance
 from . import test_remote_maintenance
 from . import test_tour_cyber
 from . import test_tour_disposal
+from . import test_workflow_attacks
