@@ -128,9 +128,10 @@ class DmCyberCampaignLine(models.Model):
         return missing
 
     def _dm_after_state_change(self, new_state, vals=None):
-        super()._dm_after_state_change(new_state, vals)
+        result = super()._dm_after_state_change(new_state, vals)
         if new_state == "done":
             self._apply_to_devices()
+        return result
 
     def _dm_create_state_message(self, state):
         return self.env._(

@@ -185,7 +185,8 @@ class DmWorkflowMixin(models.AbstractModel):
         if state_default not in self._dm_allowed_create_states():
             state_default = None
         clean = {k: v for k, v in context.items() if k not in keys}
-        return self.with_context(clean), state_default
+        # A new environment, not with_context(): the keys must go, not be added.
+        return self.with_env(self.env(context=clean)), state_default
 
     @api.model_create_multi
     def create(self, vals_list):
