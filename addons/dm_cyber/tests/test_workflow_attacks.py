@@ -111,7 +111,12 @@ class TestRemoteWorkflowAttacks(WorkflowAttackCase):
             end="2020-01-01 01:00:00",
             duration=12.0,
             company_id=self.env.company.id,
+            # Aimed at the activities the request schedules in sudo.
+            user_id=engineer.id,
+            res_id=self.device.id,
+            date_deadline="2020-01-01",
         )
+        rssi_members = self.env["dm.approval"]._role_members("rssi")
         for role in ("technician", "rssi_technician"):
             session = self.request(role, **forged)
             self.assertEqual(session.state, "requested", role)
@@ -129,8 +134,10 @@ class TestRemoteWorkflowAttacks(WorkflowAttackCase):
                 role,
             )
             # The RSSI's activities are the request's, whatever the context.
-            self.assertTrue(session.sudo().activity_ids)
-            self.assertNotIn(self.users[role], session.sudo().activity_ids.user_id)
+            activities = session.sudo().activity_ids
+            self.assertEqual(activities.user_id, rssi_members - self.users[role])
+            self.assertEqual(set(activities.mapped("res_id")), {session.id})
+            self.assertNotIn(date(2020, 1, 1), activities.mapped("date_deadline"))
 
     def test_session_forged_values_are_refused_at_create_and_copy(self):
         forged = {
