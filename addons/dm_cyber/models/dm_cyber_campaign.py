@@ -7,22 +7,39 @@ CAMPAIGN_STATES = [
     ("done", "Closed"),
     ("cancelled", "Cancelled"),
 ]
-# The only moves of a campaign, each made by one action (see write()).
-CAMPAIGN_TRANSITIONS = {
-    ("draft", "running"),
-    ("running", "done"),
-    ("draft", "cancelled"),
-    ("running", "cancelled"),
-    ("cancelled", "draft"),
-}
+# Who manages a campaign: the biomedical engineer and the RSSI.
+MANAGERS = ("medical_device.group_dm_engineer", "medical_device.group_dm_rssi")
 
 
 class DmCyberCampaign(models.Model):
     _name = "dm.cyber.campaign"
     _description = "Update campaign of connected devices"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "dm.workflow.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
+
+    # The workflow (see dm.workflow.mixin): a manager starts, closes, cancels
+    # and resets a campaign, by its buttons or by writing the status, each move
+    # checked; what a running wave installs and on which devices is frozen, and
+    # a closed or cancelled campaign takes no new device.
+    _dm_state_writable = True
+    _dm_transitions = {
+        ("draft", "running"): MANAGERS,
+        ("running", "done"): MANAGERS,
+        ("draft", "cancelled"): MANAGERS,
+        ("running", "cancelled"): MANAGERS,
+        ("cancelled", "draft"): MANAGERS,
+    }
+    _dm_editable_states = {
+        "kind": ("draft",),
+        "target_os_version_id": ("draft",),
+        "company_id": ("draft",),
+        "target_equipment_ids": ("draft", "running"),
+        "line_ids": ("draft", "running"),
+    }
+    # Started or with results: part of the devices' history (see
+    # _dm_history_reasons).
+    _dm_deletable_states = ("draft", "cancelled")
 
     name = fields.Char(required=True, tracking=True)
     kind = fields.Selection(
@@ -149,64 +166,55 @@ class DmCyberCampaign(models.Model):
                     )
                 )
 
-    # ------------------------------------------------------------ CRUD
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
-                if vals.get("state", "draft") != "draft":
-                    raise UserError(
-                        self.env._(
-                            "A campaign is created as a draft, then started and "
-                            "closed with its buttons."
-                        )
-                    )
-        return super().create(vals_list)
-
-    def write(self, vals):
-        new_state = vals.get("state")
-        if new_state:
-            self.check_access("write")  # the role first, then the workflow
-            self._check_state_move(new_state)
-        return super().write(vals)
-
-    def _check_state_move(self, new_state):
-        """The server gate of every state change, whoever asks and however."""
-        states = dict(self._fields["state"]._description_selection(self.env))
-        for campaign in self:
-            old_state = campaign.state
-            if old_state == new_state:
-                continue
-            if (old_state, new_state) not in CAMPAIGN_TRANSITIONS:
-                raise UserError(
-                    self.env._(
-                        "Campaign %(name)s cannot go from %(old)s to %(new)s.",
-                        name=campaign.name,
-                        old=states[old_state],
-                        new=states[new_state],
-                    )
+    # ------------------------------------------------------------ workflow
+    def _dm_state_missing(self, new_state):
+        missing = super()._dm_state_missing(new_state)
+        if new_state == "running" and not self.line_ids:
+            missing.append(
+                self.env._(
+                    "its devices (it has no device: add target devices and generate "
+                    "the lines before starting it)"
                 )
-            if new_state == "running" and not campaign.line_ids:
-                raise UserError(
-                    self.env._(
-                        "Campaign %(name)s has no device: add target devices and "
-                        "generate the lines before starting it.",
-                        name=campaign.name,
-                    )
+            )
+        planned = self.line_ids.filtered(lambda x: x.state == "planned")
+        if new_state == "done" and planned:
+            missing.append(
+                self.env._(
+                    "the result of %(count)s device(s) still planned (%(devices)s): "
+                    "record their result, or set them not applicable with the "
+                    "reason, first",
+                    count=len(planned),
+                    devices=", ".join(planned.equipment_id.mapped("name")),
                 )
-            if new_state == "done":
-                planned = campaign.line_ids.filtered(lambda x: x.state == "planned")
-                if planned:
-                    raise UserError(
-                        self.env._(
-                            "Campaign %(name)s cannot be closed: %(count)s device(s) "
-                            "still planned (%(devices)s). Record their result, or "
-                            "set them not applicable with the reason, first.",
-                            name=campaign.name,
-                            count=len(planned),
-                            devices=", ".join(planned.equipment_id.mapped("name")),
-                        )
-                    )
+            )
+        return missing
+
+    def _dm_history_reasons(self):
+        reasons = super()._dm_history_reasons()
+        if any(line.state != "planned" for line in self.line_ids):
+            reasons.append(self.env._("recorded results"))
+        return reasons
+
+    def _dm_history_message(self, reasons):
+        return self.env._(
+            "Campaign %(name)s has started or recorded results: it is part of the "
+            "devices' history. Cancel it instead of deleting it.",
+            name=self.name,
+        )
+
+    def _dm_create_state_message(self, state):
+        return self.env._(
+            "A campaign is created as a draft, then started and closed with its "
+            "buttons."
+        )
+
+    def _dm_transition_message(self, old_state, new_state):
+        return self.env._(
+            "Campaign %(name)s cannot go from %(old)s to %(new)s.",
+            name=self.name,
+            old=self._dm_state_label(old_state),
+            new=self._dm_state_label(new_state),
+        )
 
     def _check_open_for_lines(self):
         closed = self.filtered(lambda c: c.state in ("done", "cancelled"))
@@ -218,21 +226,6 @@ class DmCyberCampaign(models.Model):
                     names=", ".join(closed.mapped("name")),
                 )
             )
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_history(self):
-        for campaign in self:
-            if campaign.state in ("running", "done") or any(
-                line.state != "planned" for line in campaign.line_ids
-            ):
-                raise UserError(
-                    self.env._(
-                        "Campaign %(name)s has started or recorded results: it is "
-                        "part of the devices' history. Cancel it instead of "
-                        "deleting it.",
-                        name=campaign.name,
-                    )
-                )
 
     # ------------------------------------------------------------ actions
     def action_start(self):
@@ -269,15 +262,8 @@ class DmCyberCampaign(models.Model):
         self.check_access("write")
         Line = self.env["dm.cyber.campaign.line"]
         vals_list = []
+        self._check_open_for_lines()
         for campaign in self:
-            if campaign.state not in ("draft", "running"):
-                raise UserError(
-                    self.env._(
-                        "Campaign %(name)s is closed or cancelled: no device can be "
-                        "added to it.",
-                        name=campaign.name,
-                    )
-                )
             if not campaign.target_equipment_ids:
                 raise UserError(
                     self.env._(

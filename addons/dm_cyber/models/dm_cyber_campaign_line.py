@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 LINE_STATES = [
     ("planned", "Planned"),
@@ -10,13 +10,33 @@ LINE_STATES = [
 RESULT_STATES = ("done", "failed", "not_applicable")
 # Results that need the reason written in the note.
 REASON_STATES = ("failed", "not_applicable")
+# Who records results: the technician (so the engineer) and the RSSI.
+RECORDERS = ("medical_device.group_dm_technician", "medical_device.group_dm_rssi")
 
 
 class DmCyberCampaignLine(models.Model):
     _name = "dm.cyber.campaign.line"
     _description = "Device of an update campaign"
+    _inherit = ["dm.workflow.mixin"]
     _order = "campaign_id desc, id"
     _check_company_auto = True
+
+    # The workflow (see dm.workflow.mixin): a result is recorded, by its buttons
+    # or by writing it, while the campaign runs (_dm_state_missing), and
+    # corrected by another result, never by planning the device again. Who and
+    # when are stamped; the device changes only while planned; nothing changes
+    # once the campaign is closed or cancelled (_dm_check_open_for_change).
+    _dm_state_writable = True
+    _dm_transitions = {
+        (old, new): RECORDERS
+        for old in ("planned", *RESULT_STATES)
+        for new in RESULT_STATES
+        if old != new
+    }
+    _dm_create_only_fields = ("campaign_id",)
+    _dm_state_stamps = dict.fromkeys(RESULT_STATES, ("done_by_id", "done_on"))
+    _dm_editable_states = {"equipment_id": ("planned",)}
+    _dm_deletable_states = ("planned",)
 
     campaign_id = fields.Many2one(
         "dm.cyber.campaign",
@@ -90,103 +110,64 @@ class DmCyberCampaignLine(models.Model):
                     )
                 )
 
-    # ------------------------------------------------------------ CRUD
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
-                if vals.get("state", "planned") != "planned" or {
-                    "done_on",
-                    "done_by_id",
-                } & set(vals):
-                    raise UserError(
-                        self.env._(
-                            "A campaign line is created planned; its result is "
-                            "recorded afterwards with its buttons."
-                        )
-                    )
-        lines = super().create(vals_list)
-        if not self.env.su:
-            lines.campaign_id._check_open_for_lines()
-        return lines
+    # ------------------------------------------------------------ workflow
+    def _dm_check_open_for_change(self):
+        self.campaign_id._check_open_for_lines()
 
-    def write(self, vals):
-        if not self.env.su:
-            vals = self._checked_write_vals(vals)
-        newly_done = self.browse()
-        if vals.get("state") == "done":
-            newly_done = self.filtered(lambda x: x.state != "done")
-        result = super().write(vals)
-        newly_done._apply_to_devices()
+    def _dm_state_missing(self, new_state):
+        missing = super()._dm_state_missing(new_state)
+        campaign = self.campaign_id
+        if new_state in RESULT_STATES and campaign.state != "running":
+            missing.append(
+                self.env._(
+                    "a running campaign (results are recorded while the campaign "
+                    "runs; %(name)s is not running)",
+                    name=campaign.name,
+                )
+            )
+        return missing
+
+    def _dm_after_state_change(self, new_state, vals=None):
+        result = super()._dm_after_state_change(new_state, vals)
+        if new_state == "done":
+            self._apply_to_devices()
         return result
 
-    def _checked_write_vals(self, vals):
-        """The workflow checks of a client's write; returns the values to write."""
-        self.check_access("write")  # the role first, then the workflow
-        if {"done_on", "done_by_id"} & set(vals):
-            raise UserError(
-                self.env._(
-                    "Who recorded a result and when is set by the result buttons, "
-                    "not written."
-                )
-            )
-        self.campaign_id._check_open_for_lines()
-        if "campaign_id" in vals and any(
-            line.campaign_id.id != vals["campaign_id"] for line in self
-        ):
-            raise UserError(
-                self.env._("A campaign line cannot move to another campaign.")
-            )
-        if "equipment_id" in vals:
-            moved = self.filtered(lambda x: x.equipment_id.id != vals["equipment_id"])
-            if any(line.state != "planned" for line in moved):
-                raise UserError(
-                    self.env._(
-                        "The device of a line with a recorded result cannot be changed."
-                    )
-                )
-        new_state = vals.get("state")
-        if new_state:
-            vals = self._result_vals(vals, new_state)
-        return vals
+    def _dm_create_state_message(self, state):
+        return self.env._(
+            "A campaign line is created planned; its result is recorded "
+            "afterwards with its buttons."
+        )
 
-    def _result_vals(self, vals, new_state):
-        """Check a result may be recorded and stamp who and when."""
-        if new_state == "planned":
-            if any(line.state != "planned" for line in self):
-                raise UserError(
-                    self.env._(
-                        "A recorded result is corrected by recording another "
-                        "result, not by planning the device again."
-                    )
-                )
-            return vals
-        not_running = self.campaign_id.filtered(lambda c: c.state != "running")
-        if not_running:
-            raise UserError(
-                self.env._(
-                    "Results are recorded while the campaign runs; %(names)s is "
-                    "not running.",
-                    names=", ".join(not_running.mapped("name")),
-                )
-            )
-        return {
-            **vals,
-            "done_on": fields.Datetime.now(),
-            "done_by_id": self.env.user.id,
-        }
+    def _dm_protected_message(self, fnames):
+        return self.env._(
+            "Who recorded a result and when is set by the result buttons, and what "
+            "a line shows of its campaign and its device comes from them: not "
+            "written (fields refused: %(fields)s).",
+            fields=self._dm_field_labels(fnames),
+        )
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_result(self):
-        recorded = self.filtered(lambda x: x.state != "planned")
-        if recorded:
-            raise UserError(
-                self.env._(
-                    "%(devices)s: a line with a recorded result is part of the "
-                    "campaign's history and cannot be deleted.",
-                    devices=", ".join(recorded.equipment_id.mapped("display_name")),
-                )
-            )
+    def _dm_transition_message(self, old_state, new_state):
+        if new_state != "planned":
+            return super()._dm_transition_message(old_state, new_state)
+        return self.env._(
+            "A recorded result is corrected by recording another result, not by "
+            "planning the device again."
+        )
+
+    def _dm_frozen_message(self, fnames):
+        if "equipment_id" not in fnames:
+            return super()._dm_frozen_message(fnames)
+        return self.env._(
+            "The device of a line with a recorded result cannot be changed."
+        )
+
+    def _dm_history_message(self, reasons):
+        return self.env._(
+            "%(devices)s: a line with a recorded result is part of the "
+            "campaign's history and cannot be deleted.",
+            devices=self.equipment_id.display_name,
+        )
 
     # ------------------------------------------------------------ actions
     def action_mark_done(self):
@@ -204,10 +185,10 @@ class DmCyberCampaignLine(models.Model):
         one, open the line in a dialog to write it first."""
         missing = self.filtered(lambda x: not (x.note or "").strip())
         if len(self) == 1 and missing:
-            self.check_access("write")
-            # Same gate as write(): nothing to explain if nothing can be recorded.
-            self.campaign_id._check_open_for_lines()
-            self._result_vals({}, state)
+            # Same gates as write(): nothing to explain if nothing can be recorded.
+            self._dm_check_open_for_change()
+            self._dm_check_transition(state)
+            self._dm_check_state_entry(state)
             return self._reason_dialog(state)
         self.write({"state": state})
         return True

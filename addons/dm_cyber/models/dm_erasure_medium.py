@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 from ..tools import erasure
 
@@ -39,9 +39,8 @@ MEDIUM_STATES = [
     ("sanitised", "Sanitised"),
     ("failed", "Failed"),
 ]
-# The execution record: written only by create() and the actions (in sudo,
-# after their checks), never by a client's write().
-PROTECTED_FIELDS = {"state", "recorded_by_id", "recorded_on", "disposal_id"}
+# Who plans and records a sanitisation: the technician (so the engineer).
+PERFORMERS = ("medical_device.group_dm_technician", "medical_device.group_dm_engineer")
 # The execution fields, cleared when a medium is planned again.
 EXECUTION_FIELDS = ("executed_on", "result", "verification_method")
 
@@ -52,8 +51,28 @@ class DmErasureMedium(models.Model):
 
     _name = "dm.erasure.medium"
     _description = "Storage medium to sanitise"
+    _inherit = ["dm.workflow.mixin"]
     _order = "disposal_id, sequence, id"
     _check_company_auto = True
+
+    # The workflow (see dm.workflow.mixin): the performer records the execution
+    # (sanitised or failed, with its evidence: _dm_state_missing), which freezes
+    # the medium until it is planned again; the plan itself changes only while
+    # the disposal's erasure plan is open (_dm_check_open_for_change).
+    _dm_transitions = {
+        ("planned", "sanitised"): PERFORMERS,
+        ("planned", "failed"): PERFORMERS,
+        ("sanitised", "planned"): PERFORMERS,
+        ("failed", "planned"): PERFORMERS,
+    }
+    _dm_create_only_fields = ("disposal_id",)
+    _dm_state_stamps = {
+        "sanitised": ("recorded_by_id", "recorded_on"),
+        "failed": ("recorded_by_id", "recorded_on"),
+    }
+    _dm_frozen_states = ("sanitised", "failed")
+    # A recorded medium is evidence of the erasure.
+    _dm_deletable_states = ("planned",)
 
     disposal_id = fields.Many2one(
         "dm.disposal",
@@ -286,7 +305,8 @@ class DmErasureMedium(models.Model):
         ]
 
     def _state_label(self):
-        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+        # Used by dm.disposal's erasure checks.
+        return self._dm_state_label()
 
     def _summary_line(self):
         """One line of the erasure, for the reviewers and the chatter."""
@@ -322,18 +342,6 @@ class DmErasureMedium(models.Model):
     # ------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
-        Disposal = self.env["dm.disposal"]
-        for vals in vals_list:
-            if not self.env.su:
-                forbidden = set(vals) & (PROTECTED_FIELDS - {"disposal_id"})
-                if forbidden:
-                    raise UserError(self._protected_message(forbidden))
-                disposal = Disposal.browse(
-                    vals.get("disposal_id")
-                    or self.env.context.get("default_disposal_id")
-                )
-                if disposal:
-                    disposal._check_plan_open()
         media = super().create(vals_list)
         # The plan says the device holds data. sudo: planning a medium is
         # allowed to whoever may plan it, the flag follows.
@@ -342,85 +350,60 @@ class DmErasureMedium(models.Model):
         )
         return media
 
-    def write(self, vals):
-        if not self.env.su:
-            forbidden = set(vals) & PROTECTED_FIELDS
-            if forbidden:
-                raise UserError(self._protected_message(forbidden))
-            self._check_editable()
-        return super().write(vals)
+    # ------------------------------------------------------------ workflow
+    def _dm_check_open_for_change(self):
+        self.disposal_id._check_plan_open()
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_recorded(self):
-        for medium in self:
-            if medium.state != "planned":
-                raise UserError(
-                    self.env._(
-                        "%(medium)s is recorded as %(state)s: it is evidence of the "
-                        "erasure and cannot be deleted.",
-                        medium=medium.display_name,
-                        state=medium._state_label(),
-                    )
-                )
-            if not self.env.su:
-                medium.disposal_id._check_plan_open()
+    def _dm_state_missing(self, new_state):
+        missing = super()._dm_state_missing(new_state)
+        if new_state in ("sanitised", "failed"):
+            missing += [
+                self._problem_message(code, params)
+                for code, params in self._execution_problems()
+            ]
+        return missing
 
-    def _protected_message(self, fnames):
-        labels = ", ".join(
-            sorted(self._fields[f].get_description(self.env)["string"] for f in fnames)
-        )
+    def _dm_protected_message(self, fnames):
         return self.env._(
             "The status of a medium is recorded with its Record execution action, "
-            "once the sanitisation is done and verified, not edited (fields "
-            "refused: %(fields)s).",
-            fields=labels,
+            "once the sanitisation is done and verified, and what it shows of its "
+            "disposal follows the disposal: not edited (fields refused: "
+            "%(fields)s).",
+            fields=self._dm_field_labels(fnames),
         )
 
-    def _check_editable(self):
-        for medium in self:
-            medium.disposal_id._check_plan_open()
-            if medium.state != "planned":
-                raise UserError(
-                    self.env._(
-                        "%(medium)s is already recorded as %(state)s: plan it again "
-                        "before changing it.",
-                        medium=medium.display_name,
-                        state=medium._state_label(),
-                    )
-                )
+    def _dm_frozen_message(self, fnames):
+        return self.env._(
+            "%(medium)s is already recorded as %(state)s: plan it again "
+            "before changing it.",
+            medium=self.display_name,
+            state=self._dm_state_label(),
+        )
+
+    def _dm_history_message(self, reasons):
+        return self.env._(
+            "%(medium)s is recorded as %(state)s: it is evidence of the "
+            "erasure and cannot be deleted.",
+            medium=self.display_name,
+            state=self._dm_state_label(),
+        )
 
     # ------------------------------------------------------------ actions
     def action_record_execution(self):
         """The performer records the sanitisation: date, result, verification
         method and sanitiser are required; the medium is then sanitised (or
         failed) and frozen."""
-        self.check_access("write")
         for medium in self:
-            medium._check_editable()
-            medium.disposal_id._check_state(
-                {"erasure"}, self.env._("record a sanitisation")
-            )
-            problems = medium._execution_problems()
-            if problems:
-                raise UserError(
-                    self.env._(
-                        "%(medium)s cannot be recorded as sanitised yet. Missing: "
-                        "%(missing)s.",
-                        medium=medium.display_name,
-                        missing="; ".join(
-                            medium._problem_message(code, params)
-                            for code, params in problems
-                        ),
-                    )
-                )
-            # sudo: the status is closed to clients; the checks above ran.
-            medium.sudo().write(
-                {
-                    "state": "sanitised" if medium.result == "success" else "failed",
-                    "recorded_by_id": self.env.uid,
-                    "recorded_on": fields.Datetime.now(),
-                }
-            )
+            state = "failed" if medium.result == "failure" else "sanitised"
+            # The role first, then the steps of the medium and of the disposal;
+            # the conditions of the new state (the evidence) are checked by the
+            # workflow as the state is set.
+            medium._dm_check_transition(state)
+            medium._dm_check_open_for_change()
+            action = self.env._("record a sanitisation")
+            medium._dm_check_step({"planned"}, action)
+            medium.disposal_id._check_state({"erasure"}, action)
+            medium._dm_set_state(state)
             medium.disposal_id.message_post(
                 body=self.env._(
                     "Sanitisation recorded by %(user)s: %(summary)s.",
@@ -434,7 +417,7 @@ class DmErasureMedium(models.Model):
     def action_plan_again(self):
         """Back to planned (a failed sanitisation, or one the RSSI rejected): the
         previous record stays in the disposal's chatter."""
-        self.check_access("write")
+        self._dm_check_transition("planned")
         for medium in self:
             medium.disposal_id._check_state(
                 {"erasure"}, self.env._("plan a medium again")
@@ -442,14 +425,13 @@ class DmErasureMedium(models.Model):
             if medium.state == "planned":
                 continue
             previous = medium._summary_line()
-            # sudo: the status is closed to clients; the step was checked.
-            medium.sudo().write(
+            medium._dm_set_state(
+                "planned",
                 {
-                    "state": "planned",
                     "recorded_by_id": False,
                     "recorded_on": False,
                     **dict.fromkeys(EXECUTION_FIELDS, False),
-                }
+                },
             )
             medium.disposal_id.message_post(
                 body=self.env._(

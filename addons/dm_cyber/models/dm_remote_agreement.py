@@ -1,13 +1,12 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 # The only channels through which a supplier may maintain a device remotely.
 AUTHORISED_CHANNELS = [
     ("supplier_vpn", "Supplier VPN"),
     ("hospital_bastion", "Hospital bastion"),
 ]
-# Written only by the agreement's actions, in sudo after their checks.
-AGREEMENT_DECISION_FIELDS = {"state", "approved_by_id", "approved_on"}
+RSSI = "medical_device.group_dm_rssi"
 
 
 class DmRemoteAgreement(models.Model):
@@ -16,9 +15,27 @@ class DmRemoteAgreement(models.Model):
 
     _name = "dm.remote.agreement"
     _description = "Remote maintenance agreement"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "dm.workflow.mixin"]
     _order = "date_end desc, id desc"
     _check_company_auto = True
+
+    # The workflow (see dm.workflow.mixin): only the RSSI activates (renews) and
+    # cancels; the daily job expires in sudo. The approval is stamped on
+    # activation; a cancelled agreement is history, frozen.
+    _dm_transitions = {
+        ("draft", "active"): (RSSI,),
+        ("expired", "active"): (RSSI,),
+        ("active", "expired"): (RSSI,),
+        ("draft", "cancelled"): (RSSI,),
+        ("active", "cancelled"): (RSSI,),
+        ("expired", "cancelled"): (RSSI,),
+    }
+    # The sessions it pre-authorised are linked by the sessions themselves.
+    _dm_protected_fields = ("session_ids",)
+    _dm_state_stamps = {"active": ("approved_by_id", "approved_on")}
+    _dm_frozen_states = ("cancelled",)
+    _dm_always_writable = ("notes",)
+    _dm_deletable_states = ("draft",)
 
     name = fields.Char(string="Agreement", required=True, tracking=True)
     supplier_id = fields.Many2one(
@@ -119,97 +136,54 @@ class DmRemoteAgreement(models.Model):
         for vals in vals_list:
             if not (vals.get("date_end") or self.env.context.get("default_date_end")):
                 raise ValidationError(self._missing_end_message())
-            if self.env.su:
-                continue
-            if set(vals) & AGREEMENT_DECISION_FIELDS:
-                raise UserError(self._decision_fields_message())
-            # Context defaults cannot smuggle a decision in either: a new
-            # agreement is a draft until an RSSI activates it.
-            vals.update(state="draft", approved_by_id=False, approved_on=False)
         return super().create(vals_list)
 
     def write(self, vals):
-        if set(vals) & AGREEMENT_DECISION_FIELDS and not self.env.su:
-            raise UserError(self._decision_fields_message())
         if "date_end" in vals and not vals["date_end"]:
             raise ValidationError(self._missing_end_message())
         return super().write(vals)
 
-    def _decision_fields_message(self):
+    # ------------------------------------------------------------ workflow
+    def _dm_state_missing(self, new_state):
+        missing = super()._dm_state_missing(new_state)
+        if new_state != "active":
+            return missing
+        if self.date_end < fields.Date.context_today(self):
+            missing.append(
+                self.env._(
+                    "an end date to come (it ended on %(end)s): set a new end "
+                    "date to renew it",
+                    end=self.date_end,
+                )
+            )
+        if not self.equipment_ids:
+            missing.append(
+                self.env._(
+                    "the devices it pre-authorises (it covers no device): add them"
+                )
+            )
+        return missing
+
+    def _dm_protected_message(self, fnames):
         return self.env._(
             "An agreement is activated or cancelled with its Activate and Cancel "
-            "actions, by the RSSI."
+            "actions, by the RSSI; its approval and its sessions are not edited "
+            "(fields refused: %(fields)s).",
+            fields=self._dm_field_labels(fnames),
         )
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_used(self):
-        used = self.filtered(lambda a: a.state != "draft")
-        if used:
-            raise UserError(
-                self.env._(
-                    "%(agreements)s was activated: it is part of the remote "
-                    "maintenance history; cancel it instead of deleting it.",
-                    agreements=", ".join(used.mapped("display_name")),
-                )
-            )
+    def _dm_role_message(self, old_state, new_state):
+        return self.env._(
+            "Only the RSSI may activate or cancel a remote maintenance agreement."
+        )
 
     # ------------------------------------------------------------ actions
-    def _check_rssi(self):
-        if not self.env.user.has_group("medical_device.group_dm_rssi"):
-            raise AccessError(
-                self.env._(
-                    "Only the RSSI may activate or cancel a remote maintenance "
-                    "agreement."
-                )
-            )
-
     def action_activate(self):
-        self._check_rssi()
-        today = fields.Date.context_today(self)
-        for agreement in self:
-            if agreement.state not in ("draft", "expired"):
-                raise UserError(
-                    self.env._(
-                        "Only a draft or expired agreement can be activated "
-                        "(%(agreement)s is %(state)s).",
-                        agreement=agreement.display_name,
-                        state=agreement._state_label(),
-                    )
-                )
-            if agreement.date_end < today:
-                raise UserError(
-                    self.env._(
-                        "Agreement %(agreement)s ended on %(end)s: set a new end "
-                        "date to renew it.",
-                        agreement=agreement.display_name,
-                        end=agreement.date_end,
-                    )
-                )
-            if not agreement.equipment_ids:
-                raise UserError(
-                    self.env._(
-                        "Agreement %(agreement)s covers no device: add the devices "
-                        "it pre-authorises.",
-                        agreement=agreement.display_name,
-                    )
-                )
-            # sudo: decision fields are closed to clients; the RSSI check ran.
-            agreement.sudo().write(
-                {
-                    "state": "active",
-                    "approved_by_id": self.env.uid,
-                    "approved_on": fields.Datetime.now(),
-                }
-            )
+        self._dm_set_state("active")
         return True
 
     def action_cancel(self):
-        self._check_rssi()
-        for agreement in self:
-            if agreement.state == "cancelled":
-                continue
-            # sudo: decision fields are closed to clients; the RSSI check ran.
-            agreement.sudo().write({"state": "cancelled"})
+        self._dm_set_state("cancelled")
         return True
 
     def action_view_sessions(self):
@@ -222,10 +196,6 @@ class DmRemoteAgreement(models.Model):
         return action
 
     # ------------------------------------------------------------ helpers
-    def _state_label(self):
-        self.ensure_one()
-        return dict(self._fields["state"]._description_selection(self.env))[self.state]
-
     def _is_valid_on(self, day):
         """Active and within its dates on ``day``."""
         self.ensure_one()
@@ -267,8 +237,8 @@ class DmRemoteAgreement(models.Model):
         """Active agreements past their end date become expired."""
         today = fields.Date.context_today(self)
         ended = self.search([("state", "=", "active"), ("date_end", "<", today)])
-        # sudo: the state is closed to direct writes, the cron included.
-        ended.sudo().write({"state": "expired"})
+        # sudo: the daily job expires every ended agreement, whoever runs it.
+        ended.sudo()._dm_set_state("expired")
         for agreement in ended:
             agreement.message_post(
                 body=self.env._(

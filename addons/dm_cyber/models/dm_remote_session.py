@@ -12,34 +12,7 @@ SESSION_STATES = [
     ("in_progress", "In progress"),
     ("done", "Done"),
 ]
-# The request's identity, the decision and the log: written only by create()
-# and the actions (in sudo, after their checks), never by a client's write().
-PROTECTED_FIELDS = {
-    "name",
-    "equipment_id",
-    "company_id",
-    "supplier_id",
-    "channel",
-    "requested_by_id",
-    "requested_on",
-    "state",
-    "authorised_by_id",
-    "authorised_on",
-    "agreement_id",
-    "refused_by_id",
-    "refused_on",
-    "start",
-    "end",
-    "duration",
-}
-# Fields a client may edit, and in which states.
-EDITABLE_IN_STATES = {
-    "technician_name": {"requested"},
-    "reason": {"requested"},
-    "planned_start": {"requested", "authorised"},
-    "refusal_reason": {"requested", "authorised"},
-    "summary": {"in_progress"},
-}
+RSSI = "medical_device.group_dm_rssi"
 
 
 class DmRemoteSession(models.Model):
@@ -49,9 +22,46 @@ class DmRemoteSession(models.Model):
 
     _name = "dm.remote.session"
     _description = "Remote maintenance session"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "dm.workflow.mixin"]
     _order = "requested_on desc, id desc"
     _check_company_auto = True
+
+    # The workflow (see dm.workflow.mixin): the RSSI decides, anyone who may
+    # write a session (technician, engineer, RSSI) logs its start and end. A
+    # standing agreement authorises on the RSSI's behalf at request time.
+    _dm_transitions = {
+        ("requested", "authorised"): (RSSI,),
+        ("requested", "refused"): (RSSI,),
+        ("authorised", "refused"): (RSSI,),
+        ("authorised", "in_progress"): (),
+        ("in_progress", "done"): (),
+    }
+    # The request's identity, the decision and the log: set by create() and the
+    # actions only (the state, the stamps and the computed fields too).
+    _dm_protected_fields = (
+        "name",
+        "channel",
+        "requested_by_id",
+        "requested_on",
+        "agreement_id",
+        "start",
+        "end",
+    )
+    _dm_create_only_fields = ("equipment_id", "supplier_id")
+    _dm_state_stamps = {
+        "authorised": ("authorised_by_id", "authorised_on"),
+        "refused": ("refused_by_id", "refused_on"),
+    }
+    _dm_editable_states = {
+        "technician_name": ("requested",),
+        "reason": ("requested",),
+        "planned_start": ("requested", "authorised"),
+        "refusal_reason": ("requested", "authorised"),
+        "summary": ("in_progress",),
+    }
+    _dm_frozen_states = ("refused", "done")
+    # A withdrawn request may go; a decided or logged session is the log.
+    _dm_deletable_states = ("requested",)
 
     name = fields.Char(
         string="Reference",
@@ -168,95 +178,46 @@ class DmRemoteSession(models.Model):
     # ------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
-        Equipment = self.env["maintenance.equipment"]
-        for vals in vals_list:
-            forbidden = set(vals) & (PROTECTED_FIELDS - {"equipment_id", "supplier_id"})
-            if forbidden and not self.env.su:
-                raise UserError(self._protected_message(forbidden))
-            device = Equipment.browse(
-                vals.get("equipment_id") or self.env.context.get("default_equipment_id")
-            )
-            if device:  # else the required device is reported by the ORM
-                self._check_channel(device)
-            if "supplier_id" not in vals and not self.env.context.get(
-                "default_supplier_id"
-            ):
-                vals["supplier_id"] = device.partner_id.id
-            vals["name"] = (
-                self.env["ir.sequence"].next_by_code("dm.remote.session") or "/"
-            )
-            vals["channel"] = device.remote_maintenance_channel
-            if not self.env.su:
-                # Set explicitly, so that context defaults cannot forge a decision.
-                vals.update(
-                    state="requested",
-                    requested_by_id=self.env.uid,
-                    requested_on=fields.Datetime.now(),
-                    authorised_by_id=False,
-                    authorised_on=False,
-                    agreement_id=False,
-                    refused_by_id=False,
-                    refused_on=False,
-                    start=False,
-                    end=False,
-                )
         sessions = super().create(vals_list)
         for session in sessions.filtered(lambda s: s.state == "requested"):
             session._pre_authorise_or_request()
         return sessions
 
-    def write(self, vals):
-        if not self.env.su:
-            self._check_client_write(vals)
-        return super().write(vals)
+    @api.model
+    def _dm_complete_create_vals(self, vals):
+        device = self.env["maintenance.equipment"].browse(
+            vals.get("equipment_id") or self.env.context.get("default_equipment_id")
+        )
+        if device:  # else the required device is reported by the ORM
+            self._check_channel(device)
+        if "supplier_id" not in vals and not self.env.context.get(
+            "default_supplier_id"
+        ):
+            vals["supplier_id"] = device.partner_id.id
+        vals["name"] = self.env["ir.sequence"].next_by_code("dm.remote.session") or "/"
+        vals["channel"] = device.remote_maintenance_channel
 
-    def _check_client_write(self, vals):
-        forbidden = set(vals) & PROTECTED_FIELDS
-        if forbidden:
-            raise UserError(self._protected_message(forbidden))
-        states = dict(self._fields["state"]._description_selection(self.env))
-        for session in self:
-            frozen = [
-                fname
-                for fname in vals
-                if fname in EDITABLE_IN_STATES
-                and session.state not in EDITABLE_IN_STATES[fname]
-            ]
-            if frozen:
-                raise UserError(
-                    self.env._(
-                        "Session %(session)s is %(state)s: %(fields)s can no "
-                        "longer be changed.",
-                        session=session.display_name,
-                        state=states[session.state],
-                        fields=self._field_labels(frozen),
-                    )
-                )
-
-    def _protected_message(self, fnames):
+    # ------------------------------------------------------------ messages
+    def _dm_protected_message(self, fnames):
         return self.env._(
             "The request, decision and log of a remote maintenance session are set "
             "by its actions (Authorise, Refuse, Start, End), not edited (fields "
             "refused: %(fields)s).",
-            fields=self._field_labels(fnames),
+            fields=self._dm_field_labels(fnames),
         )
 
-    def _field_labels(self, fnames):
-        return ", ".join(
-            sorted(self._fields[f].get_description(self.env)["string"] for f in fnames)
+    def _dm_role_message(self, old_state, new_state):
+        if new_state not in ("authorised", "refused"):
+            return super()._dm_role_message(old_state, new_state)
+        return self.env._(
+            "Only the RSSI may authorise or refuse a remote maintenance session."
         )
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_logged(self):
-        logged = self.filtered(lambda s: s.state != "requested")
-        if logged:
-            raise UserError(
-                self.env._(
-                    "%(sessions)s is part of the remote maintenance log: it cannot "
-                    "be deleted.",
-                    sessions=", ".join(logged.mapped("display_name")),
-                )
-            )
+    def _dm_history_message(self, reasons):
+        return self.env._(
+            "%(sessions)s is part of the remote maintenance log: it cannot be deleted.",
+            sessions=self.display_name,
+        )
 
     # ------------------------------------------------------------ channel
     def _channel_label(self, channel):
@@ -302,15 +263,14 @@ class DmRemoteSession(models.Model):
             self.equipment_id, self.supplier_id, self.channel, today
         )
         if agreement:
-            # sudo: decision fields are closed to clients; the agreement signed
-            # by the RSSI is the authorisation.
-            self.sudo().write(
+            # sudo: the agreement signed by the RSSI is the authorisation, given
+            # in the RSSI's name whoever requests the session.
+            self.sudo()._dm_set_state(
+                "authorised",
                 {
-                    "state": "authorised",
                     "agreement_id": agreement.id,
                     "authorised_by_id": agreement.sudo().approved_by_id.id,
-                    "authorised_on": fields.Datetime.now(),
-                }
+                },
             )
             self.message_post(
                 body=self.env._(
@@ -349,27 +309,10 @@ class DmRemoteSession(models.Model):
         )
 
     # ------------------------------------------------------------ decisions
-    def _check_can_decide(self, states):
-        if not self.env.user.has_group("medical_device.group_dm_rssi"):
-            raise AccessError(
-                self.env._(
-                    "Only the RSSI may authorise or refuse a remote maintenance "
-                    "session."
-                )
-            )
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        for session in self:
-            if session.state not in states:
-                raise UserError(
-                    self.env._(
-                        "Session %(session)s is %(state)s: it cannot be decided now.",
-                        session=session.display_name,
-                        state=labels[session.state],
-                    )
-                )
-
     def action_authorise(self):
-        self._check_can_decide({"requested"})
+        # The role first, then the step (a decided session is not decided again).
+        self._dm_check_transition("authorised")
+        self._dm_check_step({"requested"}, self.env._("authorise"))
         for session in self:
             # Four eyes: compared with the real user, so sudo or an
             # administrator account does not bypass it.
@@ -382,14 +325,7 @@ class DmRemoteSession(models.Model):
                     )
                 )
             self._check_channel(session.equipment_id, session.channel)
-            # sudo: decision fields are closed to clients; the checks above ran.
-            session.sudo().write(
-                {
-                    "state": "authorised",
-                    "authorised_by_id": self.env.uid,
-                    "authorised_on": fields.Datetime.now(),
-                }
-            )
+            session._dm_set_state("authorised")
             session._request_activities().action_feedback(
                 feedback=self.env._("Authorised by %(user)s", user=self.env.user.name)
             )
@@ -400,7 +336,8 @@ class DmRemoteSession(models.Model):
         return True
 
     def action_refuse(self, reason=None):
-        self._check_can_decide({"requested", "authorised"})
+        self._dm_check_transition("refused")
+        self._dm_check_step({"requested", "authorised"}, self.env._("refuse"))
         for session in self:
             why = (reason or session.refusal_reason or "").strip()
             if not why:
@@ -410,15 +347,7 @@ class DmRemoteSession(models.Model):
                         session=session.display_name,
                     )
                 )
-            # sudo: decision fields are closed to clients; the checks above ran.
-            session.sudo().write(
-                {
-                    "state": "refused",
-                    "refused_by_id": self.env.uid,
-                    "refused_on": fields.Datetime.now(),
-                    "refusal_reason": why,
-                }
-            )
+            session._dm_set_state("refused", {"refusal_reason": why})
             session._request_activities().unlink()
             session.message_post(
                 body=self.env._(
@@ -431,21 +360,6 @@ class DmRemoteSession(models.Model):
         return True
 
     # ------------------------------------------------------------ log
-    def _check_state(self, state, action):
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        for session in self:
-            if session.state != state:
-                raise UserError(
-                    self.env._(
-                        "Session %(session)s is %(state)s: it must be %(needed)s "
-                        "to %(action)s.",
-                        session=session.display_name,
-                        state=labels[session.state],
-                        needed=labels[state],
-                        action=action,
-                    )
-                )
-
     def _check_agreement_still_valid(self):
         self.ensure_one()
         agreement = self.sudo().agreement_id
@@ -460,28 +374,25 @@ class DmRemoteSession(models.Model):
                     "%(start)s to %(end)s): ask the RSSI for a new authorisation.",
                     session=self.display_name,
                     agreement=agreement.display_name,
-                    state=agreement._state_label(),
+                    state=agreement._dm_state_label(),
                     start=agreement.date_start,
                     end=agreement.date_end,
                 )
             )
 
     def action_start(self):
-        self.check_access("write")
-        self._check_state("authorised", self.env._("start"))
+        self._dm_check_step({"authorised"}, self.env._("start"))
+        self._dm_check_transition("in_progress")
         for session in self:
             self._check_channel(session.equipment_id, session.channel)
             session._check_agreement_still_valid()
-            # sudo: the log fields are closed to clients; the checks above ran.
-            session.sudo().write(
-                {"state": "in_progress", "start": fields.Datetime.now()}
-            )
+            session._dm_set_state("in_progress", {"start": fields.Datetime.now()})
             session._log_on_device("start")
         return True
 
     def action_end(self, summary=None):
-        self.check_access("write")
-        self._check_state("in_progress", self.env._("end"))
+        self._dm_check_step({"in_progress"}, self.env._("end"))
+        self._dm_check_transition("done")
         for session in self:
             done = (summary or session.summary or "").strip()
             if not done:
@@ -491,9 +402,8 @@ class DmRemoteSession(models.Model):
                         session=session.display_name,
                     )
                 )
-            # sudo: the log fields are closed to clients; the checks above ran.
-            session.sudo().write(
-                {"state": "done", "end": fields.Datetime.now(), "summary": done}
+            session._dm_set_state(
+                "done", {"end": fields.Datetime.now(), "summary": done}
             )
             session._log_on_device("end")
         return True
