@@ -242,6 +242,16 @@ class DmWorkflowMixin(models.AbstractModel):
                     if not vals[fname]:
                         del vals[fname]
         client_vals = [dict(vals) for vals in vals_list]
+        # Checked before the insert where the model can tell from the values
+        # that it governs the record (a refusal, not a database error, answers
+        # a forged value); after it otherwise (a device made a medical device
+        # by a context default).
+        checked = [
+            not self.env.su and model._dm_governs_new(vals) for vals in client_vals
+        ]
+        for vals, check in zip(client_vals, checked, strict=True):
+            if check:
+                model._dm_check_client_create(vals)
         for vals in vals_list:
             model._dm_complete_create_vals(vals)
         records = super(DmWorkflowMixin, model).create(
@@ -252,10 +262,10 @@ class DmWorkflowMixin(models.AbstractModel):
         # rolls the whole call back.
         initial = self._fields[state_field].default if state_field else None
         first = initial(self) if initial else None
-        for record, vals in zip(records, client_vals, strict=True):
+        for record, vals, check in zip(records, client_vals, checked, strict=True):
             if not record._dm_workflow_records():
                 continue
-            if not self.env.su:
+            if not self.env.su and not check:
                 record._dm_check_client_create(vals)
             if not state_field:
                 continue
@@ -269,6 +279,12 @@ class DmWorkflowMixin(models.AbstractModel):
         if not self.env.su:
             records._dm_workflow_records()._dm_check_open_for_change()
         return records.with_env(self.env)
+
+    @api.model
+    def _dm_governs_new(self, vals):
+        """Whether a new record with these values is governed by the workflow
+        (see ``_dm_workflow_records``)."""
+        return True
 
     def _dm_prepare_vals(self, vals):
         """Values derived by the model (normalised codes, parsed parts), after
@@ -431,6 +447,8 @@ class DmWorkflowMixin(models.AbstractModel):
             # read the record as the user.
             old_state = record.sudo()[fname]
             if old_state == new_state:
+                # Nothing moves: an action on it still needs the right to write.
+                open_moves |= record
                 continue
             if (old_state, new_state) not in record._dm_transitions_of(fname):
                 raise UserError(

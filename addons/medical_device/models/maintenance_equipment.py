@@ -481,6 +481,10 @@ class MaintenanceEquipment(models.Model):
         # After the client guard: the UDI parts are derived from the carrier.
         return self._normalize_vals(super()._dm_prepare_vals(vals))
 
+    @api.model
+    def _dm_governs_new(self, vals):
+        return bool(vals.get("is_medical_device"))
+
     def _dm_workflow_records(self, vals=None):
         if vals and vals.get("is_medical_device"):
             return self
