@@ -2,7 +2,7 @@
     "name": "Medical Devices",
     "summary": "Regulatory identity, lifecycle kanban and PIEU criticality of "
     "medical devices in Maintenance",
-    "version": "19.0.1.0.0",
+    "version": "19.0.2.0.0",
     "category": "Supply Chain/Maintenance",
     "website": "https://github.com/dm-suite/medical-devices",
     "author": "DM suite contributors",
@@ -28,6 +28,7 @@
         "views/maintenance_request_views.xml",
         "views/res_config_settings_views.xml",
         "views/medical_device_menus.xml",
+        "views/dm_disposal_views.xml",
         "views/dm_fleet_import_views.xml",
     ],
     "demo": [

@@ -584,21 +584,46 @@ class MaintenanceEquipment(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_history(self):
+        """The one delete rule of a device: a device with a history (past
+        acquisition, receptions, maintenance requests, approvals or a disposal)
+        is kept, at least for the disposal's retention period, and archived
+        instead; even an administrator cannot delete it."""
+        # sudo: every record of the history counts, whatever the user may read.
+        counts = {
+            model: dict(
+                self.env[model]
+                .sudo()
+                .with_context(active_test=False)
+                ._read_group([(field, "in", self.ids), *domain], [field], ["__count"])
+            )
+            for model, field, domain in (
+                ("dm.reception", "equipment_id", []),
+                ("maintenance.request", "equipment_id", []),
+                ("dm.disposal", "equipment_id", []),
+                ("dm.approval", "res_id", [("res_model", "=", self._name)]),
+            )
+        }
         for equipment in self:
-            if not equipment.is_medical_device:
-                continue
+            # A plain equipment keeps the core's rule (deleted with its
+            # requests), unless it went through a disposal or an approval.
+            medical = equipment.is_medical_device
             has_history = (
-                equipment.lifecycle_state != "acquisition"
-                or equipment.maintenance_ids
-                or equipment.reception_ids
+                (medical and equipment.lifecycle_state != "acquisition")
+                or equipment.lifecycle_state == "disposed"
+                or (medical and counts["maintenance.request"].get(equipment))
+                or counts["dm.reception"].get(equipment)
+                or counts["dm.disposal"].get(equipment)
+                or counts["dm.approval"].get(equipment.id)
             )
             if has_history:
                 raise UserError(
                     self.env._(
-                        "%(device)s has a history (lifecycle, receptions or "
-                        "maintenance) that must be kept: archive it instead of "
-                        "deleting it.",
+                        "%(device)s has a history (lifecycle, receptions, "
+                        "maintenance, approvals or disposal) that must be kept at "
+                        "least %(years)s years after the end of use: it cannot be "
+                        "deleted, archive it instead.",
                         device=equipment.display_name,
+                        years=self.env["dm.disposal"]._retention_years(),
                     )
                 )
 
@@ -783,9 +808,6 @@ class MaintenanceEquipment(models.Model):
 
     def action_put_in_service(self):
         self.write({"lifecycle_state": "in_service"})
-
-    def action_request_disposal(self):
-        self.write({"lifecycle_state": "disposal"})
 
     def action_cancel_disposal(self):
         self.write({"lifecycle_state": "in_service"})

@@ -1,0 +1,106 @@
+"""19.0.2.0.0: the base disposal (``dm.disposal``) moves from dm_cyber to
+medical_device; dm_cyber keeps the erasure part.
+
+Run before medical_device's new code loads (and before dm_cyber's, which comes
+later in the same ``-u``): the external ids of everything that changes module
+are handed over to medical_device, so that the loader updates the existing
+records instead of creating new ones, and the end of the update
+(``ir.model.data._process_end``) finds nothing of dm_cyber to delete. The
+disposal rows, their erasure media, approvals, attachments and chatter keep
+their ids: no table, column or record is dropped.
+"""
+
+import logging
+
+_logger = logging.getLogger(__name__)
+
+# Records declared by medical_device from now on.
+MOVED_XMLIDS = (
+    "model_dm_disposal",
+    "seq_dm_disposal",
+    "dm_disposal_rule_company",
+    "access_dm_disposal_auditor",
+    "access_dm_disposal_technician",
+    "access_dm_disposal_engineer",
+    "dm_disposal_view_form",
+    "dm_disposal_view_list",
+    "dm_disposal_view_search",
+    "dm_disposal_action",
+    "dm_disposal_menu",
+    "hr_equipment_view_form_disposal",
+    "field_maintenance_equipment__disposal_ids",
+    "field_maintenance_equipment__current_disposal_id",
+    "field_maintenance_equipment__disposal_state",
+)
+# Fields of dm.disposal that stay dm_cyber's (the erasure part); every other
+# field of the model (base, mail, approval mixin, magic fields) moves.
+ERASURE_FIELDS = (
+    "patient_data",
+    "holds_data",
+    "no_data_statement",
+    "no_data_confirmed_by_id",
+    "no_data_confirmed_on",
+    "medium_ids",
+    "medium_count",
+    "media_sanitised_count",
+    "erasure_summary",
+    "verified_by_id",
+    "verified_on",
+    "signed_off_by_id",
+    "signed_off_on",
+    "can_verify",
+    "can_sign_off",
+    "certificate_issued_on",
+)
+# Steps of the erasure, added to the state by dm_cyber.
+ERASURE_STATES = ("erasure", "verification", "sign_off")
+
+
+def _move(cr, where, params):
+    """Hand the dm_cyber external ids matching ``where`` to medical_device
+    (unless medical_device already has one of that name)."""
+    cr.execute(
+        f"""
+        UPDATE ir_model_data d
+           SET module = 'medical_device'
+         WHERE d.module = 'dm_cyber'
+           AND ({where})
+           AND NOT EXISTS (
+                SELECT 1 FROM ir_model_data m
+                 WHERE m.module = 'medical_device' AND m.name = d.name)
+        RETURNING d.name
+        """,
+        params,
+    )
+    return [row[0] for row in cr.fetchall()]
+
+
+def migrate(cr, version):
+    if not version:
+        return
+    moved = _move(cr, "d.name IN %s", [MOVED_XMLIDS])
+    moved += _move(
+        cr,
+        "d.name LIKE 'field\\_dm\\_disposal\\_\\_%%' AND d.name NOT IN %s",
+        [tuple(f"field_dm_disposal__{name}" for name in ERASURE_FIELDS)],
+    )
+    moved += _move(
+        cr,
+        "d.model = 'ir.model.fields.selection' "
+        "AND d.name LIKE 'selection\\_\\_dm\\_disposal\\_\\_%%' "
+        "AND d.name NOT IN %s",
+        [tuple(f"selection__dm_disposal__state__{state}" for state in ERASURE_STATES)],
+    )
+    _logger.info(
+        "dm.disposal moves to medical_device: %s external ids handed over", len(moved)
+    )
+    # The retention period is the base disposal's setting now.
+    cr.execute(
+        """
+        UPDATE ir_config_parameter
+           SET key = 'medical_device.disposal_retention_years'
+         WHERE key = 'dm_cyber.disposal_retention_years'
+           AND NOT EXISTS (SELECT 1 FROM ir_config_parameter
+                            WHERE key = 'medical_device.disposal_retention_years')
+        """
+    )
