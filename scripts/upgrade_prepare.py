@@ -11,7 +11,7 @@ for disposal in done[:2]:
     # As the report's attachment_use stores the first print.
     env["ir.attachment"].create(
         {
-            "name": "Erasure certificate - %s.pdf" % disposal.name.replace("/", "-"),
+            "name": f"Erasure certificate - {disposal.name.replace('/', '-')}.pdf",
             "res_model": "dm.disposal",
             "res_id": disposal.id,
             "type": "binary",
@@ -24,7 +24,7 @@ for disposal in done[:2]:
 for record in disposals[:3] | done.equipment_id[:2]:
     attachment = env["ir.attachment"].create(
         {
-            "name": "recycler-receipt-%s.txt" % record.id,
+            "name": f"recycler-receipt-{record.id}.txt",
             "res_model": record._name,
             "res_id": record.id,
             "datas": base64.b64encode(b"receipt"),

@@ -150,7 +150,7 @@ def main():
     parser.add_argument("--database", required=True)
     parser.add_argument("--output", required=True)
     args = parser.parse_args()
-    import psycopg2  # noqa: PLC0415 (the venv's, as Odoo uses)
+    import psycopg2  # the venv's, as Odoo uses
 
     config = configparser.ConfigParser()
     config.read(args.config)
