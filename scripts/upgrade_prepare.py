@@ -21,7 +21,7 @@ for disposal in done[:2]:
             ),
         }
     )
-for record in disposals[:3] | done.equipment_id[:2]:
+for record in [*disposals[:3], *done.equipment_id[:2]]:
     attachment = env["ir.attachment"].create(
         {
             "name": f"recycler-receipt-{record.id}.txt",

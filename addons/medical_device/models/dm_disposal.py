@@ -228,7 +228,18 @@ class DmDisposal(models.Model):
                 vals["name"] = (
                     self.env["ir.sequence"].next_by_code("dm.disposal") or "/"
                 )
-        disposals = super().create(vals_list)
+        records = self
+        if not self.env.su:
+            # Context defaults cannot forge a step, a decision or a stamp either.
+            protected = self._protected_fields()
+            records = self.with_context(
+                {
+                    key: value
+                    for key, value in self.env.context.items()
+                    if not (key.startswith("default_") and key[8:] in protected)
+                }
+            )
+        disposals = super(DmDisposal, records).create(vals_list).with_env(self.env)
         for disposal in disposals:
             # sudo: technicians may request a disposal without following the device.
             disposal.equipment_id.sudo().message_post(

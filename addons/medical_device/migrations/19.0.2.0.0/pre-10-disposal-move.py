@@ -75,14 +75,40 @@ def _move(cr, where, params):
     return [row[0] for row in cr.fetchall()]
 
 
+def _fields_from_other_addons(cr):
+    """Names of the fields of dm.disposal that an addon outside medical_device's
+    dependencies adds to its mixins (e.g. sms's message_has_sms_error on
+    mail.thread): medical_device does not load them, they stay dm_cyber's."""
+    cr.execute(
+        """
+        WITH RECURSIVE deps(name) AS (
+            SELECT 'medical_device'::varchar
+            UNION
+            SELECT dep.name
+              FROM ir_module_module_dependency dep
+              JOIN ir_module_module m ON m.id = dep.module_id
+              JOIN deps ON deps.name = m.name
+        )
+        SELECT DISTINCT f.name
+          FROM ir_model_fields f
+          JOIN ir_model_data d ON d.model = 'ir.model.fields' AND d.res_id = f.id
+         WHERE f.model IN ('mail.thread', 'mail.activity.mixin', 'dm.approval.mixin')
+         GROUP BY f.name
+        HAVING bool_and(d.module NOT IN (SELECT name FROM deps))
+        """
+    )
+    return [row[0] for row in cr.fetchall()]
+
+
 def migrate(cr, version):
     if not version:
         return
     moved = _move(cr, "d.name IN %s", [MOVED_XMLIDS])
+    staying = [*ERASURE_FIELDS, *_fields_from_other_addons(cr)]
     moved += _move(
         cr,
         "d.name LIKE 'field\\_dm\\_disposal\\_\\_%%' AND d.name NOT IN %s",
-        [tuple(f"field_dm_disposal__{name}" for name in ERASURE_FIELDS)],
+        [tuple(f"field_dm_disposal__{name}" for name in staying)],
     )
     moved += _move(
         cr,
