@@ -232,13 +232,12 @@ class DmDisposal(models.Model):
         if not self.env.su:
             # Context defaults cannot forge a step, a decision or a stamp either.
             protected = self._protected_fields()
-            records = self.with_context(
-                {
-                    key: value
-                    for key, value in self.env.context.items()
-                    if not (key.startswith("default_") and key[8:] in protected)
-                }
-            )
+            clean = {
+                key: value
+                for key, value in self.env.context.items()
+                if not (key.startswith("default_") and key[8:] in protected)
+            }
+            records = self.with_env(self.env(context=clean))
         disposals = super(DmDisposal, records).create(vals_list).with_env(self.env)
         for disposal in disposals:
             # sudo: technicians may request a disposal without following the device.
