@@ -3,28 +3,13 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-# The base steps; dm_cyber inserts its erasure steps (erasure, verification,
-# sign_off) before "ready", keeping these technical values.
-DISPOSAL_STATES = [
-    ("draft", "Draft"),
-    ("ready", "Ready to dispose"),
-    ("done", "Disposed"),
-    ("cancelled", "Cancelled"),
-]
-CLOSED_STATES = ("done", "cancelled")
-DISPOSAL_REASONS = [
-    ("obsolete", "Obsolete"),
-    ("beyond_repair", "Beyond repair"),
-    ("replaced", "Replaced"),
-    ("recalled", "Recalled by the manufacturer"),
-    ("loan_end", "End of loan"),
-]
-DESTINATIONS = [
-    ("supplier_return", "Return to the supplier"),
-    ("recycler", "WEEE recycler (DEEE)"),
-    ("donation", "Donation"),
-    ("destruction", "Destruction"),
-]
+from ..tools.disposal_selections import (
+    CLOSED_STATES,
+    DESTINATIONS,
+    DISPOSAL_REASONS,
+    DISPOSAL_STATES,
+)
+
 # The workflow and its evidence: written only by create() and the actions (in
 # sudo, after their checks), never by a client's write().
 PROTECTED_FIELDS = {
