@@ -56,29 +56,31 @@ ERASURE_FIELDS = (
 ERASURE_STATES = ("erasure", "verification", "sign_off")
 
 
-def _move(cr, where, params):
-    """Hand the dm_cyber external ids matching ``where`` to medical_device
-    (unless medical_device already has one of that name)."""
+def _move(cr, where, params, module="medical_device"):
+    """Hand the dm_cyber external ids matching ``where`` to ``module`` (unless
+    it already has one of that name)."""
     cr.execute(
         f"""
         UPDATE ir_model_data d
-           SET module = 'medical_device'
+           SET module = %s
          WHERE d.module = 'dm_cyber'
            AND ({where})
            AND NOT EXISTS (
                 SELECT 1 FROM ir_model_data m
-                 WHERE m.module = 'medical_device' AND m.name = d.name)
+                 WHERE m.module = %s AND m.name = d.name)
         RETURNING d.name
         """,
-        params,
+        [module, *params, module],
     )
     return [row[0] for row in cr.fetchall()]
 
 
 def _fields_from_other_addons(cr):
-    """Names of the fields of dm.disposal that an addon outside medical_device's
-    dependencies adds to its mixins (e.g. sms's message_has_sms_error on
-    mail.thread): medical_device does not load them, they stay dm_cyber's."""
+    """{field name: addon} for the fields of dm.disposal that an addon outside
+    medical_device's dependencies adds to its mixins (e.g. sms's
+    message_has_sms_error on mail.thread). medical_device may load before that
+    addon and dm_cyber no longer declares the model: their external ids go to
+    the addon that adds them, which an update of ours does not clean up."""
     cr.execute(
         """
         WITH RECURSIVE deps(name) AS (
@@ -89,7 +91,7 @@ def _fields_from_other_addons(cr):
               JOIN ir_module_module m ON m.id = dep.module_id
               JOIN deps ON deps.name = m.name
         )
-        SELECT DISTINCT f.name
+        SELECT f.name, min(d.module)
           FROM ir_model_fields f
           JOIN ir_model_data d ON d.model = 'ir.model.fields' AND d.res_id = f.id
          WHERE f.model IN ('mail.thread', 'mail.activity.mixin', 'dm.approval.mixin')
@@ -97,14 +99,17 @@ def _fields_from_other_addons(cr):
         HAVING bool_and(d.module NOT IN (SELECT name FROM deps))
         """
     )
-    return [row[0] for row in cr.fetchall()]
+    return dict(cr.fetchall())
 
 
 def migrate(cr, version):
     if not version:
         return
     moved = _move(cr, "d.name IN %s", [MOVED_XMLIDS])
-    staying = [*ERASURE_FIELDS, *_fields_from_other_addons(cr)]
+    other_addons = _fields_from_other_addons(cr)
+    for field_name, module in other_addons.items():
+        moved += _move(cr, "d.name = %s", [f"field_dm_disposal__{field_name}"], module)
+    staying = [*ERASURE_FIELDS, *other_addons]
     moved += _move(
         cr,
         "d.name LIKE 'field\\_dm\\_disposal\\_\\_%%' AND d.name NOT IN %s",
