@@ -302,10 +302,61 @@ cmd_test() {
         -p no:cacheprovider -q "$@") >"$results/pytest.log" 2>&1 || pytest_status=$?
     cat "$results/pytest.log"
 
+    # 3. The upgrade from the previous release (see upgrade_test).
+    local upgrade_status=0
+    upgrade_test "$results" || upgrade_status=$?
+    cat "$results/upgrade.log"
+
     "$PY" "$ROOT/scripts/test_summary.py" \
         --odoo-log "$results/odoo-tests.log" --odoo-status "$odoo_status" \
         --pytest-log "$results/pytest.log" --pytest-status "$pytest_status" \
+        --upgrade-log "$results/upgrade.log" --upgrade-status "$upgrade_status" \
         --lint-status "$lint_status"
+}
+
+upgrade_test() {
+    # Hospitals run the previous release: install its addons (from git
+    # history, DM_UPGRADE_FROM, 19.0.1.0.0 by default) with demo data in a
+    # fresh database, record what it holds, upgrade with the working tree's
+    # addons (-u), then tests/test_upgrade.py checks that every record,
+    # approval, attachment and chatter message is still there and the gates
+    # hold. Its pytest result lands in $1/upgrade.log.
+    local results="$1" from="${DM_UPGRADE_FROM:-dad2f8e45abeedae3c582d03802e64ce83e1bc60}" db="${DM_UPGRADE_DB:-dm_upgrade}"
+    local log="$results/upgrade.log" tmp
+    tmp="$(mktemp -d)"
+    : >"$log"
+    local old_path="$ODOO_SRC/odoo/addons,$ODOO_SRC/addons,$tmp/addons"
+    say "upgrade test: installing the addons of $from with demo data in $db"
+    if ! git -C "$ROOT" archive "$from" addons | tar -x -C "$tmp"; then
+        echo "upgrade test: cannot extract $from from git history (a full clone is needed)" >>"$log"
+        rm -rf "$tmp"; return 1
+    fi
+    db_exists "$db" && dropdb "$db"
+    local step
+    for step in install prepare snapshot upgrade; do
+        case $step in
+            install) odoo -d "$db" -i "$ADDONS" --with-demo --stop-after-init --log-level=warn \
+                         --addons-path="$old_path" --http-port="${DM_TEST_HTTP_PORT:-8169}" ;;
+            prepare) "$PY" "$ODOO_SRC/odoo-bin" shell -c "$CONF" -d "$db" --addons-path="$old_path" \
+                         --no-http --log-level=warn \
+                         <"$ROOT/scripts/upgrade_prepare.py" ;;
+            snapshot) "$PY" "$ROOT/scripts/upgrade_snapshot.py" --config "$CONF" --database "$db" \
+                          --output "$tmp/snapshot.json" ;;
+            upgrade) say "upgrade test: upgrading $db to the working tree (-u $ADDONS)"
+                     odoo -d "$db" -u "$ADDONS" --stop-after-init --log-level=info \
+                         --http-port="${DM_TEST_HTTP_PORT:-8169}" ;;
+        esac >"$results/upgrade-$step.log" 2>&1 || {
+            echo "upgrade test: step $step failed, see $results/upgrade-$step.log" >>"$log"
+            tail -20 "$results/upgrade-$step.log" >>"$log"
+            rm -rf "$tmp"; return 1
+        }
+    done
+    local status=0
+    (cd "$ROOT" && DM_UPGRADE_SNAPSHOT="$tmp/snapshot.json" DM_UPGRADE_LOG="$results/upgrade-upgrade.log" \
+        "$VENV/bin/pytest" --odoo-config="$CONF" --odoo-database="$db" -p no:cacheprovider -q \
+        tests/test_upgrade.py) >>"$log" 2>&1 || status=$?
+    rm -rf "$tmp"
+    return $status
 }
 
 cmd_i18n() {
@@ -349,6 +400,8 @@ case "${1:-}" in
     stop) cmd_stop ;;
     i18n) cmd_i18n ;;
     bench) shift; cmd_bench "$@" ;;
+    test-upgrade) setup; mkdir -p "$LOCAL/test-results"; upgrade_test "$LOCAL/test-results"; s=$?
+        cat "$LOCAL/test-results/upgrade.log"; exit $s ;;
     setup) setup; say "ready: Odoo $ODOO_SRC, venv $VENV, PGHOST=$PGHOST" ;;
     shell) shift; setup; odoo shell -d "${1:-$DM_DB}" ;;
     *) echo "usage: $0 {run|test|bench|lint|stop|setup|i18n|shell [db]}" >&2; exit 2 ;;

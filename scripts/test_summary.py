@@ -60,6 +60,8 @@ def main():
     parser.add_argument("--odoo-status", type=int, default=0)
     parser.add_argument("--pytest-log", required=True)
     parser.add_argument("--pytest-status", type=int, default=0)
+    parser.add_argument("--upgrade-log", help="pytest log of tests/test_upgrade.py")
+    parser.add_argument("--upgrade-status", type=int, default=0)
     parser.add_argument("--lint-status", type=int, default=0)
     args = parser.parse_args()
 
@@ -70,6 +72,14 @@ def main():
     counts, pytest_problems = pytest_part(args.pytest_log, args.pytest_status)
 
     problems = odoo_problems + pytest_problems
+    upgrade = {"passed": 0, "failed": 0, "errors": 0, "skipped": 0}
+    if args.upgrade_log:
+        upgrade, upgrade_problems = pytest_part(args.upgrade_log, args.upgrade_status)
+        problems += [f"upgrade test: {problem}" for problem in upgrade_problems]
+        if args.upgrade_status and not (upgrade["failed"] or upgrade["errors"]):
+            problems.append("upgrade test failed before its checks ran, see above")
+        elif not upgrade["passed"] + upgrade["failed"] + upgrade["errors"]:
+            problems.append("upgrade test: no check ran")
     if browser_skips and not allow_no_browser:
         problems += [
             f"browser test skipped: {name} ({why})" for name, why in browser_skips
@@ -80,9 +90,15 @@ def main():
         problems.append("lint failed (ruff / pylint-odoo), see above")
 
     browser_passed = browser_run - browser_failed - len(browser_skips)
-    passed = counts["passed"] + browser_passed
-    failed = counts["failed"] + counts["errors"] + browser_failed
-    skipped = counts["skipped"] + len(browser_skips)
+    passed = counts["passed"] + browser_passed + upgrade["passed"]
+    failed = (
+        counts["failed"]
+        + counts["errors"]
+        + browser_failed
+        + upgrade["failed"]
+        + upgrade["errors"]
+    )
+    skipped = counts["skipped"] + len(browser_skips) + upgrade["skipped"]
     if passed + failed == 0:
         problems.append("no test ran")
 
@@ -95,6 +111,12 @@ def main():
         f"pytest-odoo: {counts['passed']} passed, {counts['failed']} failed, "
         f"{counts['errors']} errors, {counts['skipped']} skipped"
     )
+    if args.upgrade_log:
+        print(
+            f"upgrade from the previous release: {upgrade['passed']} passed, "
+            f"{upgrade['failed']} failed, {upgrade['errors']} errors, "
+            f"{upgrade['skipped']} skipped"
+        )
     for problem in problems:
         print(f"FAILED: {problem}")
     print(f"summary: {passed} passed, {failed} failed, {skipped} skipped")

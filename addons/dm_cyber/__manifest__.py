@@ -10,7 +10,6 @@
     "depends": ["medical_device"],
     "data": [
         "security/ir.model.access.csv",
-        "security/ir.model.access-disposal.csv",
         "security/dm_cyber_security.xml",
         "data/dm_os_version_data.xml",
         "data/dm_cyber_risk_factor_data.xml",

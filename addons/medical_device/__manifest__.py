@@ -27,6 +27,7 @@
         "views/maintenance_request_views.xml",
         "views/res_config_settings_views.xml",
         "views/medical_device_menus.xml",
+        "views/dm_disposal_views.xml",
         "views/dm_fleet_import_views.xml",
     ],
     "demo": [

@@ -3,6 +3,7 @@ from . import dm_approval
 from . import dm_approval_mixin
 from . import dm_ce_transition_rule
 from . import dm_fleet_import_batch
+from . import dm_disposal
 from . import dm_fleet_import
 from . import dm_fleet_import_error
 from . import dm_import_mapping
@@ -12,5 +13,6 @@ from . import dm_reception
 from . import dm_regulatory_mixin
 from . import mail_activity
 from . import maintenance_equipment
+from . import maintenance_equipment_disposal
 from . import maintenance_request
 from . import res_config_settings

@@ -561,25 +561,43 @@ class MaintenanceEquipment(models.Model):
         )
 
     def _dm_history_reasons(self):
-        """A device with a history (past acquisition, receptions, maintenance,
-        approvals) is kept: it cannot be deleted, only archived."""
+        """The one delete rule of a device: a device with a history (past
+        acquisition, receptions, maintenance, approvals or a disposal) is kept,
+        at least for the disposal's retention period, and archived instead; even
+        an administrator cannot delete it."""
         reasons = super()._dm_history_reasons()
-        if self.reception_ids:
-            reasons.append(self.env._("receptions"))
-        if self.with_context(active_test=False).maintenance_ids:
-            reasons.append(self.env._("maintenance"))
-        # sudo: every approval counts, whoever asks, archived ones included.
-        approvals = (
-            self.env["dm.approval"]
-            .sudo()
-            .with_context(active_test=False)
-            .search_count(
-                [("res_model", "=", self._name), ("res_id", "=", self.id)], limit=1
-            )
+        # sudo: every record of the history counts, whatever the user may read.
+        history = (
+            ("dm.reception", [("equipment_id", "=", self.id)], "receptions"),
+            ("maintenance.request", [("equipment_id", "=", self.id)], "maintenance"),
+            ("dm.disposal", [("equipment_id", "=", self.id)], "disposal"),
+            (
+                "dm.approval",
+                [("res_model", "=", self._name), ("res_id", "=", self.id)],
+                "approvals",
+            ),
         )
-        if approvals:
-            reasons.append(self.env._("approvals"))
+        labels = {
+            "receptions": self.env._("receptions"),
+            "maintenance": self.env._("maintenance"),
+            "disposal": self.env._("disposal"),
+            "approvals": self.env._("approvals"),
+        }
+        for model, domain, key in history:
+            records = self.env[model].sudo().with_context(active_test=False)
+            if records.search_count(domain, limit=1):
+                reasons.append(labels[key])
         return reasons
+
+    def _dm_history_message(self, reasons):
+        return self.env._(
+            "%(device)s has a history (%(reasons)s) that must be kept at least "
+            "%(years)s years after the end of use: it cannot be deleted, archive "
+            "it instead.",
+            device=self.display_name,
+            reasons=", ".join(reasons),
+            years=self.env["dm.disposal"]._retention_years(),
+        )
 
     # ------------------------------------------------------------ lifecycle gates
     def _check_lifecycle_move(self, new_state):
@@ -684,9 +702,6 @@ class MaintenanceEquipment(models.Model):
 
     def action_put_in_service(self):
         self.write({"lifecycle_state": "in_service"})
-
-    def action_request_disposal(self):
-        self.write({"lifecycle_state": "disposal"})
 
     def action_cancel_disposal(self):
         self.write({"lifecycle_state": "in_service"})

@@ -129,13 +129,11 @@ class TestLifecycle(MedicalDeviceCase):
         device.with_user(engineer).action_cancel_disposal()
         self.assertEqual(device.lifecycle_state, "in_service")
         device.with_user(engineer).action_request_disposal()
-        if "dm.disposal" in self.env:  # dm_cyber gates disposal on erasure proof
-            disposal = self.env["dm.disposal"].search(
-                [("equipment_id", "=", device.id), ("state", "=", "erasure")]
-            )
-            disposal.with_user(engineer).write(
-                {"reason": "obsolete", "destination": "destruction"}
-            )
+        disposal = device.current_disposal_id
+        disposal.with_user(engineer).write(
+            {"reason": "obsolete", "destination": "destruction"}
+        )
+        if disposal.state == "erasure":  # dm_cyber gates disposal on erasure proof
             disposal.with_user(engineer).action_state_no_data("No data on this pump.")
         device.with_user(engineer).action_mark_disposed()
         self.assertEqual(device.lifecycle_state, "disposed")
