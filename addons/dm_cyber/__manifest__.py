@@ -2,7 +2,7 @@
     "name": "Medical Devices - Cybersecurity",
     "summary": "Cyber matrix of connected medical devices, RSSI approvals, remote "
     "maintenance and data erasure at disposal",
-    "version": "19.0.1.0.0",
+    "version": "19.0.2.0.0",
     "category": "Supply Chain/Maintenance",
     "website": "https://github.com/dm-suite/medical-devices",
     "author": "DM suite contributors",
@@ -15,6 +15,7 @@
         "security/ir.model.access-disposal.csv",
         "data/dm_os_version_data.xml",
         "data/dm_cyber_risk_factor_data.xml",
+        "data/dm_approval_rule_data.xml",
         "views/maintenance_equipment_views.xml",
         "data/dm_cyber_data.xml",
         "views/dm_os_version_views.xml",

@@ -2,7 +2,7 @@
     "name": "Medical Devices - Software",
     "summary": "Software medical devices (SaMD/DMN): qualification, class, CE, "
     "versions, updates and quality control of AI results",
-    "version": "19.0.1.0.0",
+    "version": "19.0.2.0.0",
     "category": "Supply Chain/Maintenance",
     "website": "https://github.com/dm-suite/medical-devices",
     "author": "DM suite contributors",
@@ -12,6 +12,7 @@
         "security/ir.model.access.csv",
         "security/dm_software_security.xml",
         "data/dm_software_data.xml",
+        "data/dm_approval_rule_data.xml",
         "views/dm_software_views.xml",
         "views/dm_software_version_views.xml",
         "views/dm_software_install_views.xml",

@@ -1,5 +1,6 @@
 from . import dm_approval
 from . import dm_approval_mixin
+from . import dm_approval_rule
 from . import dm_ce_transition_rule
 from . import dm_fleet_import
 from . import dm_fleet_import_error
