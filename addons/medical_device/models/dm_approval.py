@@ -51,7 +51,6 @@ class DmApproval(models.Model):
     rule_key = fields.Char(required=True, readonly=True)
     rule_id = fields.Many2one(
         "dm.approval.rule",
-        string="Rule",
         readonly=True,
         index=True,
         ondelete="restrict",
