@@ -78,6 +78,8 @@ class DmApprovalMixin(models.AbstractModel):
     def _dm_current_line(self, rule_key):
         """The latest active approval line of a rule (None if never requested)."""
         self.ensure_one()
+        if not self._origin.id:  # a record being created in a form
+            return None
         # sudo: the gate reads the approvals whoever asks for the transition.
         line = (
             self.env["dm.approval"]
@@ -85,7 +87,7 @@ class DmApprovalMixin(models.AbstractModel):
             .search(
                 [
                     ("res_model", "=", self._name),
-                    ("res_id", "=", self.id),
+                    ("res_id", "=", self._origin.id),
                     ("rule_key", "=", rule_key),
                 ],
                 order="id desc",
