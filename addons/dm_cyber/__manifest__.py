@@ -13,6 +13,7 @@
         "security/dm_cyber_security.xml",
         "data/dm_os_version_data.xml",
         "data/dm_cyber_risk_factor_data.xml",
+        "data/dm_approval_rule_data.xml",
         "views/maintenance_equipment_views.xml",
         "data/dm_cyber_data.xml",
         "data/dm_remote_data.xml",

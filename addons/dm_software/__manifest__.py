@@ -12,6 +12,7 @@
         "security/ir.model.access.csv",
         "security/dm_software_security.xml",
         "data/dm_software_data.xml",
+        "data/dm_approval_rule_data.xml",
         "views/dm_software_views.xml",
         "views/dm_software_version_views.xml",
         "views/dm_software_install_views.xml",

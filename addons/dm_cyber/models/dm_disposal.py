@@ -253,40 +253,6 @@ class DmDisposal(models.Model):
         return people
 
     # ------------------------------------------------------------ approvals
-    # ------------------------------------------------------------ approvals
-    def _dm_approval_rules(self):
-        approved_fields = ["holds_data", "medium_ids"]
-        summary_fields = [
-            "equipment_id",
-            "serial_no",
-            "reason",
-            "destination",
-            "erasure_summary",
-        ]
-        return [
-            *super()._dm_approval_rules(),
-            {
-                "key": RULE_VERIFY,
-                "step": "verify",
-                "step_label": self.env._("Erasure → Verification"),
-                "role": "rssi",
-                "name": self.env._("Erasure verification"),
-                "fields": approved_fields,
-                "summary_fields": summary_fields,
-                "condition": lambda disposal: disposal.holds_data,
-            },
-            {
-                "key": RULE_SIGN_OFF,
-                "step": "sign_off",
-                "step_label": self.env._("Verification → Sign-off"),
-                "role": "dpo",
-                "name": self.env._("Erasure sign-off"),
-                "fields": approved_fields,
-                "summary_fields": summary_fields,
-                "condition": lambda disposal: disposal.holds_data,
-            },
-        ]
-
     def _dm_next_step(self):
         return {
             "erasure": "verify",
@@ -348,7 +314,8 @@ class DmDisposal(models.Model):
             # sudo: the step is closed to clients; the engine checked the RSSI.
             self.sudo().write({"state": "sign_off" if approved else "erasure"})
             if approved:
-                self.action_request_approvals("sign_off")
+                # The engine's next request (the RSSI only reads the disposal).
+                self._dm_request_approvals("sign_off")
         elif line.rule_key == RULE_SIGN_OFF:
             if not approved:
                 verify = self._dm_current_line(RULE_VERIFY)

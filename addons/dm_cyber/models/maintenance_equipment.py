@@ -298,24 +298,6 @@ class MaintenanceEquipment(models.Model):
                 )
         return missing
 
-    def _dm_approval_rules(self):
-        return [
-            *super()._dm_approval_rules(),
-            {
-                "key": "rssi_network_connection",
-                "step": "in_service",
-                "step_label": self.env._("Reception → In service"),
-                "role": "rssi",
-                "name": self.env._("Network connection"),
-                # Re-opened only when the risk rises to high or critical (write()).
-                "fields": [],
-                "summary_fields": [*MATRIX_FIELDS, "cyber_risk_level"],
-                "condition": lambda device: (
-                    device.is_medical_device and device.is_connected
-                ),
-            },
-        ]
-
     def write(self, vals):
         watch = bool(set(vals) & set(MATRIX_FIELDS))
         before = {}
@@ -323,14 +305,16 @@ class MaintenanceEquipment(models.Model):
             before = {
                 device.id: device.cyber_risk_level
                 for device in self
-                if device.lifecycle_state == "in_service"
+                # From the hand-over to IT on: the RSSI's review, pending or
+                # approved, follows a worse matrix.
+                if device.lifecycle_state in ("reception", "in_service")
             }
         result = super().write(vals)
         if vals.get("lifecycle_state") == "reception":
             # Hand-over to IT: the RSSI gets the matrix with the request.
             self.filtered(
                 lambda d: d.is_medical_device and d.is_connected
-            ).action_request_approvals("in_service")
+            )._dm_request_approvals("in_service")
         for device in self.filtered(lambda d: d.id in before):
             device._cyber_reopen_if_raised(before[device.id])
         return result
@@ -341,11 +325,9 @@ class MaintenanceEquipment(models.Model):
         if new_level in ("high", "critical") and cyber_risk.level_raised(
             old_level, new_level
         ):
-            rule = next(
-                r
-                for r in self._dm_approval_rules()
-                if r["key"] == "rssi_network_connection"
-            )
+            rule = self._dm_rule("rssi_network_connection")
+            if not rule:
+                return
             levels = dict(
                 self._fields["cyber_risk_level"]._description_selection(self.env)
             )

@@ -175,6 +175,30 @@ class TestCyberMatrix(MedicalDeviceCase):
         self.assertFalse(approved.active)
         self.assertEqual(device.lifecycle_state, "in_service")
 
+    def test_risk_raised_in_reception_reopens_the_rssi_review(self):
+        """The matrix worsens after the RSSI approved the connection but before
+        the device goes in service: the RSSI reviews it again."""
+        device = self.connected_device(serial_no="REOPEN-REC")
+        self.bring_to_reception(device)
+        approved = device._dm_current_line("rssi_network_connection")
+        approved.with_user(self.users["rssi"]).action_approve()
+        self.assertEqual(device.lifecycle_state, "reception")
+
+        device.with_user(self.users["technician"]).write(
+            {"internet_access": True, "antivirus": "none", "patient_data": True}
+        )
+        self.assertIn(device.cyber_risk_level, ("high", "critical"))
+        reopened = device._dm_current_line("rssi_network_connection")
+        self.assertNotEqual(reopened, approved)
+        self.assertFalse(approved.active)
+        self.assertEqual(
+            (reopened.state, reopened.requested_by_id),
+            ("pending", self.users["technician"]),
+        )
+        with self.assertRaisesRegex(UserError, "Network connection"):
+            device.with_user(self.users["technician"]).action_put_in_service()
+        self.assertEqual(device.lifecycle_state, "reception")
+
     def test_risk_raised_to_medium_only_does_not_reopen(self):
         device = self.in_service_device(serial_no="REOPEN-2")
         approved = device._dm_current_line("rssi_network_connection")

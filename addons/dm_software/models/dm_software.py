@@ -600,38 +600,6 @@ class DmSoftware(models.Model):
         )
 
     # ------------------------------------------------------------ approvals
-    def _dm_approval_rules(self):
-        step_label = self.env._("Reception → In use")
-        return [
-            *super()._dm_approval_rules(),
-            {
-                "key": "dpo_data_contract",
-                "step": "in_use",
-                "step_label": step_label,
-                "role": "dpo",
-                "name": self.env._("Data-processing contract"),
-                "fields": [
-                    "patient_data",
-                    "hosting",
-                    "dpa_reference",
-                    "hds_certified",
-                    "data_retention",
-                ],
-                "condition": lambda software: (
-                    software.patient_data and software.hosting == "supplier_cloud"
-                ),
-            },
-            {
-                "key": "rssi_network",
-                "step": "in_use",
-                "step_label": step_label,
-                "role": "rssi",
-                "name": self.env._("Network connection"),
-                "fields": ["is_networked", "hosting", "supplier_security_answers"],
-                "condition": lambda software: software.is_networked,
-            },
-        ]
-
     def _dm_next_step(self):
         return "in_use"
 

@@ -1,6 +1,7 @@
 from . import dm_workflow_mixin
 from . import dm_approval
 from . import dm_approval_mixin
+from . import dm_approval_rule
 from . import dm_ce_transition_rule
 from . import dm_fleet_import_batch
 from . import dm_disposal

@@ -19,6 +19,8 @@ DECISION_FIELDS = {
     "role",
     "step",
     "rule_key",
+    "rule_id",
+    "group_id",
     "data_fingerprint",
 }
 # A reminder digest lists this many approvals, then says how many more wait.
@@ -47,6 +49,12 @@ class DmApproval(models.Model):
     res_name = fields.Char(string="Document name", compute="_compute_res_name")
     company_id = fields.Many2one("res.company", readonly=True, index=True)
     rule_key = fields.Char(required=True, readonly=True)
+    rule_id = fields.Many2one(
+        "dm.approval.rule",
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+    )
     step = fields.Char(
         required=True, readonly=True, help="Technical key of the transition it gates."
     )
@@ -57,9 +65,18 @@ class DmApproval(models.Model):
             ("rssi", "RSSI"),
             ("biomed_engineer", "Biomedical engineer"),
         ],
-        required=True,
         readonly=True,
         index=True,
+        help="The medical device role of the deciding group (empty for a group of "
+        "a hospital's own rule).",
+    )
+    group_id = fields.Many2one(
+        "res.groups",
+        string="Decided by",
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+        help="Its members decide, as the rule said when the approval was requested.",
     )
     state = fields.Selection(
         [("pending", "Pending"), ("approved", "Approved"), ("rejected", "Rejected")],
@@ -104,15 +121,28 @@ class DmApproval(models.Model):
         }
 
     @api.model
-    def _user_roles(self, user=None):
-        user = user or self.env.user
-        return [
-            role for role, group in self._role_groups().items() if user.has_group(group)
-        ]
+    def _group_roles(self):
+        """Role of each group id (the reverse of ``_role_groups``)."""
+        roles = {}
+        for role, xmlid in self._role_groups().items():
+            group = self.env.ref(xmlid, raise_if_not_found=False)
+            if group:
+                roles[group.id] = role
+        return roles
 
     @api.model
     def _role_members(self, role):
         return self._group_members(self._role_groups()[role])
+
+    def _members(self):
+        """Active internal members of the line's deciding group."""
+        self.ensure_one()
+        # sudo: whoever triggers the notification may not read the group members.
+        return (
+            self.group_id.sudo()
+            .all_user_ids.filtered(lambda u: u.active and not u.share)
+            .sudo(False)
+        )
 
     @api.model
     def _group_members(self, group_xmlid):
@@ -144,13 +174,8 @@ class DmApproval(models.Model):
 
     @api.depends_context("uid")
     def _compute_can_review(self):
-        roles = self._user_roles()
         for line in self:
-            line.can_review = (
-                line.state == "pending"
-                and line.role in roles
-                and line.requested_by_id != self.env.user
-            )
+            line.can_review = not line._cannot_decide()
 
     def _search_can_review(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -158,8 +183,11 @@ class DmApproval(models.Model):
         domain = Domain(
             [
                 ("state", "=", "pending"),
-                ("role", "in", self._user_roles()),
+                ("active", "=", True),
+                ("group_id", "in", list(self.env.user._get_group_ids())),
+                "|",
                 ("requested_by_id", "!=", self.env.uid),
+                ("rule_id.four_eyes", "=", False),
             ]
         )
         return domain if (operator == "=") == value else ~domain
@@ -171,7 +199,39 @@ class DmApproval(models.Model):
             raise AccessError(
                 self.env._("Approvals are requested from the document, not created.")
             )
+        for vals in vals_list:
+            self._fill_from_rule(vals)
         return super().create(vals_list)
+
+    @api.model
+    def _fill_from_rule(self, vals):
+        """Lines written as data (demo, imports) name their rule by key: link
+        the rule record and take its deciding group."""
+        Rule = self.env["dm.approval.rule"].with_context(active_test=False)
+        rule = Rule.browse(vals.get("rule_id"))
+        if not rule and vals.get("res_model") and vals.get("rule_key"):
+            rule = Rule.search(
+                [("model", "=", vals["res_model"]), ("key", "=", vals["rule_key"])],
+                limit=1,
+            )
+            vals["rule_id"] = rule.id
+        if rule and not vals.get("group_id"):
+            vals["group_id"] = rule.group_id.id
+        if rule and not vals.get("role"):
+            vals["role"] = rule.role
+        record = (
+            self.env[vals["res_model"]].browse(vals.get("res_id")).exists()
+            if rule and vals.get("res_model") in self.env
+            else None
+        )
+        if record and "data_fingerprint" not in vals:
+            # The data as they are when the line is written.
+            vals["data_fingerprint"] = record._dm_fingerprint(
+                record._dm_rule(rule.key) or {"fields": []}
+            )
+        if not vals.get("group_id") and vals.get("role"):
+            group = self.env.ref(self._role_groups()[vals["role"]])
+            vals["group_id"] = group.id
 
     def write(self, vals):
         if not self.env.su:
@@ -206,39 +266,82 @@ class DmApproval(models.Model):
         return self.env[self.res_model].browse(self.res_id).exists()
 
     def _role_label(self):
-        return dict(self._fields["role"]._description_selection(self.env))[self.role]
+        if self.role:
+            return dict(self._fields["role"]._description_selection(self.env))[
+                self.role
+            ]
+        return self.group_id.sudo().name or ""
+
+    def _four_eyes(self):
+        # sudo: the rule's setting applies whoever decides.
+        return self.rule_id.sudo().four_eyes if self.rule_id else True
+
+    def _data_changed(self):
+        """The document's approved data differ from what was requested."""
+        self.ensure_one()
+        record = self._record()
+        if not record or self.state == "rejected":
+            return False
+        rule = record._dm_rule(self.rule_key)
+        # sudo: the fingerprint covers the data, whatever the user may read.
+        return bool(rule) and (
+            record.sudo()._dm_fingerprint(rule) != self.data_fingerprint
+        )
+
+    def _cannot_decide(self):
+        """Why the current user may not decide on this line, as the exception
+        to raise (None: may decide)."""
+        self.ensure_one()
+        if not self.active:
+            return UserError(
+                self.env._(
+                    "%(approval)s was withdrawn (%(reason)s): it can no longer be "
+                    "decided.",
+                    approval=self.display_name,
+                    reason=self.superseded_reason or self.env._("superseded"),
+                )
+            )
+        if self.state != "pending":
+            return UserError(
+                self.env._(
+                    "%(approval)s is already decided; request a new approval instead.",
+                    approval=self.display_name,
+                )
+            )
+        if not self.group_id or self.group_id.id not in self.env.user._get_group_ids():
+            return AccessError(
+                self.env._(
+                    "Only a member of the %(role)s group can decide on %(approval)s.",
+                    role=self._role_label(),
+                    approval=self.display_name,
+                )
+            )
+        # Four eyes: compared with the real user, so sudo or an administrator
+        # account does not bypass it.
+        if self._four_eyes() and self.requested_by_id == self.env.user:
+            return AccessError(
+                self.env._(
+                    "You requested %(approval)s: someone else must decide on it "
+                    "(four-eyes principle).",
+                    approval=self.display_name,
+                )
+            )
+        if self._data_changed():
+            return UserError(
+                self.env._(
+                    "The data of %(approval)s changed since it was requested: "
+                    "request the approval again.",
+                    approval=self.display_name,
+                )
+            )
+        return None
 
     # ------------------------------------------------------------ decisions
     def _check_can_decide(self):
-        roles = self._user_roles()
         for line in self:
-            if line.state != "pending":
-                raise UserError(
-                    self.env._(
-                        "%(approval)s is already decided; request a new approval "
-                        "instead.",
-                        approval=line.display_name,
-                    )
-                )
-            if line.role not in roles:
-                raise AccessError(
-                    self.env._(
-                        "Only a member of the %(role)s group can decide on "
-                        "%(approval)s.",
-                        role=line._role_label(),
-                        approval=line.display_name,
-                    )
-                )
-            # Four eyes: compared with the real user, so sudo or an
-            # administrator account does not bypass it.
-            if line.requested_by_id == self.env.user:
-                raise AccessError(
-                    self.env._(
-                        "You requested %(approval)s: someone else must decide on it "
-                        "(four-eyes principle).",
-                        approval=line.display_name,
-                    )
-                )
+            error = line._cannot_decide()
+            if error:
+                raise error
 
     def _decide(self, state, comment):
         self._check_can_decide()
@@ -297,7 +400,7 @@ class DmApproval(models.Model):
             if not record or not hasattr(record, "activity_schedule"):
                 continue
             activities = self.env["mail.activity"]
-            for user in self._role_members(line.role):
+            for user in line._members():
                 if user == line.requested_by_id:
                     continue
                 # sudo: the requester may not be allowed to assign activities to
@@ -349,17 +452,17 @@ class DmApproval(models.Model):
             ],
             order="requested_on, id",
         )
-        for role, role_lines in lines.grouped("role").items():
-            members = self._role_members(role)
+        for role_lines in lines.grouped("group_id").values():
+            members = role_lines[0]._members()
             # Lines whose document was deleted have no name: nothing to review.
             role_lines = role_lines.filtered("res_name")
             if members and role_lines:
-                role_lines._send_reminder_digest(role, members, days)
+                role_lines._send_reminder_digest(members, days)
         # sudo: approval lines are closed to direct writes, the cron included.
         lines.sudo().write({"last_reminder_on": now})
 
-    def _send_reminder_digest(self, role, members, days):
-        role_label = dict(self._fields["role"]._description_selection(self.env))[role]
+    def _send_reminder_digest(self, members, days):
+        role_label = self[0]._role_label()
         shown = self[:REMINDER_DIGEST_LINES]
         body = Markup("<p>%s</p><ul>%s</ul>") % (
             self.env._(

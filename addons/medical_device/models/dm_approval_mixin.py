@@ -1,17 +1,19 @@
 import hashlib
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools.safe_eval import safe_eval
 
 
 class DmApprovalMixin(models.AbstractModel):
     """Approvals by medical device roles, for any model.
 
-    A model declares its rules in ``_dm_approval_rules()``: which step (the
-    transition it gates) needs which role, under which condition, and which
-    fields the reviewer approves. The gated transition calls
-    ``_dm_check_approvals(step)``; a change of approved fields resets the
-    approval to pending. Names follow OCA base_tier_validation
+    The rules are ``dm.approval.rule`` records (shipped as data, editable by
+    an administrator): which step (the transition it gates) needs which
+    group, under which condition (a domain), and which fields the reviewer
+    approves. The gated transition calls ``_dm_check_approvals(step)``; a
+    change of approved fields re-opens the approval, requested again by the
+    user who changed them. Names follow OCA base_tier_validation
     (``validation_status``, request / validate / reject).
     """
 
@@ -38,12 +40,26 @@ class DmApprovalMixin(models.AbstractModel):
 
     # ------------------------------------------------------------ rules
     def _dm_approval_rules(self):
-        """Rules of this model: a list of dicts with keys ``key``, ``step``,
-        ``step_label``, ``role``, ``name``, ``fields`` (approved field names: a
-        change sends an approved line back to pending), optionally
-        ``summary_fields`` (what the reviewer is shown, default ``fields``),
-        and ``condition`` (callable on one record: is the approval needed?)."""
-        return []
+        """Rules of this model, read from the ``dm.approval.rule`` records: a
+        list of dicts with keys ``id``, ``key``, ``step``, ``step_label``,
+        ``name``, ``group_id``, ``role``, ``fields`` (approved field names: a
+        change re-opens the line), ``summary_fields`` (what the reviewer is
+        shown), ``domain`` (when the approval is needed), ``condition_fields``
+        and ``four_eyes``. Do not modify the dicts (they are cached)."""
+        return self.env["dm.approval.rule"]._rules_of(self._name)
+
+    def _dm_rule(self, rule_key):
+        return next(
+            (rule for rule in self._dm_approval_rules() if rule["key"] == rule_key),
+            None,
+        )
+
+    def _dm_rule_applies(self, rule):
+        """Does the rule's condition (a domain) match this record?"""
+        self.ensure_one()
+        domain = safe_eval(rule["domain"], {"uid": self.env.uid})
+        # sudo: the condition is the rule's, whatever the user may read.
+        return not domain or bool(self.sudo().filtered_domain(domain))
 
     def _dm_next_step(self):
         """The step whose approvals the status reflects; None: every step;
@@ -56,12 +72,14 @@ class DmApprovalMixin(models.AbstractModel):
         return [
             rule
             for rule in self._dm_approval_rules()
-            if (step is None or rule["step"] == step) and rule["condition"](self)
+            if (step is None or rule["step"] == step) and self._dm_rule_applies(rule)
         ]
 
     def _dm_current_line(self, rule_key):
         """The latest active approval line of a rule (None if never requested)."""
         self.ensure_one()
+        if not self._origin.id:  # a record being created in a form
+            return None
         # sudo: the gate reads the approvals whoever asks for the transition.
         line = (
             self.env["dm.approval"]
@@ -69,7 +87,7 @@ class DmApprovalMixin(models.AbstractModel):
             .search(
                 [
                     ("res_model", "=", self._name),
-                    ("res_id", "=", self.id),
+                    ("res_id", "=", self._origin.id),
                     ("rule_key", "=", rule_key),
                 ],
                 order="id desc",
@@ -89,7 +107,7 @@ class DmApprovalMixin(models.AbstractModel):
 
     def _dm_summary(self, rule):
         lines = []
-        for fname in rule.get("summary_fields", rule["fields"]):
+        for fname in rule.get("summary_fields") or rule["fields"]:
             field = self._fields[fname]
             value = self[fname]
             if field.type == "boolean":
@@ -105,8 +123,18 @@ class DmApprovalMixin(models.AbstractModel):
 
     # ------------------------------------------------------------ status
     def _dm_rule_status(self, rule):
+        """missing, pending, approved, rejected, or changed: the data differ
+        from what was requested (checked in every state, so a change made
+        behind the engine's back never passes the gate)."""
         line = self._dm_current_line(rule["key"])
-        return line.state if line else "missing"
+        if not line:
+            return "missing"
+        # sudo: the fingerprint covers the data, whatever the user may read.
+        if line.state != "rejected" and (
+            self.sudo()._dm_fingerprint(rule) != line.sudo().data_fingerprint
+        ):
+            return "changed"
+        return line.state
 
     @api.depends("approval_ids.state")
     def _compute_validation_status(self):
@@ -121,7 +149,7 @@ class DmApprovalMixin(models.AbstractModel):
                 record.validation_status = "no"
             elif "rejected" in states:
                 record.validation_status = "rejected"
-            elif "missing" in states:
+            elif "missing" in states or "changed" in states:
                 record.validation_status = "waiting"
             elif "pending" in states:
                 record.validation_status = "pending"
@@ -135,6 +163,7 @@ class DmApprovalMixin(models.AbstractModel):
             "missing": self.env._("not requested"),
             "pending": self.env._("pending"),
             "rejected": self.env._("rejected"),
+            "changed": self.env._("data changed since the request"),
         }
         roles = dict(
             self.env["dm.approval"]._fields["role"]._description_selection(self.env)
@@ -147,7 +176,9 @@ class DmApprovalMixin(models.AbstractModel):
                     self.env._(
                         "the approval of %(approval)s by the %(role)s (%(status)s)",
                         approval=rule["name"],
-                        role=roles[rule["role"]],
+                        role=roles.get(rule["role"])
+                        # sudo: the group's name, for anyone the gate stops.
+                        or self.env["res.groups"].sudo().browse(rule["group_id"]).name,
                         status=status_labels[status],
                     )
                 )
@@ -180,13 +211,15 @@ class DmApprovalMixin(models.AbstractModel):
                     "res_id": self.id,
                     "company_id": company.id if company else False,
                     "rule_key": rule["key"],
+                    "rule_id": rule.get("id") or False,
+                    "group_id": rule.get("group_id") or False,
                     "step": rule["step"],
                     "step_label": rule.get("step_label"),
                     "role": rule["role"],
                     "requested_by_id": self.env.uid,
                     "requested_on": fields.Datetime.now(),
                     "data_summary": self._dm_summary(rule),
-                    "data_fingerprint": self._dm_fingerprint(rule),
+                    "data_fingerprint": self.sudo()._dm_fingerprint(rule),
                 }
             )
             .sudo(False)
@@ -196,19 +229,53 @@ class DmApprovalMixin(models.AbstractModel):
 
     def action_request_approvals(self, step=None):
         """Request every approval the document needs and does not have yet
-        (never requested, or rejected: a rejection is answered by a new request)."""
+        (never requested, rejected, or whose data changed since the request).
+        Only a user who may write the document requests; a reviewer who only
+        reads it may request the approvals of their own group (a DPO asks
+        another DPO)."""
+        for record in self:
+            record._dm_request_approvals(step, record._dm_requestable_groups(step))
+        return True
+
+    def _dm_requestable_groups(self, step=None):
+        """None: every rule may be requested (write access); else the ids of
+        the user's groups, whose rules only may be requested. A user who
+        only reads the document and decides none of its approvals (an
+        auditor) is refused."""
+        self.ensure_one()
+        try:
+            self.check_access("write")
+        except AccessError:
+            groups = set(self.env.user._get_group_ids())
+            if not any(
+                rule["group_id"] in groups for rule in self._dm_applicable_rules(step)
+            ):
+                raise
+            return groups
+        return None
+
+    def _dm_request_approvals(self, step=None, groups=None):
+        """The engine's request, without the requester's access check (the
+        workflow calls it after its own checks)."""
         for record in self:
             requested = self.env["dm.approval"]
             for rule in record._dm_applicable_rules(step):
-                current = record._dm_current_line(rule["key"])
-                if current and current.state in ("pending", "approved"):
+                if groups is not None and rule["group_id"] not in groups:
                     continue
+                status = record._dm_rule_status(rule)
+                if status in ("pending", "approved"):
+                    continue
+                current = record._dm_current_line(rule["key"])
                 if current:
-                    # sudo: archiving keeps the rejected line as history.
+                    # sudo: archiving keeps the rejected or outdated line as
+                    # history.
+                    current._close_activities()
                     current.sudo().write(
                         {
                             "active": False,
-                            "superseded_reason": self.env._("New request"),
+                            "superseded_reason": self.env._("New request")
+                            if status == "rejected"
+                            else self.env._("Approved data changed"),
                         }
                     )
                 requested |= record._dm_create_line(rule)
@@ -233,13 +300,16 @@ class DmApprovalMixin(models.AbstractModel):
         return result
 
     def _dm_refresh_approvals(self, changed):
-        """An approved line whose data changed goes back to pending (superseded
-        by a new request); a pending one follows the data; a line whose rule no
-        longer applies is withdrawn."""
+        """A line whose approved data changed, pending or approved, is
+        re-opened: archived as history and requested again by the user who
+        changed the data (so four eyes keeps them from deciding on it); a
+        pending line only follows the fields shown to the reviewer; a line
+        whose rule no longer applies is withdrawn."""
         rules = [
             rule
             for rule in self._dm_approval_rules()
-            if changed & set(rule["fields"] + rule.get("summary_fields", []))
+            if changed
+            & set(rule["fields"] + rule["summary_fields"] + rule["condition_fields"])
         ]
         if not rules:
             return
@@ -248,7 +318,7 @@ class DmApprovalMixin(models.AbstractModel):
                 current = record._dm_current_line(rule["key"])
                 if not current or current.state == "rejected":
                     continue
-                if not rule["condition"](record):
+                if not record._dm_rule_applies(rule):
                     if current.state == "pending":
                         current._close_activities()
                         # sudo: withdrawing keeps the line as history.
@@ -259,16 +329,9 @@ class DmApprovalMixin(models.AbstractModel):
                             }
                         )
                     continue
-                fingerprint = record._dm_fingerprint(rule)
-                if current.state == "pending":
-                    # sudo: the pending request follows the data it asks about.
-                    current.sudo().write(
-                        {
-                            "data_fingerprint": fingerprint,
-                            "data_summary": record._dm_summary(rule),
-                        }
-                    )
-                elif fingerprint != current.data_fingerprint:
+                # sudo: the fingerprint covers the data, whatever the user reads.
+                fingerprint = record.sudo()._dm_fingerprint(rule)
+                if fingerprint != current.sudo().data_fingerprint:
                     labels = ", ".join(
                         record._fields[f].get_description(self.env)["string"]
                         for f in rule["fields"]
@@ -280,15 +343,20 @@ class DmApprovalMixin(models.AbstractModel):
                             "the approved data changed (%(fields)s)", fields=labels
                         ),
                     )
+                elif current.state == "pending":
+                    # sudo: the pending request shows the current values.
+                    current.sudo().write({"data_summary": record._dm_summary(rule)})
 
     def _dm_reopen_approval(self, rule, why):
-        """Send the approved line of ``rule`` back to pending: it is archived as
-        history and a new request replaces it, with a note saying why."""
+        """Send the line of ``rule`` (approved or pending) back to pending: it
+        is archived as history and a new request, by the current user,
+        replaces it, with a note saying why."""
         self.ensure_one()
         current = self._dm_current_line(rule["key"])
-        if not current or current.state != "approved":
+        if not current or current.state == "rejected":
             return None
-        # sudo: the approved line stays as history, archived.
+        current._close_activities()
+        # sudo: the line stays as history, archived.
         current.sudo().write(
             {"active": False, "superseded_reason": self.env._("Approved data changed")}
         )

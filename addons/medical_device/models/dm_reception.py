@@ -160,27 +160,6 @@ class DmReception(models.Model):
         )
 
     # ------------------------------------------------------------ approval
-    def _dm_approval_rules(self):
-        return [
-            *super()._dm_approval_rules(),
-            {
-                "key": "reception_acceptance",
-                "step": "accept",
-                "step_label": self.env._("Reception → In service"),
-                "role": "biomed_engineer",
-                "name": self.env._("Reception acceptance"),
-                "fields": [
-                    *RECEPTION_CRITERIA,
-                    "pieu_p_id",
-                    "pieu_i_id",
-                    "pieu_e_id",
-                    "pieu_u_id",
-                    "warranty_end_date",
-                ],
-                "condition": lambda reception: True,
-            },
-        ]
-
     def _missing_criteria(self):
         return [label for label, checked in self._report_criteria() if not checked]
 

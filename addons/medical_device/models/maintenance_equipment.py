@@ -648,46 +648,6 @@ class MaintenanceEquipment(models.Model):
         return missing
 
     # ------------------------------------------------------------ approvals
-    def _dm_approval_rules(self):
-        acquisition = self.env._("Acquisition → Reception")
-        return [
-            *super()._dm_approval_rules(),
-            {
-                "key": "dpo_data_contract",
-                "step": "reception",
-                "step_label": acquisition,
-                "role": "dpo",
-                "name": self.env._("Data-processing contract"),
-                "fields": [
-                    "patient_data",
-                    "data_hosting",
-                    "dpa_reference",
-                    "hds_certified",
-                    "data_retention",
-                ],
-                "condition": lambda device: (
-                    device.is_medical_device
-                    and device.patient_data
-                    and device.data_hosting in ("cloud", "supplier")
-                ),
-            },
-            {
-                "key": "rssi_cyber_answers",
-                "step": "reception",
-                "step_label": acquisition,
-                "role": "rssi",
-                "name": self.env._("Supplier's cybersecurity answers"),
-                "fields": [
-                    "is_connected",
-                    "acq_cyber_questionnaire",
-                    "supplier_cyber_answers",
-                ],
-                "condition": lambda device: (
-                    device.is_medical_device and device.is_connected
-                ),
-            },
-        ]
-
     def _dm_next_step(self):
         return {"acquisition": "reception", "reception": "in_service"}.get(
             self.lifecycle_state, False

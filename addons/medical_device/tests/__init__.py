@@ -1,4 +1,5 @@
 from . import test_approval
+from . import test_approval_rule
 from . import test_ce_deadline
 from . import test_fleet_import
 from . import test_lifecycle
