@@ -244,19 +244,21 @@ class DmDisposal(models.Model):
 
     @api.model
     def _dm_check_client_create(self, vals):
-        super()._dm_check_client_create(vals)
+        result = super()._dm_check_client_create(vals)
         device = self.env["maintenance.equipment"].browse(
             vals.get("equipment_id") or self.env.context.get("default_equipment_id")
         )
         if device:  # else the required device is reported by the ORM
             self._check_device_can_be_disposed(device)
+        return result
 
     def _dm_check_client_write(self, vals):
-        super()._dm_check_client_write(vals)
+        result = super()._dm_check_client_write(vals)
         if vals.get("equipment_id"):
             self._check_device_can_be_disposed(
                 self.env["maintenance.equipment"].browse(vals["equipment_id"])
             )
+        return result
 
     def _dm_protected_message(self, fnames):
         return self.env._(
