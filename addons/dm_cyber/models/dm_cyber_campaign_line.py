@@ -98,7 +98,6 @@ class DmCyberCampaignLine(models.Model):
     # ------------------------------------------------------------ constraints
     @api.constrains("state", "note")
     def _check_reason(self):
-        states = dict(self._fields["state"]._description_selection(self.env))
         for line in self:
             if line.state in REASON_STATES and not (line.note or "").strip():
                 raise ValidationError(
@@ -106,7 +105,7 @@ class DmCyberCampaignLine(models.Model):
                         "%(device)s: write the reason in the note to record the "
                         "result %(result)s.",
                         device=line.equipment_id.display_name,
-                        result=states[line.state],
+                        result=line._dm_state_label(),
                     )
                 )
 

@@ -179,13 +179,12 @@ class DmSoftwareInstall(models.Model):
                 self.env._("The remote maintenance session does not exist.")
             )
         if session.state not in REMOTE_SESSION_DONE_STATES:
-            states = dict(session._fields["state"]._description_selection(self.env))
             raise UserError(
                 self.env._(
                     "The remote maintenance session %(session)s is %(state)s: only "
                     "a session that took place logs an update.",
                     session=session.display_name,
-                    state=states[session.state],
+                    state=session._dm_state_label(),
                 )
             )
         devices = devices or software.equipment_ids

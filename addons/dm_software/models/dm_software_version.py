@@ -402,15 +402,12 @@ class DmSoftwareVersion(models.Model):
                 )
             )
         if software.lifecycle_state not in ("reception", "in_use", "suspended"):
-            states = dict(
-                software._fields["lifecycle_state"]._description_selection(self.env)
-            )
             raise UserError(
                 self.env._(
                     "%(software)s is in %(state)s: versions are installed from its "
                     "reception on, and until it is withdrawn.",
                     software=software.display_name,
-                    state=states[software.lifecycle_state],
+                    state=software._dm_state_label(),
                 )
             )
         if self._dm_needs_requalification() and not self.requalified:

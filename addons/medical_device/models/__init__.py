@@ -14,6 +14,9 @@ from . import dm_reception
 from . import dm_regulatory_mixin
 from . import mail_activity
 from . import maintenance_equipment
+from . import maintenance_equipment_acquisition
+from . import maintenance_equipment_ce_deadline
+from . import maintenance_equipment_criticality
 from . import maintenance_equipment_disposal
 from . import maintenance_request
 from . import res_config_settings

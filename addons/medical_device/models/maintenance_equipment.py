@@ -1,10 +1,5 @@
-from datetime import timedelta
-
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_date
 
 from ..tools import pieu, regulatory, udi
 from ..tools.messages import tools_error
@@ -119,21 +114,6 @@ class MaintenanceEquipment(models.Model):
         "when the device first enters service if empty.",
     )
 
-    ce_transition_deadline = fields.Date(
-        string="Transition deadline",
-        compute="_compute_ce_deadlines",
-        store=True,
-        help="For legacy MDD/AIMDD/IVDD devices, the end of the transition "
-        "period (Regulations 2023/607 and 2024/1860), from the editable rules.",
-    )
-    ce_next_deadline = fields.Date(
-        string="Next CE deadline",
-        compute="_compute_ce_deadlines",
-        store=True,
-        index=True,
-        help="The earlier of the certificate expiry and the transition deadline.",
-    )
-
     udi_carrier = fields.Char(
         string="UDI",
         tracking=True,
@@ -187,75 +167,6 @@ class MaintenanceEquipment(models.Model):
         copy=False,
         group_expand=True,
     )
-    acquisition_mode = fields.Selection(
-        [
-            ("purchase", "Purchase"),
-            ("rental", "Rental"),
-            ("loan", "Supplier loan (MAD)"),
-            ("donation", "Donation"),
-        ],
-        string="Acquisition mode",
-        tracking=True,
-    )
-    acquisition_date = fields.Date(string="Acquisition date")
-    acq_ce_checked = fields.Boolean(
-        string="CE marking checked", tracking=True, help="Checked at acquisition."
-    )
-    acq_cyber_questionnaire = fields.Boolean(
-        string="Cybersecurity questionnaire answered",
-        tracking=True,
-        help="The supplier answered the minimum cybersecurity questions "
-        "(required for a connected device).",
-    )
-    acq_data_protection_clauses = fields.Boolean(
-        string="Data-protection clauses present",
-        tracking=True,
-        help="The contract (CCAP) holds the personal data protection clauses "
-        "(required for a connected device).",
-    )
-    acq_archiving_defined = fields.Boolean(
-        string="Data archiving defined", tracking=True
-    )
-    acq_training_planned = fields.Boolean(string="User training planned", tracking=True)
-    supplier_cyber_answers = fields.Text(
-        string="Supplier's cybersecurity answers",
-        tracking=True,
-        help="Summary of the supplier's answers to the cybersecurity questionnaire "
-        "(or the MDS2 form), approved by the RSSI for a connected device.",
-    )
-    patient_data = fields.Boolean(
-        string="Holds patient data",
-        tracking=True,
-        help="The device stores personal health data.",
-    )
-    data_hosting = fields.Selection(
-        [
-            ("device", "On the device only"),
-            ("hospital", "Hospital servers"),
-            ("cloud", "Cloud"),
-            ("supplier", "Supplier server"),
-        ],
-        string="Patient data hosting",
-        tracking=True,
-        help="Data stored in a cloud or on a supplier server needs the DPO's "
-        "approval of the data-processing contract before reception.",
-    )
-    dpa_reference = fields.Char(
-        string="Data-processing contract",
-        tracking=True,
-        help="Reference of the data-processing agreement with the supplier (GDPR "
-        "art. 28).",
-    )
-    hds_certified = fields.Boolean(
-        string="Certified health data host (HDS)",
-        tracking=True,
-        help="The host holds the French HDS certification.",
-    )
-    data_retention = fields.Char(
-        string="Data retention",
-        tracking=True,
-        help="How long the data is kept, e.g. '10 years after the last stay'.",
-    )
     reception_ids = fields.One2many("dm.reception", "equipment_id", string="Receptions")
     reception_count = fields.Integer(compute="_compute_reception_count")
     reception_accepted = fields.Boolean(
@@ -267,56 +178,6 @@ class MaintenanceEquipment(models.Model):
         string="Archive note",
         help="Where the device's records are kept after disposal. Still editable "
         "once the device is disposed.",
-    )
-
-    pieu_p_id = fields.Many2one(
-        "dm.pieu.level",
-        string="P: failure consequence",
-        domain=[("factor", "=", "p")],
-        tracking=True,
-        ondelete="restrict",
-    )
-    pieu_i_id = fields.Many2one(
-        "dm.pieu.level",
-        string="I: equipment importance",
-        domain=[("factor", "=", "i")],
-        tracking=True,
-        ondelete="restrict",
-    )
-    pieu_e_id = fields.Many2one(
-        "dm.pieu.level",
-        string="E: equipment condition",
-        domain=[("factor", "=", "e")],
-        tracking=True,
-        ondelete="restrict",
-    )
-    pieu_u_id = fields.Many2one(
-        "dm.pieu.level",
-        string="U: utilisation rate",
-        domain=[("factor", "=", "u")],
-        tracking=True,
-        ondelete="restrict",
-    )
-    pieu_score = fields.Float(
-        string="PIEU score",
-        compute="_compute_pieu",
-        store=True,
-        digits=(16, 4),
-        help="P × I × E × U. The lower, the more critical.",
-    )
-    pieu_criticality = fields.Selection(
-        [
-            (pieu.VERY_CRITICAL, "Very critical"),
-            (pieu.MODERATE, "Moderately critical"),
-            (pieu.LOW, "Low criticality"),
-        ],
-        string="Criticality",
-        compute="_compute_pieu",
-        store=True,
-        index=True,
-        tracking=True,
-        # Every level, in its order (very critical first) when grouped.
-        group_expand=True,
     )
 
     # The lifecycle kanban's column counts and criticality bars, read from the
@@ -342,52 +203,6 @@ class MaintenanceEquipment(models.Model):
         )
         for equipment in self:
             equipment.reception_count = counts.get(equipment, 0)
-
-    @api.depends(
-        "pieu_p_id.value", "pieu_i_id.value", "pieu_e_id.value", "pieu_u_id.value"
-    )
-    def _compute_pieu(self):
-        very_critical_below, low_above = self._pieu_thresholds()
-        for equipment in self:
-            score = pieu.pieu_score(
-                equipment.pieu_p_id.value if equipment.pieu_p_id else None,
-                equipment.pieu_i_id.value if equipment.pieu_i_id else None,
-                equipment.pieu_e_id.value if equipment.pieu_e_id else None,
-                equipment.pieu_u_id.value if equipment.pieu_u_id else None,
-            )
-            equipment.pieu_score = score or 0.0
-            equipment.pieu_criticality = pieu.pieu_criticality(
-                score, very_critical_below, low_above
-            )
-
-    @api.model
-    def _pieu_thresholds(self):
-        params = self.env["ir.config_parameter"].sudo()  # settings are admin data
-        return (
-            float(params.get_param("medical_device.pieu_very_critical_below", 1.0)),
-            float(params.get_param("medical_device.pieu_low_above", 10.0)),
-        )
-
-    @api.depends(
-        "ce_regime", "dm_risk_class", "is_implantable", "ce_certificate_expiry"
-    )
-    def _compute_ce_deadlines(self):
-        regimes = [r for r in set(self.mapped("ce_regime")) if r]
-        rules = (
-            self.env["dm.ce.transition.rule"]
-            .search([("ce_regime", "in", regimes)])
-            ._as_rule_dicts()
-        )
-        for equipment in self:
-            deadline = regulatory.transition_deadline(
-                rules,
-                equipment.ce_regime,
-                equipment.dm_risk_class,
-                equipment.is_implantable,
-            )
-            equipment.ce_transition_deadline = deadline
-            dates = [d for d in (deadline, equipment.ce_certificate_expiry) if d]
-            equipment.ce_next_deadline = min(dates) if dates else False
 
     @api.depends("dm_risk_class", "is_ionising", "is_medical_device")
     def _compute_obligations(self):
@@ -617,23 +432,7 @@ class MaintenanceEquipment(models.Model):
             return []
         missing = []
         if state == "reception":
-            if not self.acquisition_mode:
-                missing.append(self.env._("the acquisition mode"))
-            if not self.acq_ce_checked:
-                missing.append(self.env._("the CE marking check at acquisition"))
-            if not self.acq_training_planned:
-                missing.append(self.env._("planned user training"))
-            if self.is_connected and not self.acq_cyber_questionnaire:
-                missing.append(
-                    self.env._(
-                        "the supplier's cybersecurity answers (connected device)"
-                    )
-                )
-            if self.is_connected and not self.acq_data_protection_clauses:
-                missing.append(
-                    self.env._("the data-protection clauses (connected device)")
-                )
-            missing += self._dm_approvals_missing("reception")
+            missing += self._acquisition_missing()
         elif state == "in_service":
             missing += self._dm_regulatory_missing()
             if not all(self[f] for f in pieu.FIELDS):
@@ -716,74 +515,3 @@ class MaintenanceEquipment(models.Model):
             self.env.add_to_compute(self._fields[fname], devices)
         devices._recompute_recordset(fnames)
         return devices
-
-    # ------------------------------------------------------------ daily job
-    @api.model
-    def _ce_deadline_warning_days(self):
-        params = self.env["ir.config_parameter"].sudo()  # settings are admin data
-        return int(params.get_param("medical_device.ce_deadline_warning_days", 180))
-
-    @api.model
-    def _cron_ce_deadlines(self):
-        """Daily: an activity for the pharmacists on each medical device whose CE
-        certificate expires, or whose legacy-directive transition ends, within N
-        days (or already did); never a second one while the first is open."""
-        today = fields.Date.context_today(self)
-        days = self._ce_deadline_warning_days()
-        devices = self.search(
-            [
-                ("is_medical_device", "=", True),
-                ("active", "=", True),
-                ("lifecycle_state", "!=", "disposed"),
-                ("ce_next_deadline", "<=", today + timedelta(days=days)),
-            ],
-            order="id",
-        )
-        pharmacists = self.env["dm.approval"]._group_members(
-            "medical_device.group_dm_pharmacist"
-        )
-        responsible = pharmacists[:1] or self.env.user
-        activity_type = self.env.ref("medical_device.mail_activity_type_dm_ce_deadline")
-
-        def values(device):
-            deadline = device.ce_next_deadline
-            if deadline == device.ce_certificate_expiry:
-                summary = self.env._(
-                    "CE certificate expiry: %(date)s",
-                    date=format_date(self.env, deadline),
-                )
-            else:
-                summary = self.env._(
-                    "End of the CE transition period: %(date)s",
-                    date=format_date(self.env, deadline),
-                )
-            return {
-                "summary": summary,
-                "user_id": responsible.id,
-                "date_deadline": max(deadline, today),
-            }
-
-        # By batches, each prefetching its own devices (see _dm_schedule_once).
-        created = self.env["mail.activity"]._dm_schedule_once(
-            devices, activity_type, values
-        )
-        if created and pharmacists:
-            self._ce_deadline_summary(created, days, pharmacists, responsible)
-        return created
-
-    @api.model
-    def _ce_deadline_summary(self, activities, days, pharmacists, responsible):
-        body = Markup("<p>%s</p>") % self.env._(
-            "%(count)s medical device(s) reach a CE deadline within %(days)s days or "
-            "have passed it (certificate expiry or end of the transition period). "
-            "%(user)s has an activity on each.",
-            count=len(activities),
-            days=days,
-            user=responsible.name,
-        )
-        # sudo: the cron user notifies the pharmacists' group, not tied to one record.
-        self.env["mail.thread"].sudo().message_notify(
-            partner_ids=pharmacists.partner_id.ids,
-            subject=self.env._("CE deadlines"),
-            body=body,
-        )

@@ -1,0 +1,122 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools import format_date
+
+from ..tools import regulatory
+
+
+class MaintenanceEquipment(models.Model):
+    """CE certificate and transition deadlines of a medical device, and the
+    daily job that warns the pharmacists before they pass."""
+
+    _inherit = "maintenance.equipment"
+
+    ce_transition_deadline = fields.Date(
+        string="Transition deadline",
+        compute="_compute_ce_deadlines",
+        store=True,
+        help="For legacy MDD/AIMDD/IVDD devices, the end of the transition "
+        "period (Regulations 2023/607 and 2024/1860), from the editable rules.",
+    )
+    ce_next_deadline = fields.Date(
+        string="Next CE deadline",
+        compute="_compute_ce_deadlines",
+        store=True,
+        index=True,
+        help="The earlier of the certificate expiry and the transition deadline.",
+    )
+
+    @api.depends(
+        "ce_regime", "dm_risk_class", "is_implantable", "ce_certificate_expiry"
+    )
+    def _compute_ce_deadlines(self):
+        regimes = [r for r in set(self.mapped("ce_regime")) if r]
+        rules = (
+            self.env["dm.ce.transition.rule"]
+            .search([("ce_regime", "in", regimes)])
+            ._as_rule_dicts()
+        )
+        for equipment in self:
+            deadline = regulatory.transition_deadline(
+                rules,
+                equipment.ce_regime,
+                equipment.dm_risk_class,
+                equipment.is_implantable,
+            )
+            equipment.ce_transition_deadline = deadline
+            dates = [d for d in (deadline, equipment.ce_certificate_expiry) if d]
+            equipment.ce_next_deadline = min(dates) if dates else False
+
+    # ------------------------------------------------------------ daily job
+    @api.model
+    def _ce_deadline_warning_days(self):
+        params = self.env["ir.config_parameter"].sudo()  # settings are admin data
+        return int(params.get_param("medical_device.ce_deadline_warning_days", 180))
+
+    @api.model
+    def _cron_ce_deadlines(self):
+        """Daily: an activity for the pharmacists on each medical device whose CE
+        certificate expires, or whose legacy-directive transition ends, within N
+        days (or already did); never a second one while the first is open."""
+        today = fields.Date.context_today(self)
+        days = self._ce_deadline_warning_days()
+        devices = self.search(
+            [
+                ("is_medical_device", "=", True),
+                ("active", "=", True),
+                ("lifecycle_state", "!=", "disposed"),
+                ("ce_next_deadline", "<=", today + timedelta(days=days)),
+            ],
+            order="id",
+        )
+        pharmacists = self.env["dm.approval"]._group_members(
+            "medical_device.group_dm_pharmacist"
+        )
+        responsible = pharmacists[:1] or self.env.user
+        activity_type = self.env.ref("medical_device.mail_activity_type_dm_ce_deadline")
+
+        def values(device):
+            deadline = device.ce_next_deadline
+            if deadline == device.ce_certificate_expiry:
+                summary = self.env._(
+                    "CE certificate expiry: %(date)s",
+                    date=format_date(self.env, deadline),
+                )
+            else:
+                summary = self.env._(
+                    "End of the CE transition period: %(date)s",
+                    date=format_date(self.env, deadline),
+                )
+            return {
+                "summary": summary,
+                "user_id": responsible.id,
+                "date_deadline": max(deadline, today),
+            }
+
+        # By batches, each prefetching its own devices (see _dm_schedule_once).
+        created = self.env["mail.activity"]._dm_schedule_once(
+            devices, activity_type, values
+        )
+        if created and pharmacists:
+            self._ce_deadline_summary(created, days, pharmacists, responsible)
+        return created
+
+    @api.model
+    def _ce_deadline_summary(self, activities, days, pharmacists, responsible):
+        body = Markup("<p>%s</p>") % self.env._(
+            "%(count)s medical device(s) reach a CE deadline within %(days)s days or "
+            "have passed it (certificate expiry or end of the transition period). "
+            "%(user)s has an activity on each.",
+            count=len(activities),
+            days=days,
+            user=responsible.name,
+        )
+        # sudo: the cron user notifies the pharmacists' group, not tied to one record.
+        self.env["mail.thread"].sudo().message_notify(
+            partner_ids=pharmacists.partner_id.ids,
+            subject=self.env._("CE deadlines"),
+            body=body,
+        )
