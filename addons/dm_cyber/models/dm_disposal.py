@@ -17,19 +17,16 @@ class DmDisposal(models.Model):
 
     _inherit = "dm.disposal"
 
-    # The erasure steps (see dm.workflow.mixin), between the engineer's
-    # confirmation and Ready: whoever may write the disposal (technician,
-    # engineer) submits the executed erasure plan; the engineer may instead
-    # state that the device holds no data. The RSSI's verification and the
-    # DPO's sign-off move the disposal through the approval engine only: the
-    # engine is the gate (the rule's group, which a hospital may change, four
-    # eyes, the approved data), and it moves the disposal in sudo since the
-    # reviewers only read it; these moves have no group of their own.
+    # The erasure steps (see dm.workflow.mixin), between the confirmation (now
+    # to the erasure) and Ready: whoever may write the disposal submits the
+    # erasure, or the engineer states that the device holds no data. The
+    # RSSI's and the DPO's steps are the approval engine's only: it is the gate
+    # (the rule's group, which a hospital may change, four eyes, the data) and
+    # moves the disposal in sudo, the reviewers only reading it: no group here.
     _dm_transitions = {
         **{
             move: groups
             for move, groups in BaseDisposal._dm_transitions.items()
-            # A confirmed request goes to the erasure, not straight to Ready.
             if move != ("draft", "ready")
         },
         ("draft", "erasure"): (ENGINEER,),
@@ -39,23 +36,20 @@ class DmDisposal(models.Model):
         ("verification", "erasure"): (),
         ("sign_off", "ready"): (),
         ("sign_off", "erasure"): (),
-        # A sign-off re-opened by a change of the data it approved, then
-        # rejected by the DPO.
+        # A sign-off re-opened by a change of its data, then rejected.
         ("ready", "erasure"): (),
         ("erasure", "cancelled"): (ENGINEER,),
         ("verification", "cancelled"): (ENGINEER,),
         ("sign_off", "cancelled"): (ENGINEER,),
     }
-    # The erasure's evidence: the engineer's no-data statement and the
-    # certificate are written by the actions only.
+    # The no-data statement and the certificate: the actions' only.
     _dm_protected_fields = (
         *BaseDisposal._dm_protected_fields,
         "no_data_confirmed_by_id",
         "no_data_confirmed_on",
         "certificate_issued_on",
     )
-    # The erasure plan and the data statement stay editable until the erasure
-    # is submitted.
+    # The erasure plan and the data statement: until the erasure is submitted.
     _dm_editable_states = {
         **BaseDisposal._dm_editable_states,
         **dict.fromkeys(
@@ -338,8 +332,7 @@ class DmDisposal(models.Model):
         result = super()._dm_after_approval_decision(line)
         approved = line.state == "approved"
         if line.rule_key == RULE_VERIFY:
-            # sudo: the engine checked the reviewer, who only reads the disposal
-            # (see _dm_transitions); the move itself is checked.
+            # sudo: the engine is the gate (see _dm_transitions).
             self.sudo()._dm_set_state("sign_off" if approved else "erasure")
             if approved:
                 # The engine's next request (the RSSI only reads the disposal).
@@ -357,8 +350,7 @@ class DmDisposal(models.Model):
                             ),
                         }
                     )
-            # sudo: the engine checked the reviewer, who only reads the disposal
-            # (see _dm_transitions); the move itself is checked.
+            # sudo: the engine is the gate (see _dm_transitions).
             self.sudo()._dm_set_state("ready" if approved else "erasure")
         return result
 

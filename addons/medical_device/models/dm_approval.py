@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 
+from .dm_workflow_mixin import ORM_FIELDS
+
 # Decision fields are written only by the engine's own methods, in sudo, after
 # their checks: never by a client's write(), and no longer once the line is
 # decided, even by the superuser.
@@ -24,19 +26,6 @@ DECISION_FIELDS = {
     "group_id",
     "data_fingerprint",
 }
-# What else the engine writes on a line (requests, withdrawals, reminders):
-# nothing of a line is a client's to write.
-ENGINE_FIELDS = {
-    "name",
-    "company_id",
-    "step_label",
-    "comment",
-    "data_summary",
-    "active",
-    "superseded_reason",
-    "activity_ids",
-    "last_reminder_on",
-}
 # A reminder digest lists this many approvals, then says how many more wait.
 REMINDER_DIGEST_LINES = 20
 
@@ -51,12 +40,11 @@ class DmApproval(models.Model):
     _rec_name = "name"
 
     # The workflow (see dm.workflow.mixin): the engine creates the lines (in
-    # sudo: no client creates one, and no context default reaches them) and
-    # decides them through _decide() after its own checks (the deciding group,
-    # four eyes, the approved data); a decided line is frozen, and kept.
+    # sudo: no client creates one, no context default reaches them), decides
+    # them in _decide() after its checks (the deciding group, four eyes, the
+    # data) and archives them; a decided line is frozen, and kept.
     _dm_transitions = {("pending", "approved"): (), ("pending", "rejected"): ()}
     _dm_create_states = ()
-    _dm_protected_fields = tuple(sorted(DECISION_FIELDS | ENGINE_FIELDS))
     _dm_frozen_states = ("approved", "rejected")
     _dm_deletable_states = ()
 
@@ -253,9 +241,8 @@ class DmApproval(models.Model):
             vals["group_id"] = group.id
 
     def write(self, vals):
-        # The one rule of its own: a decided line records a decision, which not
-        # even the superuser (the engine, a data fix) changes. Clients are
-        # refused every field by the workflow.
+        # Its own rule (clients are refused every field by the workflow): a
+        # decided line is frozen for the superuser too (the engine, a data fix).
         decided = self.filtered(lambda line: line.state != "pending")
         if decided and set(vals) & (DECISION_FIELDS | {"comment"}):
             raise UserError(
@@ -268,6 +255,11 @@ class DmApproval(models.Model):
         return super().write(vals)
 
     @api.model
+    def _dm_client_protected_fields(self):
+        # The decision and everything else: nothing of a line is a client's.
+        return set(self._fields) - ORM_FIELDS
+
+    @api.model
     def _dm_no_create_message(self):
         return self.env._("Approvals are requested from the document, not created.")
 
@@ -276,9 +268,6 @@ class DmApproval(models.Model):
             "An approval is decided with its Approve and Reject actions; it "
             "cannot be edited."
         )
-
-    def _dm_frozen_message(self, fnames):
-        return self._dm_protected_message(fnames)
 
     def _dm_history_message(self, reasons):
         return self.env._("Approvals are part of the history: they cannot be deleted.")
