@@ -1,20 +1,12 @@
 import base64
-import io
-
-import xlsxwriter
 
 from odoo import api, fields, models
+from odoo.addons.medical_device.tools.messages import render
 from odoo.exceptions import UserError
 
-from ..tools.selections import HOSTING, QUALIFICATION_STATES
+from ..tools import has_mapping
+from ..tools.selections import HOSTING, LIFECYCLE_STATES, QUALIFICATION_STATES
 
-LIFECYCLE_STATES = [
-    ("request", "Request"),
-    ("reception", "Reception"),
-    ("in_use", "In use"),
-    ("suspended", "Suspended"),
-    ("withdrawn", "Withdrawn"),
-]
 # The roles of the software workflows (any of the groups; engineers are
 # technicians too).
 MANAGERS = ("medical_device.group_dm_technician", "medical_device.group_dm_pharmacist")
@@ -422,187 +414,6 @@ class DmSoftware(models.Model):
     def _dm_state_missing(self, new_state):
         return self._lifecycle_missing(new_state)
 
-    # ------------------------------------------------------------ notifications
-    def _role_users(self, group_xmlid):
-        """Active internal members of a group who work for the software's company."""
-        self.ensure_one()
-        users = self.env["dm.approval"]._group_members(group_xmlid)
-        if self.company_id:
-            users = users.filtered(lambda u: self.company_id in u.company_ids)
-        return users
-
-    def _schedule_for(self, users, activity_xmlid, summary, note=""):
-        """One activity per user on the software (once per open summary)."""
-        self.ensure_one()
-        # sudo: the activity points the users (referent, pharmacists) at the
-        # software, whoever triggered it (the cron, a user without write access).
-        record = self.sudo()
-        open_activities = record.activity_ids.filtered(
-            lambda a: (
-                a.activity_type_id == self.env.ref(activity_xmlid)
-                and a.summary == summary
-            )
-        )
-        for user in users:
-            if user in open_activities.user_id:
-                continue
-            record.activity_schedule(
-                activity_xmlid, summary=summary, note=note, user_id=user.id
-            )
-
-    def _ask_qualification(self, summary, note=""):
-        for software in self:
-            software._schedule_for(
-                software._role_users(PHARMACIST_GROUP),
-                QUALIFICATION_ACTIVITY,
-                summary,
-                note or software.requalification_reason or "",
-            )
-
-    # ------------------------------------------------------------ qualification
-    def _reopen_qualification(self, why, version=None):
-        """Qualify again: pending answers are superseded, the last conclusion
-        stays in force until a new one is confirmed."""
-        for software in self:
-            software.qualification_ids.filtered(
-                lambda q: q.state == "to_confirm"
-            )._dm_set_state("superseded")
-            software._dm_set_state("to_qualify", state_field="qualification_state")
-            vals = {"requalification_reason": why}
-            if version:
-                vals["requalification_version_id"] = version.id
-            # sudo: the reason is closed to clients; set by this re-opening only.
-            software.sudo().write(vals)
-            software.sudo().message_post(
-                body=self.env._("The qualification is open again: %(why)s.", why=why),
-                subtype_xmlid="mail.mt_note",
-            )
-            software._ask_qualification(self.env._("Qualify the software again"), why)
-
-    def action_open_qualification_wizard(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Qualification of %(software)s", software=self.name),
-            "res_model": "dm.software.qualification.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_software_id": self.id},
-        }
-
-    def _pending_qualification(self):
-        self.ensure_one()
-        return self.qualification_ids.filtered(lambda q: q.state == "to_confirm")[:1]
-
-    def action_confirm_qualification(self):
-        for software in self:
-            pending = software._pending_qualification()
-            if not pending:
-                raise UserError(
-                    self.env._(
-                        "%(software)s has no qualification to confirm: run the "
-                        "qualification first.",
-                        software=software.display_name,
-                    )
-                )
-            pending.action_confirm()
-        return True
-
-    def action_view_qualifications(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "dm_software.dm_software_qualification_action"
-        )
-        action["domain"] = [("software_id", "=", self.id)]
-        action["context"] = {"active_test": False}
-        return action
-
-    # ------------------------------------------------------------ lifecycle
-    def _lifecycle_missing(self, state):
-        """Readable list of what the software lacks to be in ``state``."""
-        self.ensure_one()
-        missing = []
-        if state == "reception":
-            if not self.publisher_id:
-                missing.append(self.env._("the publisher"))
-            if not (self.intended_purpose or "").strip():
-                missing.append(self.env._("the intended purpose"))
-            if not self.referent_id:
-                missing.append(self.env._("the referent"))
-        elif state == "in_use":
-            missing += self._lifecycle_missing("reception")
-            if self.qualification_state != "qualified":
-                missing.append(
-                    self.env._("a confirmed qualification (is it a medical device?)")
-                )
-            if self.is_medical_device:
-                missing += self._dm_regulatory_missing()
-            if not self.training_done:
-                missing.append(self.env._("the user training"))
-            # From the installations themselves, not the stored current version.
-            if not self.install_ids.filtered(
-                lambda i: i.state == "current" and i.version_id.software_id == self
-            ):
-                missing.append(self.env._("an installed version"))
-            if self.contains_ai and not self.qc_plan_ids.filtered("active"):
-                missing.append(
-                    self.env._("a plan for the quality control of its AI results")
-                )
-            last_qc = self.qc_record_ids.filtered("active").sorted(
-                lambda r: (r.date, r.id), reverse=True
-            )[:1]
-            if last_qc and last_qc._measured_result()[1] == "fail":
-                missing.append(
-                    self.env._("a passed quality control after the failed one")
-                )
-            missing += self._dm_approvals_missing("in_use")
-        return missing
-
-    def _dm_ce_marking_exempt(self):
-        # A medical device made in-house (MDR art. 5(5)) carries no CE marking.
-        return self.in_house
-
-    def _dm_regulatory_missing(self):
-        missing = super()._dm_regulatory_missing()
-        if self.in_house:
-            if not (self.in_house_justification or "").strip():
-                missing.append(self.env._("the in-house justification (art. 5(5))"))
-        elif not self.ce_checked:
-            missing.append(self.env._("the CE marking check"))
-        return missing
-
-    def action_to_reception(self):
-        return self._dm_set_state("reception")
-
-    def action_back_to_request(self):
-        return self._dm_set_state("request")
-
-    def action_put_in_use(self):
-        today = fields.Date.context_today(self)
-        for software in self:
-            # The first day of use stays when the use resumes.
-            software._dm_set_state(
-                "in_use", {} if software.in_use_since else {"in_use_since": today}
-            )
-        return True
-
-    def action_suspend(self):
-        """Stop the use (e.g. after a failed quality control); the referent may
-        do it too."""
-        return self._dm_set_state("suspended")
-
-    def action_resume(self):
-        return self.action_put_in_use()
-
-    def action_withdraw(self):
-        return self._dm_set_state(
-            "withdrawn", {"withdrawn_on": fields.Date.context_today(self)}
-        )
-
-    # ------------------------------------------------------------ approvals
-    def _dm_next_step(self):
-        return "in_use"
-
     # ------------------------------------------------------------ views
     def action_view_versions(self):
         self.ensure_one()
@@ -634,53 +445,31 @@ class DmSoftware(models.Model):
             ._fields["result"]
             ._description_selection(self.env)
         )
-        yes, no = self.env._("Yes"), self.env._("No")
-        header = [
-            self.env._("Software"),
-            self.env._("Publisher"),
-            self.env._("Version"),
-            self.env._("Intended purpose"),
-            self.env._("Risk class"),
-            self.env._("CE marking"),
-            self.env._("In-house (art. 5(5))"),
-            self.env._("Contains AI"),
-            self.env._("Referent"),
-            self.env._("Services"),
-            self.env._("Trained users"),
-            self.env._("Last quality control"),
-            self.env._("Result"),
-        ]
-        rows = [header]
-        for software in self:
-            ce = ""
-            if software.ce_regime:
-                ce = " ".join(
-                    part
-                    for part in (
-                        regimes[software.ce_regime],
-                        software.notified_body_number or "",
-                        software.ce_certificate_ref or "",
-                    )
-                    if part
-                )
-            rows.append(
-                [
-                    software.name,
-                    software.publisher_id.name or "",
-                    software.current_version_id.version or "",
-                    software.intended_purpose or "",
-                    classes.get(software.dm_risk_class, ""),
-                    ce,
-                    yes if software.in_house else no,
-                    yes if software.contains_ai else no,
-                    software.referent_id.name or "",
-                    software.services or "",
-                    ", ".join(software.trained_user_ids.mapped("name")),
-                    fields.Date.to_string(software.last_qc_date) or "",
-                    results.get(software.last_qc_result, ""),
-                ]
-            )
-        return rows
+        return has_mapping.mapping_rows(
+            [
+                {
+                    "software": software.name,
+                    "publisher": software.publisher_id.name,
+                    "version": software.current_version_id.version,
+                    "intended_purpose": software.intended_purpose,
+                    "risk_class": classes.get(software.dm_risk_class),
+                    "ce_marking": has_mapping.ce_marking(
+                        regimes.get(software.ce_regime),
+                        software.notified_body_number,
+                        software.ce_certificate_ref,
+                    ),
+                    "in_house": software.in_house,
+                    "contains_ai": software.contains_ai,
+                    "referent": software.referent_id.name,
+                    "services": software.services,
+                    "trained_users": software.trained_user_ids.mapped("name"),
+                    "last_qc": fields.Date.to_string(software.last_qc_date),
+                    "result": results.get(software.last_qc_result),
+                }
+                for software in self
+            ],
+            translate=lambda template: render(template, env=self.env),
+        )
 
     def action_export_has_mapping(self):
         """Download the HAS mapping of the medical device software as XLSX:
@@ -688,22 +477,15 @@ class DmSoftware(models.Model):
         softwares = self or self.search(
             [("is_medical_device", "=", True), ("lifecycle_state", "!=", "withdrawn")]
         )
-        rows = softwares._has_mapping_rows()
-        output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
-        sheet = workbook.add_worksheet(self.env._("DMN mapping"))
-        bold = workbook.add_format({"bold": True})
-        wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-        for row_index, row in enumerate(rows):
-            sheet.write_row(row_index, 0, row, bold if row_index == 0 else wrap)
-        sheet.set_column(0, len(rows[0]) - 1, 24)
-        sheet.freeze_panes(1, 0)
-        workbook.close()
+        content = has_mapping.xlsx_content(
+            softwares._has_mapping_rows(),
+            render(has_mapping.SHEET_NAME, env=self.env),
+        )
         today = fields.Date.to_string(fields.Date.context_today(self))
         attachment = self.env["ir.attachment"].create(
             {
                 "name": f"has_dmn_mapping_{today}.xlsx",
-                "datas": base64.b64encode(output.getvalue()),
+                "datas": base64.b64encode(content),
                 "mimetype": (
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 ),

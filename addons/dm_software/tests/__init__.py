@@ -4,6 +4,7 @@ from . import test_qualification
 from . import test_reception
 from . import test_register
 from . import test_regulatory_identity
+from . import test_tools_has_mapping
 from . import test_tools_qualification
 from . import test_tools_versions
 from . import test_tour_software

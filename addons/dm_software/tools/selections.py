@@ -12,3 +12,17 @@ QUALIFICATION_STATES = [
     ("to_confirm", "To confirm"),
     ("qualified", "Qualified"),
 ]
+LIFECYCLE_STATES = [
+    ("request", "Request"),
+    ("reception", "Reception"),
+    ("in_use", "In use"),
+    ("suspended", "Suspended"),
+    ("withdrawn", "Withdrawn"),
+]
+VERSION_STATES = [
+    ("proposed", "Proposed"),
+    ("validated", "Validated"),
+    ("installed", "Installed"),
+    ("withdrawn", "Withdrawn"),
+    ("rolled_back", "Rolled back"),
+]

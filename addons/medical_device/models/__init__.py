@@ -12,11 +12,11 @@ from . import dm_import_mapping_line
 from . import dm_pieu_level
 from . import dm_reception
 from . import dm_regulatory_mixin
+from . import dm_ce_deadline_mixin
+from . import dm_device_acquisition_mixin
+from . import dm_device_criticality_mixin
 from . import mail_activity
 from . import maintenance_equipment
-from . import maintenance_equipment_acquisition
-from . import maintenance_equipment_ce_deadline
-from . import maintenance_equipment_criticality
 from . import maintenance_equipment_disposal
 from . import maintenance_request
 from . import res_config_settings

@@ -32,7 +32,10 @@ class MaintenanceEquipment(models.Model):
     _inherit = [
         "maintenance.equipment",
         "dm.approval.mixin",
-        "dm.regulatory.mixin",
+        # The regulatory identity (dm.regulatory.mixin) and its deadlines.
+        "dm.ce.deadline.mixin",
+        "dm.device.acquisition.mixin",
+        "dm.device.criticality.mixin",
         "dm.workflow.mixin",
     ]
     _dm_regulatory_kind_field = "dm_kind"
@@ -93,12 +96,6 @@ class MaintenanceEquipment(models.Model):
         "maintenance, PACS link.",
     )
     contains_ai = fields.Boolean(tracking=True)
-    is_implantable = fields.Boolean(
-        string="Implantable",
-        tracking=True,
-        help="Implantable devices of class IIb keep the shorter MDR transition "
-        "deadline (Regulation 2023/607).",
-    )
     common_name = fields.Char(
         string="Common name",
         tracking=True,

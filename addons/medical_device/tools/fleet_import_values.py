@@ -10,6 +10,15 @@ from datetime import date, datetime, timedelta
 
 from . import regulatory, udi
 from .fleet_import_read import normalize_header as _norm_value
+from .fleet_import_words import (
+    ACQUISITION_MODE_WORDS,
+    CLASS_NOISE,
+    FALSE_WORDS,
+    IVD_WORDS,
+    LIFECYCLE_WORDS,
+    MDR_CLASSES,
+    TRUE_WORDS,
+)
 
 
 class ParseError(ValueError):
@@ -91,52 +100,15 @@ def parse_float(value):
     return number
 
 
-_TRUE = {"oui", "o", "yes", "y", "1", "x", "vrai", "true", "ok"}
-_FALSE = {"non", "n", "no", "0", "faux", "false", "aucun", "aucune"}
-
-
 def parse_bool(value):
     if isinstance(value, bool):
         return value
     text = _norm_value(cell_text(value))
-    if text in _TRUE:
+    if text in TRUE_WORDS:
         return True
-    if text in _FALSE:
+    if text in FALSE_WORDS:
         return False
     raise ParseError("bad_bool", {"value": cell_text(value)})
-
-
-_MDR_CLASSES = {
-    "i": "i",
-    "1": "i",
-    "is": "is",
-    "1s": "is",
-    "isterile": "is",
-    "im": "im",
-    "1m": "im",
-    "imesure": "im",
-    "ir": "ir",
-    "1r": "ir",
-    "ireutilisable": "ir",
-    "iia": "iia",
-    "2a": "iia",
-    "iib": "iib",
-    "2b": "iib",
-    "iii": "iii",
-    "3": "iii",
-}
-_IVD_WORDS = {"ivd", "ivdr", "dmdiv", "div", "diag", "diagnostic", "in", "vitro"}
-_CLASS_NOISE = {
-    "classe",
-    "class",
-    "cl",
-    "dm",
-    "mdr",
-    "de",
-    "risque",
-    "du",
-    "dispositif",
-}
 
 
 def parse_risk_class(value):
@@ -144,12 +116,12 @@ def parse_risk_class(value):
     ``"ivd_c"`` → our keys (``i`` … ``iii``, ``ivd_a`` … ``ivd_d``)."""
     text = cell_text(value)
     words = _norm_value(text).split()
-    ivd = any(w in _IVD_WORDS for w in words)
-    rest = "".join(w for w in words if w not in _IVD_WORDS and w not in _CLASS_NOISE)
+    ivd = any(w in IVD_WORDS for w in words)
+    rest = "".join(w for w in words if w not in IVD_WORDS and w not in CLASS_NOISE)
     if rest in ("a", "b", "c", "d"):
         return f"ivd_{rest}"
-    if not ivd and rest in _MDR_CLASSES:
-        return _MDR_CLASSES[rest]
+    if not ivd and rest in MDR_CLASSES:
+        return MDR_CLASSES[rest]
     raise ParseError("unknown_class", {"value": text})
 
 
@@ -186,60 +158,16 @@ def parse_dm_kind(value):
     raise ParseError("unknown_kind", {"value": text})
 
 
-_LIFECYCLE = (
-    # most specific first: "en cours de réforme" before "réformé"
-    (
-        "disposal",
-        ("en cours de reforme", "a reformer", "reforme en cours", "reforme demandee"),
-    ),
-    (
-        "disposed",
-        (
-            "reforme",
-            "reformee",
-            "reformes",
-            "hors service definitif",
-            "rebut",
-            "cede",
-            "detruit",
-            "disposed",
-        ),
-    ),
-    (
-        "reception",
-        ("en reception", "reception", "livre", "en test", "en recette"),
-    ),
-    (
-        "acquisition",
-        ("en commande", "commande", "acquisition", "en projet", "en achat"),
-    ),
-    (
-        "in_service",
-        (
-            "en service",
-            "service",
-            "actif",
-            "en fonctionnement",
-            "en exploitation",
-            "en pret",
-            "in service",
-            "en panne",
-            "en maintenance",
-        ),
-    ),
-)
-
-
 def parse_lifecycle(value):
     """A CMMS status → lifecycle state (``"En service"`` → ``in_service``…)."""
     text = cell_text(value)
     norm = _norm_value(text)
     if norm in ("in service", "in_service"):
         return "in_service"
-    for state, labels in _LIFECYCLE:
+    for state, labels in LIFECYCLE_WORDS:
         if norm == state.replace("_", " ") or norm in labels:
             return state
-    for state, labels in _LIFECYCLE:
+    for state, labels in LIFECYCLE_WORDS:
         if any(label in norm for label in labels if " " in label):
             return state
     raise ParseError("unknown_lifecycle", {"value": text})
@@ -257,14 +185,6 @@ def parse_choice(value, choices, code):
         if any(label in norm for label in labels if len(label) > 3):
             return key
     raise ParseError(code, {"value": text})
-
-
-_ACQUISITION_MODES = (
-    ("purchase", ("achat", "achete", "acquisition", "purchase", "marche")),
-    ("rental", ("location", "loue", "credit bail", "leasing", "rental")),
-    ("loan", ("pret", "mise a disposition", "mad", "depot", "loan")),
-    ("donation", ("don", "donation", "legs")),
-)
 
 
 def parse_notified_body(value):
@@ -301,7 +221,7 @@ def parse_value(kind, value):
     if kind == "lifecycle":
         return parse_lifecycle(value)
     if kind == "acquisition_mode":
-        return parse_choice(value, _ACQUISITION_MODES, "unknown_acquisition_mode")
+        return parse_choice(value, ACQUISITION_MODE_WORDS, "unknown_acquisition_mode")
     if kind == "notified_body":
         return parse_notified_body(value)
     if kind == "udi":

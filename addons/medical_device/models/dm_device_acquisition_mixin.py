@@ -1,11 +1,12 @@
 from odoo import fields, models
 
 
-class MaintenanceEquipment(models.Model):
+class DmDeviceAcquisitionMixin(models.AbstractModel):
     """The acquisition of a medical device: how it is acquired, the checks
     before reception, and the protection of the patient data it holds."""
 
-    _inherit = "maintenance.equipment"
+    _name = "dm.device.acquisition.mixin"
+    _description = "Acquisition of a medical device"
 
     acquisition_mode = fields.Selection(
         [

@@ -3,12 +3,13 @@ from odoo import api, fields, models
 from ..tools import pieu
 
 
-class MaintenanceEquipment(models.Model):
+class DmDeviceCriticalityMixin(models.AbstractModel):
     """The PIEU criticality of a medical device (failure consequence,
     importance, condition, utilisation) and its level from editable
     thresholds."""
 
-    _inherit = "maintenance.equipment"
+    _name = "dm.device.criticality.mixin"
+    _description = "PIEU criticality of a medical device"
 
     pieu_p_id = fields.Many2one(
         "dm.pieu.level",

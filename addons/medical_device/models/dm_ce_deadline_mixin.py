@@ -8,12 +8,20 @@ from odoo.tools import format_date
 from ..tools import regulatory
 
 
-class MaintenanceEquipment(models.Model):
+class DmCeDeadlineMixin(models.AbstractModel):
     """CE certificate and transition deadlines of a medical device, and the
     daily job that warns the pharmacists before they pass."""
 
-    _inherit = "maintenance.equipment"
+    _name = "dm.ce.deadline.mixin"
+    _inherit = "dm.regulatory.mixin"
+    _description = "CE certificate and transition deadlines"
 
+    is_implantable = fields.Boolean(
+        string="Implantable",
+        tracking=True,
+        help="Implantable devices of class IIb keep the shorter MDR transition "
+        "deadline (Regulation 2023/607).",
+    )
     ce_transition_deadline = fields.Date(
         string="Transition deadline",
         compute="_compute_ce_deadlines",

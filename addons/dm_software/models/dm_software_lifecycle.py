@@ -1,0 +1,197 @@
+"""The lifecycle and the qualification of a software, as actions.
+
+The two state machines are declared with the model (``dm_software.py``, the
+``dm.workflow.mixin`` attributes); here: the activities that ask for the
+qualification, its re-opening and confirmation, what each lifecycle state
+needs, and the actions that move the lifecycle.
+"""
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from .dm_software import PHARMACIST_GROUP, QUALIFICATION_ACTIVITY
+
+
+class DmSoftware(models.Model):
+    _inherit = "dm.software"
+
+    # ------------------------------------------------------------ notifications
+    def _role_users(self, group_xmlid):
+        """Active internal members of a group who work for the software's company."""
+        self.ensure_one()
+        users = self.env["dm.approval"]._group_members(group_xmlid)
+        if self.company_id:
+            users = users.filtered(lambda u: self.company_id in u.company_ids)
+        return users
+
+    def _schedule_for(self, users, activity_xmlid, summary, note=""):
+        """One activity per user on the software (once per open summary)."""
+        self.ensure_one()
+        # sudo: the activity points the users (referent, pharmacists) at the
+        # software, whoever triggered it (the cron, a user without write access).
+        record = self.sudo()
+        open_activities = record.activity_ids.filtered(
+            lambda a: (
+                a.activity_type_id == self.env.ref(activity_xmlid)
+                and a.summary == summary
+            )
+        )
+        for user in users:
+            if user in open_activities.user_id:
+                continue
+            record.activity_schedule(
+                activity_xmlid, summary=summary, note=note, user_id=user.id
+            )
+
+    def _ask_qualification(self, summary, note=""):
+        for software in self:
+            software._schedule_for(
+                software._role_users(PHARMACIST_GROUP),
+                QUALIFICATION_ACTIVITY,
+                summary,
+                note or software.requalification_reason or "",
+            )
+
+    # ------------------------------------------------------------ qualification
+    def _reopen_qualification(self, why, version=None):
+        """Qualify again: pending answers are superseded, the last conclusion
+        stays in force until a new one is confirmed."""
+        for software in self:
+            software.qualification_ids.filtered(
+                lambda q: q.state == "to_confirm"
+            )._dm_set_state("superseded")
+            software._dm_set_state("to_qualify", state_field="qualification_state")
+            vals = {"requalification_reason": why}
+            if version:
+                vals["requalification_version_id"] = version.id
+            # sudo: the reason is closed to clients; set by this re-opening only.
+            software.sudo().write(vals)
+            software.sudo().message_post(
+                body=self.env._("The qualification is open again: %(why)s.", why=why),
+                subtype_xmlid="mail.mt_note",
+            )
+            software._ask_qualification(self.env._("Qualify the software again"), why)
+
+    def action_open_qualification_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Qualification of %(software)s", software=self.name),
+            "res_model": "dm.software.qualification.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_software_id": self.id},
+        }
+
+    def _pending_qualification(self):
+        self.ensure_one()
+        return self.qualification_ids.filtered(lambda q: q.state == "to_confirm")[:1]
+
+    def action_confirm_qualification(self):
+        for software in self:
+            pending = software._pending_qualification()
+            if not pending:
+                raise UserError(
+                    self.env._(
+                        "%(software)s has no qualification to confirm: run the "
+                        "qualification first.",
+                        software=software.display_name,
+                    )
+                )
+            pending.action_confirm()
+        return True
+
+    def action_view_qualifications(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dm_software.dm_software_qualification_action"
+        )
+        action["domain"] = [("software_id", "=", self.id)]
+        action["context"] = {"active_test": False}
+        return action
+
+    # ------------------------------------------------------------ lifecycle
+    def _lifecycle_missing(self, state):
+        """Readable list of what the software lacks to be in ``state``."""
+        self.ensure_one()
+        missing = []
+        if state == "reception":
+            if not self.publisher_id:
+                missing.append(self.env._("the publisher"))
+            if not (self.intended_purpose or "").strip():
+                missing.append(self.env._("the intended purpose"))
+            if not self.referent_id:
+                missing.append(self.env._("the referent"))
+        elif state == "in_use":
+            missing += self._lifecycle_missing("reception")
+            if self.qualification_state != "qualified":
+                missing.append(
+                    self.env._("a confirmed qualification (is it a medical device?)")
+                )
+            if self.is_medical_device:
+                missing += self._dm_regulatory_missing()
+            if not self.training_done:
+                missing.append(self.env._("the user training"))
+            # From the installations themselves, not the stored current version.
+            if not self.install_ids.filtered(
+                lambda i: i.state == "current" and i.version_id.software_id == self
+            ):
+                missing.append(self.env._("an installed version"))
+            if self.contains_ai and not self.qc_plan_ids.filtered("active"):
+                missing.append(
+                    self.env._("a plan for the quality control of its AI results")
+                )
+            last_qc = self.qc_record_ids.filtered("active").sorted(
+                lambda r: (r.date, r.id), reverse=True
+            )[:1]
+            if last_qc and last_qc._measured_result()[1] == "fail":
+                missing.append(
+                    self.env._("a passed quality control after the failed one")
+                )
+            missing += self._dm_approvals_missing("in_use")
+        return missing
+
+    def _dm_ce_marking_exempt(self):
+        # A medical device made in-house (MDR art. 5(5)) carries no CE marking.
+        return self.in_house
+
+    def _dm_regulatory_missing(self):
+        missing = super()._dm_regulatory_missing()
+        if self.in_house:
+            if not (self.in_house_justification or "").strip():
+                missing.append(self.env._("the in-house justification (art. 5(5))"))
+        elif not self.ce_checked:
+            missing.append(self.env._("the CE marking check"))
+        return missing
+
+    def action_to_reception(self):
+        return self._dm_set_state("reception")
+
+    def action_back_to_request(self):
+        return self._dm_set_state("request")
+
+    def action_put_in_use(self):
+        today = fields.Date.context_today(self)
+        for software in self:
+            # The first day of use stays when the use resumes.
+            software._dm_set_state(
+                "in_use", {} if software.in_use_since else {"in_use_since": today}
+            )
+        return True
+
+    def action_suspend(self):
+        """Stop the use (e.g. after a failed quality control); the referent may
+        do it too."""
+        return self._dm_set_state("suspended")
+
+    def action_resume(self):
+        return self.action_put_in_use()
+
+    def action_withdraw(self):
+        return self._dm_set_state(
+            "withdrawn", {"withdrawn_on": fields.Date.context_today(self)}
+        )
+
+    # ------------------------------------------------------------ approvals
+    def _dm_next_step(self):
+        return "in_use"
