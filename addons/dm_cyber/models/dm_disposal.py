@@ -1,23 +1,12 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.addons.medical_device.models.dm_disposal import ENGINEER
+from odoo.addons.medical_device.models.dm_disposal import DmDisposal as BaseDisposal
 from odoo.exceptions import UserError
 
 RULE_VERIFY = "disposal_erasure_verification"
 RULE_SIGN_OFF = "disposal_erasure_sign_off"
-# The erasure's evidence: written only by the actions (in sudo, after their
-# checks), never by a client's write().
-PROTECTED_FIELDS = {
-    "no_data_confirmed_by_id",
-    "no_data_confirmed_on",
-    "certificate_issued_on",
-}
-# The erasure plan and the data statement stay editable until it is submitted.
-EDITABLE_IN_STATES = {
-    "holds_data": {"draft", "erasure"},
-    "no_data_statement": {"draft", "erasure"},
-    "medium_ids": {"draft", "erasure"},
-}
 
 
 class DmDisposal(models.Model):
@@ -27,6 +16,46 @@ class DmDisposal(models.Model):
     certificate of sanitisation is issued when the device is disposed."""
 
     _inherit = "dm.disposal"
+
+    # The erasure steps (see dm.workflow.mixin), between the confirmation (now
+    # to the erasure) and Ready: whoever may write the disposal submits the
+    # erasure, or the engineer states that the device holds no data. The
+    # RSSI's and the DPO's steps are the approval engine's only: it is the gate
+    # (the rule's group, which a hospital may change, four eyes, the data) and
+    # moves the disposal in sudo, the reviewers only reading it: no group here.
+    _dm_transitions = {
+        **{
+            move: groups
+            for move, groups in BaseDisposal._dm_transitions.items()
+            if move != ("draft", "ready")
+        },
+        ("draft", "erasure"): (ENGINEER,),
+        ("erasure", "verification"): (),
+        ("erasure", "ready"): (ENGINEER,),
+        ("verification", "sign_off"): (),
+        ("verification", "erasure"): (),
+        ("sign_off", "ready"): (),
+        ("sign_off", "erasure"): (),
+        # A sign-off re-opened by a change of its data, then rejected.
+        ("ready", "erasure"): (),
+        ("erasure", "cancelled"): (ENGINEER,),
+        ("verification", "cancelled"): (ENGINEER,),
+        ("sign_off", "cancelled"): (ENGINEER,),
+    }
+    # The no-data statement and the certificate: the actions' only.
+    _dm_protected_fields = (
+        *BaseDisposal._dm_protected_fields,
+        "no_data_confirmed_by_id",
+        "no_data_confirmed_on",
+        "certificate_issued_on",
+    )
+    # The erasure plan and the data statement: until the erasure is submitted.
+    _dm_editable_states = {
+        **BaseDisposal._dm_editable_states,
+        **dict.fromkeys(
+            ("holds_data", "no_data_statement", "medium_ids"), ("draft", "erasure")
+        ),
+    }
 
     state = fields.Selection(
         selection_add=[
@@ -162,20 +191,12 @@ class DmDisposal(models.Model):
             )
 
     # ------------------------------------------------------------ guard
-    @api.model
-    def _protected_fields(self):
-        return super()._protected_fields() | PROTECTED_FIELDS
-
-    @api.model
-    def _editable_in_states(self):
-        return {**super()._editable_in_states(), **EDITABLE_IN_STATES}
-
-    def _protected_message(self, fnames):
+    def _dm_protected_message(self, fnames):
         return self.env._(
             "The steps, decisions and dates of a disposal are set by its actions "
             "(Confirm, Submit for verification, Verify, Sign off, Dispose), not "
             "edited (fields refused: %(fields)s).",
-            fields=self._field_labels(fnames),
+            fields=self._dm_field_labels(fnames),
         )
 
     # ------------------------------------------------------------ helpers
@@ -186,7 +207,7 @@ class DmDisposal(models.Model):
                     self.env._(
                         "The erasure plan of %(disposal)s is frozen at step %(state)s.",
                         disposal=disposal.display_name,
-                        state=disposal._state_label(),
+                        state=disposal._dm_state_label(),
                     )
                 )
 
@@ -203,7 +224,7 @@ class DmDisposal(models.Model):
                     self.env._(
                         "the sanitisation of %(medium)s (%(state)s)",
                         medium=medium.display_name,
-                        state=medium._state_label(),
+                        state=medium._dm_state_label(),
                     )
                 )
             else:
@@ -275,7 +296,7 @@ class DmDisposal(models.Model):
                         "are requested by its workflow (Submit for verification, "
                         "then the RSSI's verification).",
                         disposal=disposal.display_name,
-                        state=disposal._state_label(),
+                        state=disposal._dm_state_label(),
                     )
                 )
             super(DmDisposal, disposal).action_request_approvals(due)
@@ -284,7 +305,7 @@ class DmDisposal(models.Model):
     def _dm_before_approval(self, line):
         result = super()._dm_before_approval(line)
         if line.rule_key == RULE_VERIFY:
-            self._check_state({"verification"}, self.env._("be verified"))
+            self._dm_check_step({"verification"}, self.env._("be verified"))
             missing = self._erasure_evidence_missing()
             if missing:
                 raise UserError(
@@ -311,8 +332,8 @@ class DmDisposal(models.Model):
         result = super()._dm_after_approval_decision(line)
         approved = line.state == "approved"
         if line.rule_key == RULE_VERIFY:
-            # sudo: the step is closed to clients; the engine checked the RSSI.
-            self.sudo().write({"state": "sign_off" if approved else "erasure"})
+            # sudo: the engine is the gate (see _dm_transitions).
+            self.sudo()._dm_set_state("sign_off" if approved else "erasure")
             if approved:
                 # The engine's next request (the RSSI only reads the disposal).
                 self._dm_request_approvals("sign_off")
@@ -329,8 +350,8 @@ class DmDisposal(models.Model):
                             ),
                         }
                     )
-            # sudo: the step is closed to clients; the engine checked the DPO.
-            self.sudo().write({"state": "ready" if approved else "erasure"})
+            # sudo: the engine is the gate (see _dm_transitions).
+            self.sudo()._dm_set_state("ready" if approved else "erasure")
         return result
 
     # ------------------------------------------------------------ actions
@@ -339,7 +360,7 @@ class DmDisposal(models.Model):
 
     def action_submit_verification(self):
         self.check_access("write")
-        self._check_state({"erasure"}, self.env._("be submitted for verification"))
+        self._dm_check_step({"erasure"}, self.env._("be submitted for verification"))
         for disposal in self:
             if not disposal.holds_data:
                 raise UserError(
@@ -362,8 +383,7 @@ class DmDisposal(models.Model):
                         missing="; ".join(missing),
                     )
                 )
-            # sudo: the step is closed to clients; the checks above ran.
-            disposal.sudo().write({"state": "verification"})
+            disposal._dm_set_state("verification")
             disposal.action_request_approvals("verify")
         return True
 
@@ -403,9 +423,9 @@ class DmDisposal(models.Model):
     def action_state_no_data(self, statement=None):
         """A biomedical engineer states that the device holds no data: the
         erasure is skipped, with the statement tracked on the request."""
-        self._check_engineer(self.env._("state 'no data' on"))
-        self.check_access("write")
-        self._check_state({"erasure"}, self.env._("skip the erasure"))
+        # The role first, then the step.
+        self._dm_check_role("erasure", "ready")
+        self._dm_check_step({"erasure"}, self.env._("skip the erasure"))
         for disposal in self:
             if disposal.medium_ids:
                 raise UserError(
@@ -442,15 +462,14 @@ class DmDisposal(models.Model):
                         missing="; ".join(missing),
                     )
                 )
-            # sudo: the statement's author and date are closed to clients.
-            disposal.sudo().write(
+            disposal._dm_set_state(
+                "ready",
                 {
                     "holds_data": False,
                     "no_data_statement": text,
                     "no_data_confirmed_by_id": self.env.uid,
                     "no_data_confirmed_on": fields.Datetime.now(),
-                    "state": "ready",
-                }
+                },
             )
             disposal.message_post(
                 body=Markup("<p>%s</p>")

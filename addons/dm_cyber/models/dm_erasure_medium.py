@@ -304,10 +304,6 @@ class DmErasureMedium(models.Model):
             for code, params in problems
         ]
 
-    def _state_label(self):
-        # Used by dm.disposal's erasure checks.
-        return self._dm_state_label()
-
     def _summary_line(self):
         """One line of the erasure, for the reviewers and the chatter."""
         self.ensure_one()
@@ -329,7 +325,7 @@ class DmErasureMedium(models.Model):
             level=level,
             method=method,
             tool=tool,
-            state=self._state_label(),
+            state=self._dm_state_label(),
             date=self.executed_on or "-",
             sanitiser=self.sanitiser_name or "-",
             verification=(
@@ -402,7 +398,7 @@ class DmErasureMedium(models.Model):
             medium._dm_check_open_for_change()
             action = self.env._("record a sanitisation")
             medium._dm_check_step({"planned"}, action)
-            medium.disposal_id._check_state({"erasure"}, action)
+            medium.disposal_id._dm_check_step({"erasure"}, action)
             medium._dm_set_state(state)
             medium.disposal_id.message_post(
                 body=self.env._(
@@ -419,7 +415,7 @@ class DmErasureMedium(models.Model):
         previous record stays in the disposal's chatter."""
         self._dm_check_transition("planned")
         for medium in self:
-            medium.disposal_id._check_state(
+            medium.disposal_id._dm_check_step(
                 {"erasure"}, self.env._("plan a medium again")
             )
             if medium.state == "planned":

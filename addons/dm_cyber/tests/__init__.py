@@ -2,6 +2,7 @@ from . import test_campaign
 from . import test_cyber_matrix
 from . import test_device_attacks
 from . import test_disposal
+from . import test_erasure_attacks
 from . import test_http_it_api
 from . import test_performance
 from . import test_remote_maintenance

@@ -6,8 +6,11 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 
+from .dm_workflow_mixin import ORM_FIELDS
+
 # Decision fields are written only by the engine's own methods, in sudo, after
-# their checks: never by a client's write().
+# their checks: never by a client's write(), and no longer once the line is
+# decided, even by the superuser.
 DECISION_FIELDS = {
     "state",
     "reviewer_id",
@@ -32,8 +35,18 @@ class DmApproval(models.Model):
 
     _name = "dm.approval"
     _description = "Medical device approval"
+    _inherit = ["dm.workflow.mixin"]
     _order = "requested_on desc, id desc"
     _rec_name = "name"
+
+    # The workflow (see dm.workflow.mixin): the engine creates the lines (in
+    # sudo: no client creates one, no context default reaches them), decides
+    # them in _decide() after its checks (the deciding group, four eyes, the
+    # data) and archives them; a decided line is frozen, and kept.
+    _dm_transitions = {("pending", "approved"): (), ("pending", "rejected"): ()}
+    _dm_create_states = ()
+    _dm_frozen_states = ("approved", "rejected")
+    _dm_deletable_states = ()
 
     name = fields.Char(string="Approval", required=True, readonly=True)
     res_model = fields.Char(
@@ -193,15 +206,9 @@ class DmApproval(models.Model):
         return domain if (operator == "=") == value else ~domain
 
     # ------------------------------------------------------------ CRUD
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            raise AccessError(
-                self.env._("Approvals are requested from the document, not created.")
-            )
-        for vals in vals_list:
-            self._fill_from_rule(vals)
-        return super().create(vals_list)
+    @api.model
+    def _dm_complete_create_vals(self, vals):
+        self._fill_from_rule(vals)
 
     @api.model
     def _fill_from_rule(self, vals):
@@ -234,13 +241,8 @@ class DmApproval(models.Model):
             vals["group_id"] = group.id
 
     def write(self, vals):
-        if not self.env.su:
-            raise UserError(
-                self.env._(
-                    "An approval is decided with its Approve and Reject actions; it "
-                    "cannot be edited."
-                )
-            )
+        # Its own rule (clients are refused every field by the workflow): a
+        # decided line is frozen for the superuser too (the engine, a data fix).
         decided = self.filtered(lambda line: line.state != "pending")
         if decided and set(vals) & (DECISION_FIELDS | {"comment"}):
             raise UserError(
@@ -252,11 +254,23 @@ class DmApproval(models.Model):
             )
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_history(self):
-        raise UserError(
-            self.env._("Approvals are part of the history: they cannot be deleted.")
+    @api.model
+    def _dm_client_protected_fields(self):
+        # The decision and everything else: nothing of a line is a client's.
+        return set(self._fields) - ORM_FIELDS
+
+    @api.model
+    def _dm_no_create_message(self):
+        return self.env._("Approvals are requested from the document, not created.")
+
+    def _dm_protected_message(self, fnames):
+        return self.env._(
+            "An approval is decided with its Approve and Reject actions; it "
+            "cannot be edited."
         )
+
+    def _dm_history_message(self, reasons):
+        return self.env._("Approvals are part of the history: they cannot be deleted.")
 
     # ------------------------------------------------------------ helpers
     def _record(self):
@@ -349,14 +363,15 @@ class DmApproval(models.Model):
             record = line._record()
             if record and state == "approved":
                 record._dm_before_approval(line)
-            # sudo: decision fields are closed to clients; the checks above ran.
-            line.sudo().write(
+            # The reviewer is given with the decision (not stamped after it):
+            # the decided line is frozen, for the superuser too.
+            line._dm_set_state(
+                state,
                 {
-                    "state": state,
                     "reviewer_id": self.env.uid,
                     "reviewed_on": fields.Datetime.now(),
                     "comment": comment or False,
-                }
+                },
             )
             line._close_activities()
             if record:

@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 from ..tools.disposal_selections import (
     CLOSED_STATES,
@@ -10,25 +10,7 @@ from ..tools.disposal_selections import (
     DISPOSAL_STATES,
 )
 
-# The workflow and its evidence: written only by create() and the actions (in
-# sudo, after their checks), never by a client's write().
-PROTECTED_FIELDS = {
-    "name",
-    "company_id",
-    "state",
-    "requested_by_id",
-    "requested_on",
-    "confirmed_by_id",
-    "confirmed_on",
-    "disposed_on",
-    "disposed_by_id",
-}
-# Fields a client may edit, and in which states (any other field: while the
-# disposal is open). A disposed or cancelled disposal is read-only.
-EDITABLE_IN_STATES = {
-    "equipment_id": {"draft"},
-}
-ALWAYS_WRITABLE = {"message_main_attachment_id"}
+ENGINEER = "medical_device.group_dm_engineer"
 RETENTION_PARAM = "medical_device.disposal_retention_years"
 
 
@@ -41,9 +23,43 @@ class DmDisposal(models.Model):
 
     _name = "dm.disposal"
     _description = "Medical device disposal"
-    _inherit = ["mail.thread", "mail.activity.mixin", "dm.approval.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "dm.approval.mixin",
+        "dm.workflow.mixin",
+    ]
     _order = "requested_on desc, id desc"
     _check_company_auto = True
+
+    # The workflow (see dm.workflow.mixin): a technician or an engineer
+    # requests; the biomedical engineer confirms, disposes of the device (its
+    # lifecycle gate checks the request) or cancels. dm_cyber inserts its
+    # erasure steps between the confirmation and Ready.
+    _dm_transitions = {
+        ("draft", "ready"): (ENGINEER,),
+        ("draft", "cancelled"): (ENGINEER,),
+        ("ready", "cancelled"): (ENGINEER,),
+        ("ready", "done"): (ENGINEER,),
+    }
+    # The request's identity and the engineer's decision: set by create() and
+    # the actions only (the state, the stamps and the computed fields too).
+    # Confirming is no stamp of a state: dm_cyber's erasure step, which a
+    # confirmation reaches, is reached again when a reviewer rejects.
+    _dm_protected_fields = (
+        "name",
+        "requested_by_id",
+        "requested_on",
+        "confirmed_by_id",
+        "confirmed_on",
+    )
+    _dm_state_stamps = {"done": ("disposed_by_id", "disposed_on")}
+    # The device changes only on a request not yet confirmed; any other field
+    # while the disposal is open.
+    _dm_editable_states = {"equipment_id": ("draft",)}
+    _dm_frozen_states = CLOSED_STATES
+    # A started disposal is part of the device's history.
+    _dm_deletable_states = ("draft",)
 
     name = fields.Char(
         string="Reference",
@@ -189,41 +205,7 @@ class DmDisposal(models.Model):
     # ------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
-        Equipment = self.env["maintenance.equipment"]
-        for vals in vals_list:
-            if not self.env.su:
-                forbidden = set(vals) & self._protected_fields()
-                if forbidden:
-                    raise UserError(self._protected_message(forbidden))
-                # Set explicitly, so that context defaults cannot forge them.
-                vals.update(
-                    state="draft",
-                    requested_by_id=self.env.uid,
-                    requested_on=fields.Datetime.now(),
-                )
-                device = Equipment.browse(
-                    vals.get("equipment_id")
-                    or self.env.context.get("default_equipment_id")
-                )
-                if device:  # else the required device is reported by the ORM
-                    self._check_device_can_be_disposed(device)
-            if not self.env.su or vals.get("name", self.env._("New")) == self.env._(
-                "New"
-            ):
-                vals["name"] = (
-                    self.env["ir.sequence"].next_by_code("dm.disposal") or "/"
-                )
-        records = self
-        if not self.env.su:
-            # Context defaults cannot forge a step, a decision or a stamp either.
-            protected = self._protected_fields()
-            clean = {
-                key: value
-                for key, value in self.env.context.items()
-                if not (key.startswith("default_") and key[8:] in protected)
-            }
-            records = self.with_env(self.env(context=clean))
-        disposals = super(DmDisposal, records).create(vals_list).with_env(self.env)
+        disposals = super().create(vals_list)
         for disposal in disposals:
             # sudo: technicians may request a disposal without following the device.
             disposal.equipment_id.sudo().message_post(
@@ -254,78 +236,60 @@ class DmDisposal(models.Model):
                 )
             )
 
-    def write(self, vals):
-        if not self.env.su:
-            self._check_client_write(vals)
-        return super().write(vals)
+    # ------------------------------------------------------------ workflow
+    @api.model
+    def _dm_complete_create_vals(self, vals):
+        if vals.get("name", self.env._("New")) == self.env._("New"):
+            vals["name"] = self.env["ir.sequence"].next_by_code("dm.disposal") or "/"
 
     @api.model
-    def _protected_fields(self):
-        """Fields only the actions write (dm_cyber adds its evidence)."""
-        return PROTECTED_FIELDS
+    def _dm_check_client_create(self, vals):
+        result = super()._dm_check_client_create(vals)
+        device = self.env["maintenance.equipment"].browse(
+            vals.get("equipment_id") or self.env.context.get("default_equipment_id")
+        )
+        if device:  # else the required device is reported by the ORM
+            self._check_device_can_be_disposed(device)
+        return result
 
-    @api.model
-    def _editable_in_states(self):
-        """{field: states in which a client may edit it}; other fields: while
-        the disposal is open."""
-        return EDITABLE_IN_STATES
-
-    def _check_client_write(self, vals):
-        forbidden = set(vals) & self._protected_fields()
-        if forbidden:
-            raise UserError(self._protected_message(forbidden))
-        states = dict(self._fields["state"]._description_selection(self.env))
-        editable = self._editable_in_states()
-        open_states = self._open_states()
-        for disposal in self:
-            frozen = [
-                fname
-                for fname in vals
-                if fname not in ALWAYS_WRITABLE
-                and disposal.state not in editable.get(fname, open_states)
-            ]
-            if frozen:
-                raise UserError(
-                    self.env._(
-                        "Disposal %(disposal)s is at step %(state)s: %(fields)s can "
-                        "no longer be changed.",
-                        disposal=disposal.display_name,
-                        state=states[disposal.state],
-                        fields=self._field_labels(frozen),
-                    )
-                )
+    def _dm_check_client_write(self, vals):
+        result = super()._dm_check_client_write(vals)
         if vals.get("equipment_id"):
             self._check_device_can_be_disposed(
                 self.env["maintenance.equipment"].browse(vals["equipment_id"])
             )
+        return result
 
-    def _protected_message(self, fnames):
+    def _dm_protected_message(self, fnames):
         return self.env._(
             "The steps, decisions and dates of a disposal are set by its actions "
             "(Confirm, Dispose, Cancel), not edited (fields refused: %(fields)s).",
-            fields=self._field_labels(fnames),
+            fields=self._dm_field_labels(fnames),
         )
 
-    def _field_labels(self, fnames):
-        return ", ".join(
-            sorted(
-                self._fields[f].get_description(self.env)["string"]
-                for f in fnames
-                if f in self._fields
-            )
+    def _dm_frozen_message(self, fnames):
+        return self.env._(
+            "Disposal %(disposal)s is at step %(state)s: %(fields)s can "
+            "no longer be changed.",
+            disposal=self.display_name,
+            state=self._dm_state_label(),
+            fields=self._dm_field_labels(fnames),
         )
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_started(self):
-        started = self.filtered(lambda d: d.state != "draft")
-        if started:
-            raise UserError(
-                self.env._(
-                    "%(disposals)s is part of the device's history: it cannot be "
-                    "deleted (cancel it instead).",
-                    disposals=", ".join(started.mapped("display_name")),
-                )
-            )
+    def _dm_history_message(self, reasons):
+        return self.env._(
+            "%(disposals)s is part of the device's history: it cannot be "
+            "deleted (cancel it instead).",
+            disposals=self.display_name,
+        )
+
+    def _dm_step_message(self, states, action):
+        return self.env._(
+            "Disposal %(disposal)s is at step %(state)s: it cannot %(action)s now.",
+            disposal=self.display_name,
+            state=self._dm_state_label(),
+            action=action,
+        )
 
     # ------------------------------------------------------------ helpers
     @api.model
@@ -348,31 +312,6 @@ class DmDisposal(models.Model):
         else:
             action.update(view_mode="list,form", domain=[("id", "in", self.ids)])
         return action
-
-    def _state_label(self):
-        return dict(self._fields["state"]._description_selection(self.env))[self.state]
-
-    def _check_state(self, states, action):
-        for disposal in self:
-            if disposal.state not in states:
-                raise UserError(
-                    self.env._(
-                        "Disposal %(disposal)s is at step %(state)s: it cannot "
-                        "%(action)s now.",
-                        disposal=disposal.display_name,
-                        state=disposal._state_label(),
-                        action=action,
-                    )
-                )
-
-    def _check_engineer(self, action):
-        if not self.env.user.has_group("medical_device.group_dm_engineer"):
-            raise AccessError(
-                self.env._(
-                    "Only a biomedical engineer may %(action)s a disposal.",
-                    action=action,
-                )
-            )
 
     def _request_missing(self):
         """What the request itself lacks (the reason and the destination)."""
@@ -426,17 +365,16 @@ class DmDisposal(models.Model):
     def action_confirm(self):
         """The engineer confirms the request: the device moves to Disposal (the
         lifecycle's role check refuses anyone else)."""
-        self._check_engineer(self.env._("confirm"))
-        self.check_access("write")
-        self._check_state({"draft"}, self.env._("be confirmed"))
+        # The role first, then the step.
+        self._dm_check_role("draft", self._dm_confirmed_state())
+        self._dm_check_step({"draft"}, self.env._("be confirmed"))
         for disposal in self:
-            # sudo: the step is closed to clients; the engineer was checked.
-            disposal.sudo().write(
+            disposal._dm_set_state(
+                disposal._dm_confirmed_state(),
                 {
-                    "state": disposal._dm_confirmed_state(),
                     "confirmed_by_id": self.env.uid,
                     "confirmed_on": fields.Datetime.now(),
-                }
+                },
             )
             device = disposal.equipment_id
             if device.lifecycle_state != "disposal":
@@ -446,16 +384,17 @@ class DmDisposal(models.Model):
     def action_dispose(self):
         """Dispose of the device: the lifecycle gate checks the request (and,
         with dm_cyber, the erasure), then the device is archived."""
-        self._check_engineer(self.env._("complete"))
+        self._dm_check_role("ready", "done")
         for disposal in self:
-            disposal._check_state(self._open_states(), self.env._("be completed"))
+            disposal._dm_check_step(self._open_states(), self.env._("be completed"))
             disposal.equipment_id.action_mark_disposed()
         return True
 
     def action_cancel(self):
-        self._check_engineer(self.env._("cancel"))
-        self.check_access("write")
-        self._check_state(self._open_states(), self.env._("be cancelled"))
+        # The role first, then the step.
+        for disposal in self:
+            disposal._dm_check_role(disposal.state, "cancelled")
+        self._dm_check_step(self._open_states(), self.env._("be cancelled"))
         for disposal in self:
             device = disposal.equipment_id
             if device.lifecycle_state == "disposal":
@@ -468,8 +407,7 @@ class DmDisposal(models.Model):
     def _dm_cancel(self):
         for disposal in self:
             disposal._dm_withdraw_pending(self.env._("Disposal cancelled"))
-            # sudo: the step is closed to clients; the caller checked the engineer.
-            disposal.sudo().write({"state": "cancelled"})
+            disposal._dm_set_state("cancelled")
             disposal.message_post(
                 body=self.env._(
                     "Disposal cancelled by %(user)s: the device stays in service.",
@@ -479,11 +417,9 @@ class DmDisposal(models.Model):
             )
 
     def _dm_done_values(self):
-        return {
-            "state": "done",
-            "disposed_on": fields.Date.context_today(self),
-            "disposed_by_id": self.env.uid,
-        }
+        """Values written with the Disposed step, besides its stamps (dm_cyber:
+        the certificate)."""
+        return {}
 
     def _dm_done_message(self):
         return self.env._(
@@ -495,9 +431,9 @@ class DmDisposal(models.Model):
     def _dm_mark_done(self):
         """Called by the device once it is disposed."""
         for disposal in self:
-            # sudo: the step and its stamps are closed to clients; the device's
-            # lifecycle gate checked everything.
-            disposal.sudo().write(disposal._dm_done_values())
+            # The device's lifecycle gate checked the request (the engineer's
+            # role, what the disposal lacks); the move is checked again here.
+            disposal._dm_set_state("done", disposal._dm_done_values())
             disposal.message_post(
                 body=disposal._dm_done_message(), subtype_xmlid="mail.mt_note"
             )

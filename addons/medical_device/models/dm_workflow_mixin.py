@@ -489,16 +489,19 @@ class DmWorkflowMixin(models.AbstractModel):
         """Refuse an action on records that are not in one of ``states``."""
         for record in self:
             if record[record._dm_state_field] not in states:
-                raise UserError(
-                    self.env._(
-                        "%(document)s is %(state)s: it must be %(needed)s to "
-                        "%(action)s.",
-                        document=record.display_name,
-                        state=record._dm_state_label(),
-                        needed=" / ".join(record._dm_state_label(s) for s in states),
-                        action=action,
-                    )
-                )
+                raise UserError(record._dm_step_message(states, action))
+
+    def _dm_step_message(self, states, action):
+        """The refusal of an action at the record's step; models may say it in
+        their own words."""
+        self.ensure_one()
+        return self.env._(
+            "%(document)s is %(state)s: it must be %(needed)s to %(action)s.",
+            document=self.display_name,
+            state=self._dm_state_label(),
+            needed=" / ".join(self._dm_state_label(s) for s in states),
+            action=action,
+        )
 
     @api.model
     def _dm_transitions_of(self, state_field):
