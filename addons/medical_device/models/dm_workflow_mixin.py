@@ -79,6 +79,7 @@ class DmWorkflowMixin(models.AbstractModel):
     """
 
     _name = "dm.workflow.mixin"
+    _inherit = ["dm.workflow.messages"]
     _description = "Medical device workflow (states, roles, frozen fields)"
 
     _dm_state_field = "state"
@@ -139,33 +140,6 @@ class DmWorkflowMixin(models.AbstractModel):
         """The records the workflow governs (all, unless a model says otherwise,
         e.g. devices: only medical devices, or those a write makes one)."""
         return self
-
-    # ------------------------------------------------------------ labels
-    def _dm_state_label(self, state=None, state_field=None):
-        fname = state_field or self._dm_state_field
-        if state is None:
-            self.ensure_one()
-            state = self[fname]
-        field = self._fields[fname]
-        if field.type != "selection":
-            return str(state)
-        labels = dict(field._description_selection(self.env))
-        return labels.get(state, state or "")
-
-    @api.model
-    def _dm_field_labels(self, fnames):
-        return ", ".join(
-            sorted(
-                self._fields[f].get_description(self.env)["string"]
-                for f in fnames
-                if f in self._fields
-            )
-        )
-
-    @api.model
-    def _dm_document_label(self):
-        """The model's name in the user's language."""
-        return self.env["ir.model"]._get(self._name).display_name
 
     # ------------------------------------------------------------ views
     @api.depends_context("uid")
@@ -328,28 +302,6 @@ class DmWorkflowMixin(models.AbstractModel):
             if (state or boolean) and state not in self._dm_client_create_states():
                 raise UserError(self._dm_create_state_message(state))
 
-    @api.model
-    def _dm_create_state_message(self, state):
-        if not self._dm_state_writable:
-            return self._dm_protected_message({self._dm_state_field})
-        return self.env._(
-            "A new %(document)s starts in %(allowed)s; it reaches %(state)s "
-            "through its workflow steps.",
-            document=self._dm_document_label(),
-            allowed=self.env._(" or ").join(
-                self._dm_state_label(s) for s in self._dm_client_create_states()
-            ),
-            state=self._dm_state_label(state),
-        )
-
-    @api.model
-    def _dm_no_create_message(self):
-        return self.env._(
-            "A %(document)s is recorded by the actions of its workflow, not "
-            "created directly.",
-            document=self._dm_document_label(),
-        )
-
     # ------------------------------------------------------------ write
     def write(self, vals):
         governed = self._dm_workflow_records(vals)
@@ -402,33 +354,6 @@ class DmWorkflowMixin(models.AbstractModel):
         """Fields this record's history freezes, whatever its step (e.g. what
         the recorded controls of a plan depend on)."""
         return set()
-
-    def _dm_frozen_message(self, fnames):
-        """The refusal of a change the record's step no longer allows; models
-        may say it in their own words."""
-        self.ensure_one()
-        if not self._dm_state_field:
-            return self.env._(
-                "%(document)s has a history: %(fields)s can no longer be changed.",
-                document=self.display_name,
-                fields=self._dm_field_labels(fnames),
-            )
-        return self.env._(
-            "%(document)s is at step %(state)s: %(fields)s can no longer be changed.",
-            document=self.display_name,
-            state=self._dm_state_label(),
-            fields=self._dm_field_labels(fnames),
-        )
-
-    def _dm_protected_message(self, fnames):
-        """The refusal of a field a client never sets; models may name their
-        actions."""
-        return self.env._(
-            "%(fields)s of %(document)s are set by its workflow and its actions, "
-            "not edited.",
-            fields=self._dm_field_labels(fnames),
-            document=self._dm_document_label(),
-        )
 
     # ------------------------------------------------------------ transitions
     def _dm_check_transition(self, new_state, state_field=None):
@@ -491,18 +416,6 @@ class DmWorkflowMixin(models.AbstractModel):
             if record[record._dm_state_field] not in states:
                 raise UserError(record._dm_step_message(states, action))
 
-    def _dm_step_message(self, states, action):
-        """The refusal of an action at the record's step; models may say it in
-        their own words."""
-        self.ensure_one()
-        return self.env._(
-            "%(document)s is %(state)s: it must be %(needed)s to %(action)s.",
-            document=self.display_name,
-            state=self._dm_state_label(),
-            needed=" / ".join(self._dm_state_label(s) for s in states),
-            action=action,
-        )
-
     @api.model
     def _dm_transitions_of(self, state_field):
         if state_field == self._dm_state_field:
@@ -518,26 +431,6 @@ class DmWorkflowMixin(models.AbstractModel):
         groups = self._dm_transition_groups(old_state, new_state, **extra)
         user = self.env.user
         return not groups or any(user.has_group(group) for group in groups)
-
-    def _dm_transition_message(self, old_state, new_state, state_field=None):
-        return self.env._(
-            "%(document)s cannot move from %(old)s to %(new)s.",
-            document=self.display_name,
-            old=self._dm_state_label(old_state, state_field),
-            new=self._dm_state_label(new_state, state_field),
-        )
-
-    def _dm_role_message(self, old_state, new_state, state_field=None):
-        extra = {"state_field": state_field} if state_field else {}
-        groups = self._dm_transition_groups(old_state, new_state, **extra)
-        names = [self.env.ref(group).name for group in groups]
-        return self.env._(
-            "Only %(roles)s may move %(document)s from %(old)s to %(new)s.",
-            roles=" / ".join(names),
-            document=self.display_name,
-            old=self._dm_state_label(old_state, state_field),
-            new=self._dm_state_label(new_state, state_field),
-        )
 
     def _dm_after_state_change(self, new_state, vals=None):
         """Stamp who and when (unless the values written give them, e.g. an
@@ -608,15 +501,6 @@ class DmWorkflowMixin(models.AbstractModel):
                 raise UserError(record._dm_history_message(reasons))
         if not self.env.su:
             self._dm_workflow_records()._dm_check_open_for_change()
-
-    def _dm_history_message(self, reasons):
-        self.ensure_one()
-        return self.env._(
-            "%(document)s has a history (%(reasons)s) that must be kept: archive "
-            "it instead of deleting it.",
-            document=self.display_name,
-            reasons=", ".join(reasons),
-        )
 
     def _dm_history_reasons(self):
         """Why this record is history and cannot be deleted (empty: it can)."""
