@@ -17,22 +17,23 @@ from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
 
-# The columns of the mapping, in order: (key, header).
-COLUMNS = (
-    ("software", _lt("Software")),
-    ("publisher", _lt("Publisher")),
-    ("version", _lt("Version")),
-    ("intended_purpose", _lt("Intended purpose")),
-    ("risk_class", _lt("Risk class")),
-    ("ce_marking", _lt("CE marking")),
-    ("in_house", _lt("In-house (art. 5(5))")),
-    ("contains_ai", _lt("Contains AI")),
-    ("referent", _lt("Referent")),
-    ("services", _lt("Services")),
-    ("trained_users", _lt("Trained users")),
-    ("last_qc", _lt("Last quality control")),
-    ("result", _lt("Result")),
-)
+# The columns of the mapping, in order: key -> header (a dict: Odoo's
+# translation extractor would take the keys of (key, header) pairs as terms).
+COLUMNS = {
+    "software": _lt("Software"),
+    "publisher": _lt("Publisher"),
+    "version": _lt("Version"),
+    "intended_purpose": _lt("Intended purpose"),
+    "risk_class": _lt("Risk class"),
+    "ce_marking": _lt("CE marking"),
+    "in_house": _lt("In-house (art. 5(5))"),
+    "contains_ai": _lt("Contains AI"),
+    "referent": _lt("Referent"),
+    "services": _lt("Services"),
+    "trained_users": _lt("Trained users"),
+    "last_qc": _lt("Last quality control"),
+    "result": _lt("Result"),
+}
 # Columns written "Yes" or "No".
 YES_NO_COLUMNS = ("in_house", "contains_ai")
 YES, NO = _lt("Yes"), _lt("No")
@@ -61,9 +62,9 @@ def mapping_rows(softwares, translate=render):
     a missing or empty value gives an empty cell, a list is joined by
     commas). ``translate`` renders a template (English by default)."""
     yes, no = translate(YES), translate(NO)
-    rows = [[translate(header) for _key, header in COLUMNS]]
+    rows = [[translate(header) for header in COLUMNS.values()]]
     for software in softwares:
-        rows.append([_cell(key, software.get(key), yes, no) for key, _h in COLUMNS])
+        rows.append([_cell(key, software.get(key), yes, no) for key in COLUMNS])
     return rows
 
 
