@@ -5,6 +5,7 @@ import io
 import logging
 import time
 
+import psycopg2
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -130,9 +131,21 @@ class DmFleetImport(models.Model):
         scripts/import_fleet.py, which commits each batch). A failed import
         resumes after its last written batch; a finished one runs again, which
         updates the devices instead of duplicating them."""
-        for record in self:
-            record._run()
-        return True
+        failed = self.browse([record.id for record in self if not record._run()])
+        if not failed:
+            return True
+        # A button that returned True would look like a success: say it failed.
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Import failed"),
+                "message": "\n".join(failed.mapped("log")),
+                "type": "danger",
+                "sticky": True,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_download_error_report(self):
         self.ensure_one()
@@ -255,6 +268,7 @@ class DmFleetImport(models.Model):
         if commit_per_batch:
             self._commit()
         state = fleet_import.RunState(targets, columns)
+        state.max_length = self._dm_max_cell_length()
         self._load_reference_data(state)
         start = time.monotonic()
         batch_size = max(1, self.batch_size)
@@ -286,7 +300,7 @@ class DmFleetImport(models.Model):
                 self.env._(
                     "Stopped after row %(row)s: %(error)s",
                     row=self.last_committed_row,
-                    error=str(error) or error.__class__.__name__,
+                    error=self._failure_text(error),
                 ),
             )
             if commit_per_batch:
@@ -296,6 +310,23 @@ class DmFleetImport(models.Model):
         if commit_per_batch:
             self._commit()
         return True
+
+    @api.model
+    def _dm_max_cell_length(self):
+        """Longest cell imported, in characters (see fleet_import.MAX_CELL_LENGTH)."""
+        return fleet_import.MAX_CELL_LENGTH
+
+    def _failure_text(self, error):
+        """What stopped a run, in words: a database error's own text (index,
+        constraint, SQL) stays in the server log."""
+        if isinstance(error, psycopg2.Error):
+            return self.env._(
+                "the database refused the next batch of rows, so nothing of it was "
+                "written (details in the server log). The rows before it are "
+                "written: the import is partially done. Correct the file and run "
+                "the import again; it resumes after the last row written."
+            )
+        return str(error) or error.__class__.__name__
 
     def _commit(self):
         """Commit the batch just written: only on the command line
@@ -360,7 +391,9 @@ class DmFleetImport(models.Model):
     def _remember_key(self, state, row_number, row):
         """Rows before the resume point are already written: only their keys
         are kept, so that a later duplicate is still reported."""
-        vals, errors = fleet_import.parse_row(row, state.columns, state.targets)
+        vals, errors = fleet_import.parse_row(
+            row, state.columns, state.targets, state.max_length
+        )
         key = fleet_import.row_key(vals)
         if not errors and key is not None:
             state.seen.setdefault(key, row_number)

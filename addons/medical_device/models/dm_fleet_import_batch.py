@@ -1,4 +1,7 @@
+import logging
+
 import psycopg2
+from psycopg2 import errors as pg_errors
 
 from odoo import api, models
 from odoo.exceptions import UserError
@@ -17,9 +20,17 @@ BULK_CONTEXT = {
     "mail_auto_subscribe_no_notify": True,
     "active_test": False,
 }
-# Errors of one row's data (checks, constraints): the row is reported and the
+_logger = logging.getLogger(__name__)
+
+# Errors of one row's data (checks, constraints, a value past a limit of the
+# database, such as an index entry too large): the row is reported and the
 # batch goes on. Anything else is a crash: the batch is rolled back.
-ROW_ERRORS = (UserError, psycopg2.IntegrityError, psycopg2.DataError)
+ROW_ERRORS = (
+    UserError,
+    psycopg2.IntegrityError,
+    psycopg2.DataError,
+    pg_errors.ProgramLimitExceeded,
+)
 # Parsed UDI parts: used to find the device again; create/write parse the UDI.
 UDI_PARTS = ("udi_di", "udi_lot", "udi_serial")
 
@@ -48,7 +59,9 @@ class DmFleetImportBatch(models.AbstractModel):
 
         parsed = []
         for row_number, row in batch:
-            vals, row_errors = fleet_import.parse_row(row, state.columns, state.targets)
+            vals, row_errors = fleet_import.parse_row(
+                row, state.columns, state.targets, state.max_length
+            )
             key = fleet_import.row_key(vals)
             if not row_errors and key is None:
                 row_errors.append((state.header("serial_no"), "required", {}))
@@ -100,11 +113,7 @@ class DmFleetImportBatch(models.AbstractModel):
                     state.header(
                         "serial_no" if key[0] == "serial_no" else "udi_carrier"
                     ),
-                    self.env._(
-                        "A device with this serial number or UDI belongs to the "
-                        "company %(company)s.",
-                        company=device.company_id.display_name,
-                    ),
+                    self._dm_foreign_device_message(device),
                 )
             else:
                 changes = self._changes(device, record_vals)
@@ -123,6 +132,22 @@ class DmFleetImportBatch(models.AbstractModel):
             reject(row_number, "", message)
         counts.update(created=created, updated=updated, failed=len(failed_rows))
         return counts, errors
+
+    def _dm_foreign_device_message(self, device):
+        """Why a row that finds a device of another company is rejected. The
+        company is named only to a user who may read it: to anyone else the
+        message is the same whether the device exists or not elsewhere, so that
+        serial numbers cannot be probed across companies."""
+        if device.company_id in self.env.user.company_ids:
+            return self.env._(
+                "A device with this serial number or UDI belongs to the "
+                "company %(company)s.",
+                company=device.company_id.display_name,
+            )
+        return self.env._(
+            "This serial number or UDI cannot be used: it is already used in the "
+            "database. The row is skipped."
+        )
 
     def _resolve_names(self, env, state, parsed):
         """Partners and categories named in the batch: one search each for the
@@ -339,7 +364,11 @@ class DmFleetImportBatch(models.AbstractModel):
 
     def _exception_message(self, error):
         if isinstance(error, psycopg2.Error):
-            diag = getattr(error, "diag", None)
-            detail = (diag and diag.message_primary) or str(error)
-            return self.env._("The database refused the row: %(detail)s", detail=detail)
+            # The database's own text (index, constraint and table names) stays
+            # in the server log: the report says in words what went wrong.
+            _logger.info("Fleet import: row refused by the database: %s", error)
+            return self.env._(
+                "The database refused this row (a value too long, out of range or "
+                "already used by another record): nothing of it was written."
+            )
         return str(error.args[0]) if error.args else str(error)

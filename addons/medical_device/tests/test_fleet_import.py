@@ -10,7 +10,7 @@ from unittest.mock import patch
 import psycopg2
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..models.dm_fleet_import import DmFleetImport
@@ -552,3 +552,119 @@ class TestFleetImport(MedicalDeviceCase):
         with self.assertRaisesRegex(UserError, "Foreign supplier"):
             (here | there).write({"company_id": self.company.id})
         self.assertEqual(there.company_id, other)
+
+    # ------------------------------------------------------------ hostile files
+    def test_huge_serial_rejected_rest_written(self):
+        """A 300 KB serial number: its row is rejected with a clear message
+        before any write (the database's index would refuse it), the rest of
+        the batch is written, and the summary shows no database error."""
+        data = to_csv(
+            [
+                device_row("SN-H1"),
+                device_row("H" * 300_000, Désignation="Pompe", UDI=""),
+                device_row("SN-H3"),
+            ]
+        )
+        record = self.run_import(data)
+        self.assertEqual(record.state, "done")
+        self.assertEqual((record.created_count, record.failed_count), (2, 1))
+        self.assertEqual(self.errors(record), [(3, "N° série")])
+        self.assertIn("characters", self.error_lines(record).message)
+        self.assertNotIn("HHHHHHHHHH", self.error_lines(record).message)
+        self.assertEqual(len(self.devices("SN-H1", "SN-H3")), 2)
+        self.assertNotIn("index", record.log)
+
+    @mute_logger(LOGGER)
+    def test_database_refusal_reported_in_words(self):
+        """Past the size check (limit raised here), the database refuses the
+        row: the row is reported in words, never the raw PostgreSQL error; a
+        batch the database refuses as a whole fails the import in words."""
+        with patch.object(DmFleetImport, "_dm_max_cell_length", lambda self: 10**6):
+            record = self.run_import(
+                to_csv(
+                    [
+                        device_row("SN-H4"),
+                        device_row("H" * 300_000, Désignation="Pompe", UDI=""),
+                    ]
+                )
+            )
+        self.assertEqual(record.state, "done")
+        self.assertEqual((record.created_count, record.failed_count), (1, 1))
+        message = self.error_lines(record).message
+        self.assertIn("database", message)
+        self.assertNotIn("btree", message)
+        self.assertNotIn("index row", message)
+
+        def refused(self, batch, counts, errors):
+            raise psycopg2.errors.ProgramLimitExceeded(
+                "index row size 300016 exceeds btree version 4 maximum 2704"
+            )
+
+        record = self.new_import(to_csv([device_row("SN-H5")]))
+        with patch.object(DmFleetImport, "_record_batch_progress", refused):
+            result = record.action_import()
+        self.assertEqual(record.state, "failed")
+        self.assertNotIn("btree", record.log)
+        self.assertIn("database", record.log)
+        self.assertNotEqual(result, True)  # the user is told, not a success
+        self.assertEqual(result["params"]["type"], "danger")
+        self.assertNotIn("btree", result["params"]["message"])
+
+    def test_utf8_file_with_a_bad_byte(self):
+        """A UTF-8 export with one byte that is not UTF-8: still read as UTF-8
+        (the columns are found), the faulty cell reported with its row and
+        column, the other rows imported."""
+        data = to_csv(
+            [
+                device_row("SN-U1"),
+                device_row("SN-U2", Service="Réa BADBYTE"),
+                device_row("SN-U3"),
+            ],
+            encoding="utf-8",
+        ).replace(b"BADBYTE", b"\xe9")
+        record = self.run_import(data)
+        self.assertEqual(record.encoding, "utf-8")
+        self.assertEqual((record.created_count, record.failed_count), (2, 1))
+        self.assertEqual(self.errors(record), [(3, "Service")])
+        self.assertIn("UTF-8", self.error_lines(record).message)
+        self.assertEqual(self.devices("SN-U1").location, "Réanimation polyvalente")
+
+    def test_serial_of_another_company_not_disclosed(self):
+        """A user of company B importing a serial number of company A learns
+        neither A's name nor that the device exists there: a neutral message,
+        and A's device is untouched."""
+        company_a = self.company
+        company_b = self.env["res.company"].create({"name": "Hôpital Beta"})
+        user_b = new_test_user(
+            self.env,
+            login="test_dm_engineer_b",
+            groups="medical_device.group_dm_engineer",
+            company_id=company_b.id,
+            company_ids=[(6, 0, company_b.ids)],
+        )
+        device = self.Equipment.create(
+            self._acquisition_vals(serial_no="SN-A1", location="Bloc A")
+        )
+        self.assertEqual(device.company_id, company_a)
+        record = (
+            self.Import.with_user(user_b)
+            .with_company(company_b)
+            .create(
+                {
+                    "file": base64.b64encode(
+                        to_csv([device_row("SN-A1", Service="Espion")])
+                    ),
+                    "filename": "probe.csv",
+                }
+            )
+        )
+        self.assertEqual(record.company_id, company_b)
+        record.action_import()
+        self.assertEqual((record.created_count, record.failed_count), (0, 1))
+        self.assertEqual(self.errors(record), [(2, "N° série")])
+        message = self.error_lines(record.sudo()).message
+        report = base64.b64decode(record.sudo().error_report).decode("utf-8-sig")
+        for text in (message, record.sudo().log, report):
+            self.assertNotIn(company_a.name, text)
+        self.assertIn("cannot be used", message)
+        self.assertEqual(device.location, "Bloc A")

@@ -349,3 +349,54 @@ class TestRows(unittest.TestCase):
             ("udi_lot", "D", "L"),
         )
         self.assertIsNone(fi.row_key({"name": "No key"}))
+
+
+class TestHostileCells(unittest.TestCase):
+    """Files as a penetration tester or a damaged export would give them."""
+
+    def test_huge_cell_rejected_before_any_parsing(self):
+        huge = "S" * 300_000
+        vals, errors = parse({"N° série": huge, "Désignation": "Pompe"})
+        self.assertNotIn("serial_no", vals)
+        self.assertEqual(
+            [(column, code) for column, code, _params in errors],
+            [("N° série", "too_long")],
+        )
+        text = fi.format_error(*errors[0][1:])
+        self.assertIn(str(fi.MAX_CELL_LENGTH), text)
+        self.assertNotIn(huge[:1000], text)  # the value is not echoed
+        # At the limit, the cell is read.
+        vals, errors = parse({"N° série": "S" * fi.MAX_CELL_LENGTH})
+        self.assertEqual((errors, len(vals["serial_no"])), ([], fi.MAX_CELL_LENGTH))
+
+    def test_utf8_with_a_bad_byte_stays_utf8(self):
+        """One byte that is not UTF-8 in a UTF-8 file: still read as UTF-8 (the
+        headers are found), the byte shows as U+FFFD and its cell is reported
+        with its row and column."""
+        data = csv_bytes(
+            [HEADERS, ["SN1", "Pompe à perfusion", "IIb", "", ""]], encoding="utf-8"
+        )
+        data += "SN2;Moniteur é".encode() + b"\xe9" + b"tage;IIa;;\r\n"
+        self.assertEqual(fi.detect_encoding(data), "utf-8")
+        table = fi.read_table(data, "x.csv")
+        self.assertEqual(table.headers, HEADERS)
+        rows = list(table.rows)
+        self.assertEqual(rows[0][1][1], "Pompe à perfusion")
+        self.assertEqual(rows[1][1][1], "Moniteur é\ufffdtage")
+        columns, _ignored = fi.resolve_columns(table.headers, MAPPING)
+        row = dict(zip(table.headers, rows[1][1], strict=False))
+        _vals, errors = fi.parse_row(row, columns)
+        self.assertEqual(
+            [(column, code) for column, code, _params in errors],
+            [("Désignation", "bad_byte")],
+        )
+        self.assertIn("UTF-8", fi.format_error(*errors[0][1:]))
+        # With a BOM, a bad byte is replaced as well, never a switch.
+        self.assertEqual(fi.detect_encoding(b"\xef\xbb\xbfa;\xe9\r\n"), "utf-8-sig")
+        self.assertEqual(fi.decode_bytes(b"\xef\xbb\xbfa;\xe9")[0], "a;\ufffd")
+
+    def test_windows_1252_with_accents_kept(self):
+        data = csv_bytes([HEADERS, ["SN1", "Pompe à perfusion éèê", "IIb", "", ""]])
+        self.assertEqual(fi.detect_encoding(data), "cp1252")
+        table = fi.read_table(data, "x.csv")
+        self.assertEqual(next(table.rows)[1][1], "Pompe à perfusion éèê")

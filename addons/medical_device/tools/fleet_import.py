@@ -18,6 +18,7 @@ found in the file, a stable ``code`` (its English template is in the targets'
 
 from . import udi
 from .fleet_import_read import (
+    REPLACEMENT,
     XLSX_MAGIC,
     Table,
     count_rows,
@@ -64,6 +65,7 @@ __all__ = [
     "BASE_TARGETS",
     "EXCEL_EPOCH",
     "LOOKUP_FIELDS",
+    "MAX_CELL_LENGTH",
     "MESSAGES",
     "TARGETS",
     "XLSX_MAGIC",
@@ -98,6 +100,10 @@ __all__ = [
     "target_field",
 ]
 
+# Longest cell read, in characters: checked before any parsing or write (a
+# 300 KB serial number would be refused by the database's index, 2,704 bytes).
+MAX_CELL_LENGTH = 500
+
 
 def resolve_columns(headers, mapping, targets=None):
     """Columns to read: ``([(header, target)], [ignored headers])``.
@@ -130,6 +136,7 @@ class RunState:
         for header, target in columns:
             self.headers.setdefault(target, header)
         self.seen = {}
+        self.max_length = MAX_CELL_LENGTH
         self.pieu = {}
         # {target: {normalised name: id}}: reference data an addon reads once
         # per run for its own targets (see _load_reference_data).
@@ -141,7 +148,7 @@ class RunState:
         return self.headers.get(target, "")
 
 
-def parse_row(row, columns, targets=None):
+def parse_row(row, columns, targets=None, max_length=MAX_CELL_LENGTH):
     """Parse one row: ``(vals, errors)``.
 
     ``row`` is ``{header: value}``, ``columns`` the ``[(header, target)]`` of
@@ -151,6 +158,8 @@ def parse_row(row, columns, targets=None):
     ``udi_di``, ``udi_lot`` and ``udi_serial``, used to find the device again.
     When two columns fill the same target, the first non-empty one wins.
     ``targets`` (default :data:`BASE_TARGETS`) says how each target is read.
+    A cell longer than ``max_length`` characters, or holding a byte the file's
+    encoding could not read (U+FFFD), is an error, before any parsing.
     """
     kinds = (targets or BASE_TARGETS).kinds
     vals, errors, sources = {}, [], {}
@@ -159,6 +168,17 @@ def parse_row(row, columns, targets=None):
         if value is None or target in vals or target in sources:
             continue
         kind = kinds[target]
+        if isinstance(value, str):
+            if len(value) > max_length:
+                errors.append(
+                    (header, "too_long", {"length": len(value), "max": max_length})
+                )
+                sources[target] = header
+                continue
+            if REPLACEMENT in value:
+                errors.append((header, "bad_byte", {}))
+                sources[target] = header
+                continue
         if kind == "name" and not normalize_header(value):
             continue  # "-", "?": no name to look up, as an empty cell
         try:

@@ -35,22 +35,53 @@ def is_xlsx(data, filename=None):
     return name.endswith((".xlsx", ".xlsm")) or data[:4] == XLSX_MAGIC
 
 
+# A multi-byte character of valid UTF-8 (RFC 3629): a file that has some is
+# UTF-8, even when a few bytes of it are not.
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]"
+    rb"|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+# What a byte that is not valid in the detected encoding becomes: the cells
+# that hold one are rejected by parse_row (code "bad_byte"), never mis-read.
+REPLACEMENT = "\ufffd"
+
+
 def detect_encoding(data):
-    """Encoding of a CSV file: UTF-8 (with or without BOM), else Windows-1252,
-    else Latin-1 (which decodes anything)."""
+    """Encoding of a CSV file, decided by its BOM, else by validity.
+
+    UTF-8 with a BOM, or valid UTF-8, or mostly UTF-8: more valid multi-byte
+    characters than invalid bytes (a UTF-8 export with one damaged byte stays
+    UTF-8; the byte is read as U+FFFD and its cell reported). Else
+    Windows-1252 (a real cp1252 file has no valid UTF-8 multi-byte sequence
+    between its accents), else Latin-1 (which decodes anything)."""
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    for encoding in ("utf-8", "cp1252"):
-        with contextlib.suppress(UnicodeDecodeError):
-            data.decode(encoding)  # checked, then dropped: rows are streamed
-            return encoding
+    try:
+        data.decode("utf-8")  # checked, then dropped: rows are streamed
+    except UnicodeDecodeError:
+        valid = len(_UTF8_MULTIBYTE.findall(data))
+        if valid and valid > data.decode("utf-8", "replace").count(REPLACEMENT):
+            return "utf-8"
+    else:
+        return "utf-8"
+    with contextlib.suppress(UnicodeDecodeError):
+        data.decode("cp1252")
+        return "cp1252"
     return "latin-1"
+
+
+def _decode_errors(encoding):
+    """UTF-8 chosen for a file with bad bytes shows them (U+FFFD) rather than
+    fail; the single-byte encodings chosen decode the whole file."""
+    return "replace" if encoding.startswith("utf-8") else "strict"
 
 
 def decode_bytes(data):
     """Text and encoding of a CSV file (see :func:`detect_encoding`)."""
     encoding = detect_encoding(data)
-    return data.decode(encoding), encoding
+    return data.decode(encoding, _decode_errors(encoding)), encoding
 
 
 def sniff_delimiter(text):
@@ -107,7 +138,12 @@ def _csv_table(data):
     encoding = detect_encoding(data)
     delimiter = sniff_delimiter(data[:65536].decode(encoding, errors="ignore"))
     # Decoded as it is read: a large file is never held twice as text.
-    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    stream = io.TextIOWrapper(
+        io.BytesIO(data),
+        encoding=encoding,
+        errors=_decode_errors(encoding),
+        newline="",
+    )
     reader = csv.reader(stream, delimiter=delimiter)
     raw_headers = next(reader, [])
     headers = _unique_headers(raw_headers)

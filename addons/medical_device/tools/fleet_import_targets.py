@@ -111,6 +111,14 @@ MESSAGES = {
     ),
     "notified_body": _lt("%(value)s is not a notified body number (4 digits)."),
     "udi": _lt("Invalid UDI %(value)s: %(message)s"),
+    "too_long": _lt(
+        "This cell has %(length)s characters: at most %(max)s are imported. The "
+        "row is skipped."
+    ),
+    "bad_byte": _lt(
+        "This cell holds bytes that are not valid UTF-8 (shown as \ufffd): correct "
+        "the file or save it again as UTF-8. The row is skipped."
+    ),
     # The UDI parser's own message (rendered by error_text): nothing to translate.
     "code": "%(message)s",
 }
