@@ -15,6 +15,7 @@ import xlsxwriter
 from werkzeug.exceptions import BadRequest, Forbidden
 
 from odoo import fields, http
+from odoo.addons.medical_device.tools.spreadsheet import csv_row, write_xlsx_row
 from odoo.http import content_disposition, request
 
 # One definition of the IT department's shared queries: the saved filters
@@ -344,11 +345,9 @@ class DmCyberItController(http.Controller):
         table = self._export_rows(query)
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-        writer.writerow(column_labels(request.env))
+        writer.writerow(csv_row(column_labels(request.env)))
         for values in table:
-            writer.writerow(
-                [v.isoformat() if isinstance(v, date) else v for v in values]
-            )
+            writer.writerow(csv_row(values))
         content = ("\ufeff" + buffer.getvalue()).encode("utf-8")
         return request.make_response(
             content,
@@ -377,13 +376,9 @@ class DmCyberItController(http.Controller):
         sheet = workbook.add_worksheet(request.env._("Cyber matrix")[:31])
         header_format = workbook.add_format({"bold": True, "text_wrap": True})
         date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        sheet.write_row(0, 0, labels, header_format)
+        write_xlsx_row(sheet, 0, labels, header_format)
         for row_index, values in enumerate(table, start=1):
-            for col_index, value in enumerate(values):
-                if isinstance(value, date):
-                    sheet.write_datetime(row_index, col_index, value, date_format)
-                else:
-                    sheet.write(row_index, col_index, value)
+            write_xlsx_row(sheet, row_index, values, date_format=date_format)
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(len(table), 1), len(labels) - 1)
         sheet.set_column(0, len(labels) - 1, 16)

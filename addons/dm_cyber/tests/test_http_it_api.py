@@ -3,11 +3,13 @@
 import ast
 import csv
 import io
+import zipfile
 from datetime import date, datetime, timedelta
 
 import openpyxl
 
 from odoo import fields
+from odoo.addons.medical_device.tools.spreadsheet import FORMULA_PREFIXES
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..controllers.main import (
@@ -326,6 +328,60 @@ class TestItApi(HttpCase):
         self.assertEqual(xp["Last patch"], datetime(2020, 1, 15))
         self.assertEqual(xp["Cyber risk score"], self.device_xp.cyber_risk_score)
         self.assertIn(self.device_other_company.id, by_id, "auditor of both")
+
+    def test_exports_neutralise_formulas(self):
+        """Texts a spreadsheet would run (``=HYPERLINK(…)``…) are exported
+        behind a ``'``, as texts; numbers and dates stay typed."""
+        os_version = self.env["dm.os.version"].create(
+            {"vendor": "IT API test", "product": "@SUM(A1)", "version": "hostile"}
+        )
+        hostile = {
+            "Equipment Name": '=HYPERLINK("http://x","y")',
+            "Serial Number": "+1+1",
+            "Location": "-2+3",
+            "Network zone / VLAN": "\t=1",
+            "Operating system": "@SUM(A1) hostile",
+        }
+        device = self.env["maintenance.equipment"].create(
+            {
+                "name": hostile["Equipment Name"],
+                "serial_no": hostile["Serial Number"],
+                "location": hostile["Location"],
+                "network_zone": hostile["Network zone / VLAN"],
+                "os_version_id": os_version.id,
+                "is_medical_device": True,
+                "dm_kind": "dm",
+                "is_connected": True,
+                "last_patch_date": date(2020, 1, 15),
+            }
+        )
+        self.login("rssi")
+        text = self.url_open(CSV_URL).content.decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+        for row in rows:
+            for cell in row:
+                self.assertFalse(cell.startswith(FORMULA_PREFIXES), repr(cell))
+        by_id = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+        exported = by_id[str(device.id)]
+        for label, value in hostile.items():
+            self.assertEqual(exported[label], "'" + value, label)
+        self.assertEqual(exported["Last patch"], "2020-01-15")
+
+        content = self.url_open(XLSX_URL).content
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            self.assertNotIn("<f>", archive.read("xl/worksheets/sheet1.xml").decode())
+        rows = list(openpyxl.load_workbook(io.BytesIO(content)).active.values)
+        for row in rows:
+            for cell in row:
+                if isinstance(cell, str):
+                    self.assertFalse(cell.startswith(FORMULA_PREFIXES), repr(cell))
+        by_id = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+        exported = by_id[device.id]
+        for label, value in hostile.items():
+            self.assertEqual(exported[label], "'" + value, label)
+        self.assertEqual(exported["ID"], device.id)
+        self.assertEqual(exported["Last patch"], datetime(2020, 1, 15))
+        self.assertEqual(exported["Cyber risk score"], device.cyber_risk_score)
 
     def test_exports_refuse_users_outside_the_groups(self):
         self.login("internal")

@@ -1,8 +1,10 @@
 import base64
 import io
+import zipfile
 
 import openpyxl
 
+from odoo.addons.medical_device.tools.spreadsheet import FORMULA_PREFIXES
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -117,6 +119,36 @@ class TestRegister(SoftwareCase):
             [("id", "in", (software | foreign).ids)]
         )
         self.assertEqual(visible, software)
+
+    def test_has_mapping_export_neutralises_formulas(self):
+        """Texts a spreadsheet would run (``=HYPERLINK(…)``…) are written as
+        texts behind a ``'``, never as formulas."""
+        hostile = {
+            "Software": '=HYPERLINK("http://x","y")',
+            "Publisher": "\t=1",
+            "Intended purpose": "+1+1",
+            "Services": "-2+3",
+        }
+        publisher = self.env["res.partner"].create({"name": hostile["Publisher"]})
+        software = self.create_software(
+            name=hostile["Software"],
+            publisher_id=publisher.id,
+            intended_purpose=hostile["Intended purpose"],
+            services=hostile["Services"],
+        )
+        action = software.with_user(self.users["auditor"]).action_export_has_mapping()
+        attachment_id = int(action["url"].split("/")[3].split("?")[0])
+        content = base64.b64decode(
+            self.env["ir.attachment"].browse(attachment_id).datas
+        )
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            self.assertNotIn("<f>", archive.read("xl/worksheets/sheet1.xml").decode())
+        header, row = openpyxl.load_workbook(io.BytesIO(content)).active.values
+        exported = dict(zip(header, row, strict=True))
+        for label in hostile:
+            self.assertEqual(exported[label], "'" + hostile[label], label)
+        for cell in row:
+            self.assertFalse(str(cell or "").startswith(FORMULA_PREFIXES), cell)
 
     def test_has_mapping_export(self):
         software = self.software_in_use(

@@ -13,6 +13,7 @@ import io
 import xlsxwriter
 
 from odoo.addons.medical_device.tools.messages import render
+from odoo.addons.medical_device.tools.spreadsheet import write_xlsx_row
 from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
@@ -70,14 +71,14 @@ def mapping_rows(softwares, translate=render):
 
 def xlsx_content(rows, sheet_name):
     """The rows as an XLSX file (bytes): the first row in bold and frozen,
-    the others wrapped."""
+    the others wrapped; texts are texts, never formulas."""
     output = io.BytesIO()
     workbook = xlsxwriter.Workbook(output, {"in_memory": True})
     sheet = workbook.add_worksheet(sheet_name)
     bold = workbook.add_format({"bold": True})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     for row_index, row in enumerate(rows):
-        sheet.write_row(row_index, 0, row, bold if row_index == 0 else wrap)
+        write_xlsx_row(sheet, row_index, row, bold if row_index == 0 else wrap)
     sheet.set_column(0, len(rows[0]) - 1, COLUMN_WIDTH)
     sheet.freeze_panes(1, 0)
     workbook.close()

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..tools import fleet_import
+from ..tools import fleet_import, spreadsheet
 
 _logger = logging.getLogger(__name__)
 
@@ -483,8 +483,12 @@ class DmFleetImport(models.Model):
         writer.writerow(
             [self.env._("Row"), self.env._("Column"), self.env._("Message")]
         )
+        # The column and the message echo the file's header and cells: made
+        # safe, so that Excel does not run them as formulas.
         for line in lines:
-            writer.writerow([line.row_number, line.column or "", line.message])
+            writer.writerow(
+                spreadsheet.csv_row([line.row_number, line.column or "", line.message])
+            )
         data = ("\ufeff" + output.getvalue()).encode("utf-8")
         stem = (self.filename or "import").rsplit(".", 1)[0]
         return {

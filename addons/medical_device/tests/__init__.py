@@ -14,6 +14,7 @@ from . import test_regulatory_mixin
 from . import test_tools_fleet_import
 from . import test_tools_pieu
 from . import test_tools_regulatory
+from . import test_tools_spreadsheet
 from . import test_tools_udi
 from . import test_tour_approval
 from . import test_tour_lifecycle

@@ -14,6 +14,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..models.dm_fleet_import import DmFleetImport
+from ..tools.spreadsheet import FORMULA_PREFIXES
 from .common import MedicalDeviceCase
 
 HEADERS = [
@@ -244,6 +245,28 @@ class TestFleetImport(MedicalDeviceCase):
         self.assertIn(["1", "Commentaire", record.error_ids[0].message], report)
         action = record.action_download_error_report()
         self.assertIn("/error_report/export_gmao-errors.csv", action["url"])
+
+    def test_error_report_neutralises_formulas(self):
+        """The report echoes the file's headers and cells: a text a
+        spreadsheet would run (``=HYPERLINK(…)``…) is written behind a ``'``."""
+        hostile = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1"]
+        extra = [f"{value} col" for value in hostile]
+        rows = [
+            device_row(f"SN-F{index}", Classe=value, **dict.fromkeys(extra, value))
+            for index, value in enumerate(hostile)
+        ]
+        record = self.run_import(to_csv(rows, HEADERS + extra))
+        report = self.report_rows(record)
+        for row in report:
+            for cell in row:
+                self.assertFalse(cell.startswith(FORMULA_PREFIXES), repr(cell))
+        # Headers are read stripped: "\t=1 col" is the column "=1 col".
+        columns = {row[1] for row in report[1:]}
+        for header in extra:
+            self.assertIn("'" + header.strip(), columns)
+        messages = " ".join(row[2] for row in report[1:])
+        for value in hostile[:4]:
+            self.assertIn(f"Unknown risk class {value} ", messages)
 
     def test_unknown_class_reported(self):
         data = to_csv([device_row("SN-C1", Classe="Classe IV"), device_row("SN-C2")])
