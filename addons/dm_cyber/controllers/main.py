@@ -43,6 +43,9 @@ BASE_DOMAIN = [("is_medical_device", "=", True), ("is_connected", "=", True)]
 
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 10000
+# Far beyond any fleet, far below PostgreSQL's bigint OFFSET (an offset of
+# 10**30 would fail the query: HTTP 500).
+MAX_OFFSET = 10**9
 
 # Columns of the hand-over, in order: (key, model, field giving the label).
 # Keys starting with "os_" are read on the device's operating system (nested
@@ -321,6 +324,11 @@ class DmCyberItController(http.Controller):
             return self._json_error(
                 400,
                 env._("The limit must be at least 1 and the offset at least 0."),
+            )
+        if offset > MAX_OFFSET:
+            return self._json_error(
+                400,
+                env._("The offset must be at most %(max)s.", max=MAX_OFFSET),
             )
         limit = min(limit, MAX_LIMIT)
         return request.make_json_response(

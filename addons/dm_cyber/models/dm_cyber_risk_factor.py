@@ -7,6 +7,7 @@ class DmCyberRiskFactor(models.Model):
     """A matrix answer that raises a device's cyber risk, with its weight."""
 
     _name = "dm.cyber.risk.factor"
+    _inherit = ["dm.input.guard"]
     _description = "Cyber risk factor"
     _order = "weight desc, code"
 

@@ -17,6 +17,7 @@ from ..controllers.main import (
     COLUMNS,
     IT_QUERIES,
     MAX_LIMIT,
+    MAX_OFFSET,
     column_labels,
     cyber_matrix_rows,
 )
@@ -230,6 +231,27 @@ class TestItApi(HttpCase):
                 response = self.api_get("rssi", **params)
                 self.assertEqual(response.status_code, 400)
                 self.assertIn("error", response.json())
+
+    def test_hostile_paging_is_a_json_400(self):
+        """Never an HTTP 500 (bigint out of range, Python's limit on long
+        integers): a 400 with a JSON error saying what is wrong."""
+        hostile = (
+            {"offset": 10**30},
+            {"offset": MAX_OFFSET + 1},
+            {"offset": "1" * 5000},
+            {"limit": -1},
+            {"limit": "abc"},
+            {"limit": "1e3"},
+            {"limit": 10**30, "offset": "x"},
+        )
+        for params in hostile:
+            with self.subTest(**{k: str(v)[:20] for k, v in params.items()}):
+                response = self.api_get("rssi", **params)
+                self.assertEqual(response.status_code, 400, response.text[:200])
+                self.assertTrue(response.json()["error"]["message"])
+        response = self.api_get("rssi", offset=MAX_OFFSET, limit=10**30)
+        self.assertEqual(response.status_code, 200, response.text[:200])
+        self.assertEqual(response.json()["devices"], [])
 
     def test_paging(self):
         everything = self.api_get("rssi").json()

@@ -349,6 +349,7 @@ class DmSoftware(models.Model):
         return softwares
 
     def write(self, vals):
+        self._dm_check_input_vals(vals)
         purpose_changed = self.browse()
         if "intended_purpose" in vals:
             purpose_changed = self.filtered(

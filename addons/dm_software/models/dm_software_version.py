@@ -202,6 +202,16 @@ class DmSoftwareVersion(models.Model):
     @api.constrains("version", "software_id")
     def _check_version(self):
         for record in self:
+            if not record.version_sort_key and _too_long(record.version or ""):
+                raise ValidationError(
+                    self.env._(
+                        "A version has at most %(max)s characters and numbers of "
+                        "at most %(digits)s digits (found %(length)s characters).",
+                        max=versions.MAX_LENGTH,
+                        digits=versions.MAX_NUMBER_DIGITS,
+                        length=len(record.version or ""),
+                    )
+                )
             if not record.version_sort_key:
                 raise ValidationError(
                     self.env._(
@@ -230,11 +240,13 @@ class DmSoftwareVersion(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._dm_check_input_vals(vals)
             if vals.get("version"):
                 vals["version"] = vals["version"].strip()
         return super().create(vals_list)
 
     def write(self, vals):
+        self._dm_check_input_vals(vals)
         if vals.get("version"):
             vals["version"] = vals["version"].strip()
         return super().write(vals)
@@ -380,3 +392,13 @@ class DmSoftwareVersion(models.Model):
 
     def action_open_rollback_wizard(self):
         return self._open_install_wizard("rollback")
+
+
+def _too_long(version):
+    try:
+        versions.version_key(version)
+    except versions.VersionTooLongError:
+        return True
+    except versions.VersionError:
+        return False
+    return False

@@ -78,3 +78,19 @@ class TestVersionOrdering(unittest.TestCase):
                 versions.version_key(text)
         with self.assertRaises(TypeError):
             versions.version_key(None)
+
+    def test_too_long_version_is_refused(self):
+        """Bounded length and digits: no ValueError from Python's limit on
+        long integers, no key whose order breaks (a number of 100 digits)."""
+        for text in (
+            "1" * 5000,
+            "1." * versions.MAX_LENGTH,
+            "2." + "1" * (versions.MAX_NUMBER_DIGITS + 1),
+        ):
+            with self.assertRaises(versions.VersionTooLongError):
+                versions.version_key(text)
+        longest = "9" * versions.MAX_NUMBER_DIGITS
+        self.assertOlder("9" * (versions.MAX_NUMBER_DIGITS - 1), longest)
+        self.assertEqual(
+            versions.version_key("0" * 40 + "1"), versions.version_key("1")
+        )

@@ -34,8 +34,20 @@ _PRE, _WORD, _NUMBER = "0", "1", "2"
 _END = _WORD + "0" * WORD_WIDTH
 
 
+# Bounds of a version: far above any real one ("2024.10.1-rc2 build 20241031"),
+# and they keep the key short and every number within the two digits of its
+# encoded length (and Python's limit on converting long digit strings).
+MAX_LENGTH = 64
+MAX_NUMBER_DIGITS = 20
+
+
 class VersionError(ValueError):
     """The text holds no version (no digit and no letter)."""
+
+
+class VersionTooLongError(VersionError):
+    """The text is longer than :data:`MAX_LENGTH` or one of its numbers has
+    more than :data:`MAX_NUMBER_DIGITS` digits."""
 
 
 def version_tokens(version):
@@ -43,9 +55,14 @@ def version_tokens(version):
     if not isinstance(version, str):
         raise TypeError("version_tokens() expects a string")
     text = version.strip().lower()
+    if len(text) > MAX_LENGTH:
+        raise VersionTooLongError(version)
     if re.match(r"v\d", text):
         text = text[1:]
-    tokens = [int(t) if t.isdigit() else t for t in _TOKEN.findall(text)]
+    raw = _TOKEN.findall(text)
+    if any(t.isdigit() and len(t.lstrip("0")) > MAX_NUMBER_DIGITS for t in raw):
+        raise VersionTooLongError(version)
+    tokens = [int(t) if t.isdigit() else t for t in raw]
     if not tokens:
         raise VersionError(version)
     return tokens

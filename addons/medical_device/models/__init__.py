@@ -1,3 +1,4 @@
+from . import dm_input_guard
 from . import dm_workflow_messages
 from . import dm_workflow_mixin
 from . import dm_approval

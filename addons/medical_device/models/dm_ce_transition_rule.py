@@ -5,6 +5,7 @@ from ..tools.selections import RISK_CLASSES
 
 class DmCeTransitionRule(models.Model):
     _name = "dm.ce.transition.rule"
+    _inherit = ["dm.input.guard"]
     _description = "CE transition deadline of legacy devices"
     _order = "sequence, id"
 

@@ -1,6 +1,28 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..tools import pieu
+
+
+def check_pieu_factors(records):
+    """Refuse a level of another factor's scale in a PIEU field (a level of the
+    I scale set as the P factor): the views' domains do not bind a client."""
+    for record in records:
+        for fname in pieu.FIELDS:
+            level = record[fname]
+            # The factor field's name holds its letter: pieu_p_id -> "p".
+            if level and level.factor != fname.split("_")[1]:
+                field = record._fields[fname]
+                raise ValidationError(
+                    records.env._(
+                        "%(record)s: %(level)s is a level of the %(scale)s scale, "
+                        "not of %(field)s.",
+                        record=record.display_name,
+                        level=level.display_name,
+                        scale=level.factor.upper(),
+                        field=field.get_description(records.env)["string"],
+                    )
+                )
 
 
 class DmDeviceCriticalityMixin(models.AbstractModel):
@@ -77,6 +99,10 @@ class DmDeviceCriticalityMixin(models.AbstractModel):
             equipment.pieu_criticality = pieu.pieu_criticality(
                 score, very_critical_below, low_above
             )
+
+    @api.constrains(*pieu.FIELDS)
+    def _check_pieu_factors(self):
+        check_pieu_factors(self)
 
     @api.model
     def _pieu_thresholds(self):

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.pieu import FIELDS as PIEU_FIELDS
+from .dm_device_criticality_mixin import check_pieu_factors
 
 # The classic acceptance criteria of a PV de réception, in the order of the form.
 RECEPTION_CRITERIA = (
@@ -126,9 +127,14 @@ class DmReception(models.Model):
         "UNIQUE (name, company_id)", "This reception report reference already exists."
     )
 
+    @api.constrains(*PIEU_FIELDS)
+    def _check_pieu_factors(self):
+        check_pieu_factors(self)
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._dm_check_input_vals(vals)
             if vals.get("equipment_id"):
                 device = self.env["maintenance.equipment"].browse(vals["equipment_id"])
                 for factor in ("pieu_p_id", "pieu_i_id", "pieu_e_id", "pieu_u_id"):

@@ -18,6 +18,7 @@ class DmRegulatoryMixin(models.AbstractModel):
     """
 
     _name = "dm.regulatory.mixin"
+    _inherit = ["dm.input.guard"]
     _description = "Regulatory identity (EU MDR / IVDR)"
 
     # Selection field (dm, dmia, dmdiv) that narrows the classes and regimes.
@@ -68,8 +69,8 @@ class DmRegulatoryMixin(models.AbstractModel):
                         "device of kind %(kind)s (IVDR classes A-D are for in-vitro "
                         "diagnostic devices only; active implantables are class III).",
                         device=record.display_name,
-                        klass=classes[risk_class],
-                        kind=kinds[kind],
+                        klass=classes.get(risk_class, risk_class or ""),
+                        kind=kinds.get(kind, kind or ""),
                     )
                 )
             if regulatory.regime_allowed_for_kind(
@@ -81,7 +82,7 @@ class DmRegulatoryMixin(models.AbstractModel):
                     "%(device)s: the CE regime %(regime)s does not fit a device "
                     "of kind %(kind)s and class %(klass)s.",
                     device=record.display_name,
-                    regime=regimes[regime],
+                    regime=regimes.get(regime, regime or ""),
                     kind=kinds.get(kind, ""),
                     klass=classes.get(risk_class, ""),
                 )
@@ -90,7 +91,7 @@ class DmRegulatoryMixin(models.AbstractModel):
                     "%(record)s: the CE regime %(regime)s does not fit the class "
                     "%(klass)s.",
                     record=record.display_name,
-                    regime=regimes[regime],
+                    regime=regimes.get(regime, regime or ""),
                     klass=classes.get(risk_class, ""),
                 )
             raise ValidationError(message)
@@ -137,6 +138,8 @@ class DmRegulatoryMixin(models.AbstractModel):
     def _dm_regulatory_normalize(self, vals):
         """A copy of ``vals`` with the regulatory codes as they are stored:
         UDI-DI read from what was typed, codes without spaces, upper case."""
+        # The kinds and sizes first: the codes below are read as text.
+        self._dm_check_input_vals(vals)
         vals = dict(vals)
         if "udi_di" in vals:
             vals["udi_di"] = self._dm_udi_di_from_input(vals["udi_di"])

@@ -79,7 +79,7 @@ class DmWorkflowMixin(models.AbstractModel):
     """
 
     _name = "dm.workflow.mixin"
-    _inherit = ["dm.workflow.messages"]
+    _inherit = ["dm.input.guard", "dm.workflow.messages"]
     _description = "Medical device workflow (states, roles, frozen fields)"
 
     _dm_state_field = "state"
@@ -203,6 +203,8 @@ class DmWorkflowMixin(models.AbstractModel):
         state_field = self._dm_state_field
         # The caller's dicts are left as they are.
         vals_list = [dict(vals) for vals in vals_list]
+        for vals in vals_list:
+            model._dm_check_input_vals(vals)
         if not self.env.su:
             if self._dm_create_states == ():
                 raise AccessError(self._dm_no_create_message())
@@ -304,6 +306,7 @@ class DmWorkflowMixin(models.AbstractModel):
 
     # ------------------------------------------------------------ write
     def write(self, vals):
+        self._dm_check_input_vals(vals)
         governed = self._dm_workflow_records(vals)
         state_field = self._dm_state_field
         moving = self.browse()

@@ -304,6 +304,7 @@ class MaintenanceEquipment(models.Model):
 
     # ------------------------------------------------------------ CRUD
     def write(self, vals):
+        self._dm_check_input_vals(vals)
         if "is_medical_device" in vals and not self.env.su:
             self._check_medical_device_flag(vals)
         first_in_service = self.browse()

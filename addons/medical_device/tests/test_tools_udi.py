@@ -545,6 +545,15 @@ class TestBasicUdiDi(unittest.TestCase):
         self.assertCode("", "empty")
         self.assertCode(None, "empty")
 
+    def test_too_short(self):
+        """ABC is no Basic UDI-DI: the shortest an issuing entity assigns has 6
+        characters (HIBCC)."""
+        for value in ("A", "ABC", " ABCDE "):
+            with self.subTest(value=value):
+                error = self.assertCode(value, "basic_udi_di_short")
+                self.assertEqual(error.params["min"], "6")
+        self.assertEqual(udi.validate_basic_udi_di("ABCDEF"), "ABCDEF")
+
     def test_gs1_check_characters(self):
         # GS1 GMN reference test vectors (gs1/gmn-helpers), upper case only
         for value in ("12345ANJ", "12345678901234567890123NT"):

@@ -5,6 +5,10 @@ import re
 from .udi_common import _CSET82, _DIGITS, UdiError, _show
 
 BASIC_UDI_DI_MAX_LENGTH = 25
+# The shortest Basic UDI-DI an issuing entity assigns: HIBCC, a 4-character
+# labeler code, at least one character of product and a check character (GS1:
+# a company prefix of at least 5 digits, a model reference, 2 check characters).
+BASIC_UDI_DI_MIN_LENGTH = 6
 _GMN_WEIGHTS = (
     *(83, 79, 73, 71, 67, 61, 59, 53, 47, 43, 41, 37),
     *(31, 29, 23, 19, 17, 13, 11, 7, 5, 3, 2),
@@ -29,7 +33,7 @@ def gmn_check_chars(data: str) -> str:
 def validate_basic_udi_di(value: str, issuer: str | None = None) -> str:
     """Return the stripped Basic UDI-DI or raise :class:`UdiError`.
 
-    Checks length (1..25) and charset (digits, upper case letters). With
+    Checks length (6..25) and charset (digits, upper case letters). With
     ``issuer='gs1'`` also checks the GMN structure and check character pair.
     """
     if not value or not isinstance(value, str) or not value.strip():
@@ -42,6 +46,15 @@ def validate_basic_udi_di(value: str, issuer: str | None = None) -> str:
                 "value": _show(value),
                 "length": len(value),
                 "max": BASIC_UDI_DI_MAX_LENGTH,
+            },
+        )
+    if len(value) < BASIC_UDI_DI_MIN_LENGTH:
+        raise UdiError(
+            "basic_udi_di_short",
+            {
+                "value": _show(value),
+                "length": len(value),
+                "min": BASIC_UDI_DI_MIN_LENGTH,
             },
         )
     bad = next((c for c in value if not ("0" <= c <= "9" or "A" <= c <= "Z")), None)

@@ -109,6 +109,10 @@ MESSAGES = {
         "The Basic UDI-DI %(value)s has %(length)s characters: at most %(max)s are "
         "allowed."
     ),
+    "basic_udi_di_short": _lt(
+        "The Basic UDI-DI %(value)s has %(length)s characters: at least %(min)s "
+        "are needed (the shortest code of an issuing entity: HIBCC)."
+    ),
     "basic_udi_di_charset": _lt(
         "The Basic UDI-DI %(value)s contains the character %(char)s: only digits "
         "and upper case letters are allowed."

@@ -1,0 +1,120 @@
+import math
+
+from odoo import api, models
+from odoo.exceptions import ValidationError
+from odoo.orm.identifiers import NewId
+
+# Size limits of the values a client sends (a field's own ``size`` wins for a
+# Char). Far above any real inventory code, name or note, far below what would
+# bloat the database, the chatter's tracking or the exports: a 5 MB string is a
+# mistake or an attack, refused with a message rather than stored.
+CHAR_MAX_LENGTH = 1_000
+TEXT_MAX_LENGTH = 100_000
+# PostgreSQL ``integer`` (int4) bounds: beyond them the database fails the query.
+INT4_MIN, INT4_MAX = -(2**31), 2**31 - 1
+
+
+class DmInputGuard(models.AbstractModel):
+    """The kinds, sizes and finiteness of the values written on the suite's
+    models, checked before any of their code reads them: a wrong value gets a
+    clear message naming the field, not a traceback from deep in the code
+    (a ``KeyError`` on a selection label, an ``AttributeError`` on a code that
+    is not text) nor a database error (infinity, integer out of range)."""
+
+    _name = "dm.input.guard"
+    _description = "Medical device suite: checks of the values written"
+
+    # A model whose own create/write reads the values before these run calls
+    # ``_dm_check_input_vals`` first itself (e.g. dm.workflow.mixin).
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._dm_check_input_vals(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._dm_check_input_vals(vals)
+        return super().write(vals)
+
+    @api.model
+    def _dm_check_input_vals(self, vals):
+        for fname, value in vals.items():
+            field = self._fields.get(fname)
+            if field is None or value is False or value is None:
+                continue
+            problem = self._dm_input_problem(field, value)
+            if problem:
+                raise ValidationError(
+                    self.env._(
+                        "%(field)s: %(problem)s",
+                        field=field.get_description(self.env)["string"],
+                        problem=problem,
+                    )
+                )
+
+    @api.model
+    def _dm_input_problem(self, field, value):
+        """Why ``value`` cannot be written in ``field`` (``None``: it can)."""
+        ftype = field.type
+        if ftype == "selection":
+            values = field.get_values(self.env)
+            if isinstance(value, str) and value in values:
+                return None
+            labels = dict(field._description_selection(self.env))
+            return self.env._(
+                "%(value)s is not one of the allowed values (%(allowed)s).",
+                value=_show(value),
+                allowed=", ".join(str(labels.get(v, v)) for v in values),
+            )
+        if ftype in ("char", "text"):
+            if not isinstance(value, str):
+                return self.env._(
+                    "a text is expected, not %(value)s.", value=_show(value)
+                )
+            limit = TEXT_MAX_LENGTH if ftype == "text" else CHAR_MAX_LENGTH
+            if ftype == "char" and field.size:
+                limit = min(limit, field.size)
+            if len(value) > limit:
+                return self.env._(
+                    "%(length)s characters is too long: at most %(max)s are allowed.",
+                    length=len(value),
+                    max=limit,
+                )
+            return None
+        if ftype in ("float", "monetary"):
+            # Numbers, or their text (data files give values as text).
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                return self.env._(
+                    "a number is expected, not %(value)s.", value=_show(value)
+                )
+            if not math.isfinite(number):
+                return self.env._(
+                    "%(value)s is not a finite number.", value=_show(value)
+                )
+            return None
+        if ftype == "many2one" and isinstance(value, (models.BaseModel, NewId)):
+            return None  # a record or a new id, from the server's own code
+        if ftype == "many2one" and (
+            isinstance(value, bool) or not isinstance(value, int)
+        ):
+            return self.env._(
+                "a record id is expected, not %(value)s.", value=_show(value)
+            )
+        if ftype in ("integer", "many2one"):
+            try:
+                number = int(value)
+            except (TypeError, ValueError, OverflowError):
+                return self.env._(
+                    "a whole number is expected, not %(value)s.", value=_show(value)
+                )
+            if not INT4_MIN <= number <= INT4_MAX:
+                return self.env._("%(value)s is out of range.", value=_show(value))
+        return None
+
+
+def _show(value):
+    """A short, readable rendering of a wrong value for a message."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
