@@ -76,7 +76,7 @@ class DmInputGuard(models.AbstractModel):
                 limit = min(limit, field.size)
             if len(value) > limit:
                 return self.env._(
-                    "%(length)s characters is too long: at most %(max)s are allowed.",
+                    "too long (%(length)s characters): at most %(max)s are allowed.",
                     length=len(value),
                     max=limit,
                 )
