@@ -128,7 +128,7 @@ class DmSoftwareQcRecord(models.Model):
     def create(self, vals_list):
         plans = self.env["dm.software.qc.plan"]
         for vals in vals_list:
-            self._dm_check_input_vals(vals)
+            self._dm_check_create_input(vals)
             plan = plans.browse(vals.get("plan_id"))
             # The threshold is the plan's, never the client's: a result is judged
             # by the rule in force when it was recorded.

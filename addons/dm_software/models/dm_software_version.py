@@ -240,7 +240,7 @@ class DmSoftwareVersion(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._dm_check_input_vals(vals)
+            self._dm_check_create_input(vals)
             if vals.get("version"):
                 vals["version"] = vals["version"].strip()
         return super().create(vals_list)

@@ -4,10 +4,10 @@ from odoo import api, models
 from odoo.exceptions import ValidationError
 from odoo.orm.identifiers import NewId
 
-# Size limits of the values a client sends (a field's own ``size`` wins for a
-# Char). Far above any real inventory code, name or note, far below what would
-# bloat the database, the chatter's tracking or the exports: a 5 MB string is a
-# mistake or an attack, refused with a message rather than stored.
+# Size limits of the values a client (not the superuser) sends; a Char's own
+# ``size`` wins. Far above any real inventory code, name or note, far below what
+# would bloat the database, the chatter's tracking or the exports: a 5 MB string
+# is a mistake or an attack, refused with a message rather than stored.
 CHAR_MAX_LENGTH = 1_000
 TEXT_MAX_LENGTH = 100_000
 # PostgreSQL ``integer`` (int4) bounds: beyond them the database fails the query.
@@ -29,7 +29,7 @@ class DmInputGuard(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._dm_check_input_vals(vals)
+            self._dm_check_create_input(vals)
         return super().create(vals_list)
 
     def write(self, vals):
@@ -37,10 +37,22 @@ class DmInputGuard(models.AbstractModel):
         return super().write(vals)
 
     @api.model
+    def _dm_check_create_input(self, vals):
+        """The values of a new record, with the ``default_*`` keys of the
+        context that the ORM would apply to the fields not given."""
+        defaults = {
+            key[len("default_") :]: value
+            for key, value in self.env.context.items()
+            if key.startswith("default_") and key[len("default_") :] not in vals
+        }
+        self._dm_check_input_vals({**defaults, **vals})
+
+    @api.model
     def _dm_check_input_vals(self, vals):
         for fname, value in vals.items():
             field = self._fields.get(fname)
-            if field is None or value is False or value is None:
+            # Empty values (False, None, "") clear the field.
+            if field is None or value is False or value is None or value == "":
                 continue
             problem = self._dm_input_problem(field, value)
             if problem:
@@ -74,7 +86,9 @@ class DmInputGuard(models.AbstractModel):
             limit = TEXT_MAX_LENGTH if ftype == "text" else CHAR_MAX_LENGTH
             if ftype == "char" and field.size:
                 limit = min(limit, field.size)
-            if len(value) > limit:
+            # Sizes bind clients; the server's own writes in sudo (the fleet
+            # import, which has its own cell limit; actions) are not cut here.
+            if len(value) > limit and not self.env.su:
                 return self.env._(
                     "too long (%(length)s characters): at most %(max)s are allowed.",
                     length=len(value),
@@ -85,7 +99,7 @@ class DmInputGuard(models.AbstractModel):
             # Numbers, or their text (data files give values as text).
             try:
                 number = float(value)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 return self.env._(
                     "a number is expected, not %(value)s.", value=_show(value)
                 )

@@ -134,7 +134,7 @@ class DmReception(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._dm_check_input_vals(vals)
+            self._dm_check_create_input(vals)
             if vals.get("equipment_id"):
                 device = self.env["maintenance.equipment"].browse(vals["equipment_id"])
                 for factor in ("pieu_p_id", "pieu_i_id", "pieu_e_id", "pieu_u_id"):

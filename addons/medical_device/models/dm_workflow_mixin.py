@@ -204,7 +204,7 @@ class DmWorkflowMixin(models.AbstractModel):
         # The caller's dicts are left as they are.
         vals_list = [dict(vals) for vals in vals_list]
         for vals in vals_list:
-            model._dm_check_input_vals(vals)
+            model._dm_check_create_input(vals)
         if not self.env.su:
             if self._dm_create_states == ():
                 raise AccessError(self._dm_no_create_message())

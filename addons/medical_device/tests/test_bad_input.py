@@ -64,6 +64,21 @@ class TestBadInput(MedicalDeviceCase):
                     self.refuse_create({fname: value})
         self.assertFalse(self.device.udi_carrier)
 
+    def test_hostile_context_defaults(self):
+        """A ``default_*`` key of the context is a value the ORM applies: the
+        same refusal, not a ValueError from the ORM."""
+        for key, value in (
+            ("default_dm_risk_class", "zz"),
+            ("default_ce_regime", ["mdr"]),
+            ("default_cost", float("inf")),
+            ("default_emdn_code", 123),
+        ):
+            Equipment = self.Equipment.with_user(self.users["engineer"])
+            with self.subTest(key=key), self.assertRaises(REFUSED):
+                Equipment.with_context(**{key: value}).create(
+                    self._acquisition_vals(serial_no="SP-BAD-CTX")
+                )
+
     def test_basic_udi_di_too_short(self):
         self.refuse(self.device, {"basic_udi_di": "ABC"}, "at least 6")
         self.device.with_user(self.users["engineer"]).write(
@@ -164,14 +179,16 @@ class TestBadInput(MedicalDeviceCase):
             "selection": ("no_such_value", ["x"]),
             "char": (123, "x" * 5_000_000),
             "text": ({"x": 1}, "x" * 5_000_000),
-            "float": (float("inf"), "abc"),
+            "float": (float("inf"), "abc", 10**400),
             "monetary": (float("nan"),),
             "integer": (10**30, "abc"),
             "many2one": (10**30, "abc", [1]),
         }
         checked = 0
         for name in sorted(names):
-            model = self.env[name].sudo()
+            # As a user (the sizes bind clients): refused before any access
+            # check, with the guard's message (a ValidationError).
+            model = self.env[name].with_user(self.users["engineer"])
             if model._abstract or model._transient:
                 continue
             for fname, field in model._fields.items():
@@ -179,9 +196,9 @@ class TestBadInput(MedicalDeviceCase):
                     continue
                 for value in bad[field.type]:
                     label = f"{name}.{fname}={str(value)[:12]}"
-                    with self.subTest(label), self.assertRaises(REFUSED):
+                    with self.subTest(label), self.assertRaises(ValidationError):
                         model.create({fname: value})
-                    with self.subTest(label), self.assertRaises(REFUSED):
+                    with self.subTest(label), self.assertRaises(ValidationError):
                         model.browse().write({fname: value})
                     checked += 1
         self.assertGreater(checked, 100)
