@@ -131,19 +131,15 @@ class DmReception(models.Model):
     def _check_pieu_factors(self):
         check_pieu_factors(self)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._dm_check_create_input(vals)
-            if vals.get("equipment_id"):
-                device = self.env["maintenance.equipment"].browse(vals["equipment_id"])
-                for factor in ("pieu_p_id", "pieu_i_id", "pieu_e_id", "pieu_u_id"):
-                    vals.setdefault(factor, device[factor].id)
-            if not vals.get("name") or vals["name"] == self.env._("New"):
-                vals["name"] = (
-                    self.env["ir.sequence"].next_by_code("dm.reception") or "/"
-                )
-        return super().create(vals_list)
+    @api.model
+    def _dm_complete_create_vals(self, vals):
+        # The device's PIEU factors as a start, and the reference.
+        if vals.get("equipment_id"):
+            device = self.env["maintenance.equipment"].browse(vals["equipment_id"])
+            for factor in PIEU_FIELDS:
+                vals.setdefault(factor, device[factor].id)
+        if not vals.get("name") or vals["name"] == self.env._("New"):
+            vals["name"] = self.env["ir.sequence"].next_by_code("dm.reception") or "/"
 
     def _dm_protected_message(self, fnames):
         return self.env._(
