@@ -281,6 +281,8 @@ cmd_test() {
     fi
     local results="$LOCAL/test-results"
     rm -rf "$results"; mkdir -p "$results"
+    # Tests record what they proved (figures.jsonl, see tests/figures.py of medical_device).
+    export DM_TEST_RESULTS="$results"
     local lint_status=0
     cmd_lint >"$results/lint.log" 2>&1 || lint_status=$?
     cat "$results/lint.log" >&2
@@ -311,7 +313,7 @@ cmd_test() {
         --odoo-log "$results/odoo-tests.log" --odoo-status "$odoo_status" \
         --pytest-log "$results/pytest.log" --pytest-status "$pytest_status" \
         --upgrade-log "$results/upgrade.log" --upgrade-status "$upgrade_status" \
-        --lint-status "$lint_status"
+        --lint-status "$lint_status" --figures "$results/figures.jsonl"
 }
 
 upgrade_test() {

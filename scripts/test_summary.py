@@ -6,6 +6,7 @@ DM_ALLOW_NO_BROWSER is set), or when no test ran at all.
 """
 
 import argparse
+import json
 import os
 import re
 import sys
@@ -54,6 +55,26 @@ def pytest_part(log_path, status):
     return counts, problems
 
 
+def figures_part(path):
+    """Figures the tests recorded (medical_device/tests/figures.py), by name."""
+    totals = {}
+    if not path or not os.path.exists(path):
+        return totals
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            name = record.pop("name")
+            for key, value in record.items():
+                bucket = totals.setdefault(name, {})
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    bucket[key] = bucket.get(key, 0) + value
+                else:
+                    bucket[key] = value
+    return totals
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--odoo-log", required=True)
@@ -63,6 +84,7 @@ def main():
     parser.add_argument("--upgrade-log", help="pytest log of tests/test_upgrade.py")
     parser.add_argument("--upgrade-status", type=int, default=0)
     parser.add_argument("--lint-status", type=int, default=0)
+    parser.add_argument("--figures", help="figures.jsonl written by the tests")
     args = parser.parse_args()
 
     allow_no_browser = bool(os.environ.get("DM_ALLOW_NO_BROWSER"))
@@ -117,6 +139,9 @@ def main():
             f"{upgrade['failed']} failed, {upgrade['errors']} errors, "
             f"{upgrade['skipped']} skipped"
         )
+    for name, values in sorted(figures_part(args.figures).items()):
+        shown = ", ".join(f"{key} {value}" for key, value in sorted(values.items()))
+        print(f"figures: {name}: {shown}")
     for problem in problems:
         print(f"FAILED: {problem}")
     print(f"summary: {passed} passed, {failed} failed, {skipped} skipped")
