@@ -12,6 +12,7 @@ class DmSoftwareInstallWizard(models.TransientModel):
     replaced; on site or remotely (tied to the remote maintenance log)."""
 
     _name = "dm.software.install.wizard"
+    _inherit = ["dm.input.guard"]
     _description = "Install or roll back a software version"
 
     operation = fields.Selection(

@@ -14,7 +14,7 @@ class DmSoftwareQualificationWizard(models.TransientModel):
     suggestion as the answers come, and records them with the conclusion."""
 
     _name = "dm.software.qualification.wizard"
-    _inherit = ["dm.software.qualification.answers"]
+    _inherit = ["dm.software.qualification.answers", "dm.input.guard"]
     _description = "Software qualification wizard"
 
     software_id = fields.Many2one("dm.software", required=True)

@@ -19,7 +19,7 @@ _logger = logging.getLogger(__name__)
 class DmFleetImport(models.Model):
     _name = "dm.fleet.import"
     _description = "Import of a medical device fleet"
-    _inherit = ["mail.thread", "dm.fleet.import.batch"]
+    _inherit = ["mail.thread", "dm.fleet.import.batch", "dm.input.guard"]
     _order = "id desc"
     _check_company_auto = True
 

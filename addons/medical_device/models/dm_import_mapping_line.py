@@ -46,6 +46,7 @@ assert {key for key, _label in TARGET_SELECTION} == set(fleet_import.TARGETS)
 
 class DmImportMappingLine(models.Model):
     _name = "dm.import.mapping.line"
+    _inherit = ["dm.input.guard"]
     _description = "Column of a fleet import mapping"
     _order = "mapping_id, sequence, id"
 

@@ -1,7 +1,9 @@
+import datetime
 import math
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.fields import Command
 from odoo.orm.identifiers import NewId
 
 # Size limits of the values a client (not the superuser) sends; a Char's own
@@ -10,6 +12,8 @@ from odoo.orm.identifiers import NewId
 # is a mistake or an attack, refused with a message rather than stored.
 CHAR_MAX_LENGTH = 1_000
 TEXT_MAX_LENGTH = 100_000
+# Html may carry pasted images and tables: larger, still bounded.
+HTML_MAX_LENGTH = 1_000_000
 # PostgreSQL ``integer`` (int4) bounds: beyond them the database fails the query.
 INT4_MIN, INT4_MAX = -(2**31), 2**31 - 1
 
@@ -83,12 +87,16 @@ class DmInputGuard(models.AbstractModel):
                 value=_show(value),
                 allowed=", ".join(str(labels.get(v, v)) for v in values),
             )
-        if ftype in ("char", "text"):
+        if ftype in ("char", "text", "html"):
             if not isinstance(value, str):
                 return self.env._(
                     "a text is expected, not %(value)s.", value=_show(value)
                 )
-            limit = TEXT_MAX_LENGTH if ftype == "text" else CHAR_MAX_LENGTH
+            limit = {
+                "char": CHAR_MAX_LENGTH,
+                "text": TEXT_MAX_LENGTH,
+                "html": HTML_MAX_LENGTH,
+            }[ftype]
             if ftype == "char" and field.size:
                 limit = min(limit, field.size)
             if len(value) > limit:
@@ -111,6 +119,14 @@ class DmInputGuard(models.AbstractModel):
                     "%(value)s is not a finite number.", value=_show(value)
                 )
             return None
+        if ftype == "boolean" and not isinstance(value, (bool, int)):
+            return self.env._(
+                "true or false is expected, not %(value)s.", value=_show(value)
+            )
+        if ftype in ("date", "datetime"):
+            return self._dm_date_problem(field, value)
+        if ftype in ("one2many", "many2many"):
+            return self._dm_commands_problem(value)
         if ftype == "many2one" and isinstance(value, (models.BaseModel, NewId)):
             return None  # a record or a new id, from the server's own code
         if ftype == "many2one" and (
@@ -129,6 +145,84 @@ class DmInputGuard(models.AbstractModel):
             if not INT4_MIN <= number <= INT4_MAX:
                 return self.env._("%(value)s is out of range.", value=_show(value))
         return None
+
+    @api.model
+    def _dm_date_problem(self, field, value):
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            return None
+        convert = (
+            fields.Date.to_date if field.type == "date" else fields.Datetime.to_datetime
+        )
+        try:
+            if isinstance(value, str) and convert(value):
+                return None
+        except (TypeError, ValueError, OverflowError):
+            pass
+        if field.type == "date":
+            return self.env._(
+                "a date (YYYY-MM-DD) is expected, not %(value)s.", value=_show(value)
+            )
+        return self.env._(
+            "a date and time (YYYY-MM-DD HH:MM:SS) is expected, not %(value)s.",
+            value=_show(value),
+        )
+
+    @api.model
+    def _dm_commands_problem(self, value):
+        """The shape of a one2many/many2many value: records, ids or commands.
+        The values inside a create/update command are checked by the lines'
+        own model when it is guarded."""
+        if isinstance(value, models.BaseModel):
+            return None
+        wrong = self.env._(
+            "a list of records or of commands is expected, not %(value)s.",
+            value=_show(value),
+        )
+        if not isinstance(value, (list, tuple)):
+            return wrong
+        for command in value:
+            if isinstance(command, NewId) or _is_id(command):
+                continue
+            if not isinstance(command, (list, tuple)) or not command:
+                return wrong
+            if not _is_command(command):
+                return self.env._(
+                    "%(value)s is not a valid command on these lines.",
+                    value=_show(command),
+                )
+        return None
+
+
+def _is_id(value):
+    return (
+        isinstance(value, int) and not isinstance(value, bool) and 0 < value <= INT4_MAX
+    )
+
+
+def _is_command(command):
+    """A well-formed x2many command (see ``odoo.fields.Command``)."""
+    code, rest = command[0], list(command[1:])
+    if isinstance(code, bool) or code not in tuple(Command):
+        return False
+    if code == Command.CLEAR:
+        return True
+    if len(rest) < 1:
+        return False
+    if code == Command.CREATE:
+        return len(rest) == 2 and isinstance(rest[1], dict)
+    if code == Command.UPDATE:
+        return (
+            len(rest) == 2
+            and (_is_id(rest[0]) or isinstance(rest[0], NewId))
+            and isinstance(rest[1], dict)
+        )
+    if code == Command.SET:
+        ids = rest[1] if len(rest) == 2 else None
+        return isinstance(ids, (list, tuple)) and all(
+            _is_id(i) or isinstance(i, NewId) for i in ids
+        )
+    # DELETE, UNLINK, LINK: one record id.
+    return _is_id(rest[0]) or isinstance(rest[0], NewId)
 
 
 def _show(value):

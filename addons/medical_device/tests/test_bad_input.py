@@ -10,6 +10,17 @@ from .common import MedicalDeviceCase
 # A refusal the client can show: ValidationError is a UserError.
 REFUSED = UserError
 WRONG_KINDS = (123, 1.5, ["x"], {"x": 1}, True)
+# x2many values that are neither records, ids nor well-formed commands.
+BAD_COMMANDS = (
+    "abc",
+    [("x",)],
+    [(99, 0, 0)],
+    [(0, 0, "vals")],
+    [(1, 0, {})],
+    [(6, 0, "abc")],
+    [(4, 10**30)],
+    [True],
+)
 
 
 @tagged("post_install", "-at_install")
@@ -183,13 +194,19 @@ class TestBadInput(MedicalDeviceCase):
             "monetary": (float("nan"),),
             "integer": (10**30, "abc"),
             "many2one": (10**30, "abc", [1]),
+            "html": (123, "x" * 2_000_000),
+            "boolean": ("yes", ["x"], {"x": 1}),
+            "date": ("not a date", "2026-13-45", 123),
+            "datetime": ("not a date", 1.5),
+            "one2many": BAD_COMMANDS,
+            "many2many": BAD_COMMANDS,
         }
         checked = 0
         for name in sorted(names):
             # As a user (the sizes bind clients): refused before any access
             # check, with the guard's message (a ValidationError).
             model = self.env[name].with_user(self.users["engineer"])
-            if model._abstract or model._transient:
+            if model._abstract:
                 continue
             for fname, field in model._fields.items():
                 if not field.store or field.compute or field.type not in bad:
@@ -202,3 +219,19 @@ class TestBadInput(MedicalDeviceCase):
                         model.browse().write({fname: value})
                     checked += 1
         self.assertGreater(checked, 100)
+
+    def test_lines_and_dates_keep_working(self):
+        """The guard refuses malformed values, not the ones clients send."""
+        device = self.device.with_user(self.users["engineer"])
+        device.write({"acquisition_date": "2026-01-15", "note": "<p>ok</p>"})
+        self.assertEqual(str(device.acquisition_date), "2026-01-15")
+        reception = self.env["dm.reception"].with_user(self.users["engineer"])
+        reception = reception.create({"equipment_id": device.id})
+        for value in ([(4, reception.id)], [(6, 0, [reception.id])], [reception.id]):
+            with self.subTest(value=value):
+                device.write({"reception_ids": value})
+                self.assertEqual(device.reception_ids, reception)
+        self.refuse(device, {"acquisition_date": "15/01/2026"}, "YYYY-MM-DD")
+        self.refuse(device, {"reception_ids": [(4, "x")]}, "command")
+        self.refuse(device, {"reception_ids": "abc"}, "list of records")
+        self.assertEqual(device.reception_ids, reception)

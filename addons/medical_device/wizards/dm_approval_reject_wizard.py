@@ -3,6 +3,7 @@ from odoo import fields, models
 
 class DmApprovalRejectWizard(models.TransientModel):
     _name = "dm.approval.reject.wizard"
+    _inherit = ["dm.input.guard"]
     _description = "Reject approvals with a comment"
 
     approval_ids = fields.Many2many("dm.approval", string="Approvals", required=True)
