@@ -210,7 +210,17 @@ class TestValues(unittest.TestCase):
         ]:
             with self.subTest(value=value):
                 self.assertEqual(fi.parse_risk_class(value), expected)
-        for value in ("Classe IV", "IIc", "DMDIV classe IIa", "Liste A", "?"):
+        for value in (
+            "Classe IV",
+            "IIc",
+            "DMDIV classe IIa",
+            "Liste A",
+            "?",
+            "=1",
+            "+IIa",
+            "@III",
+            "=B",
+        ):
             with self.subTest(value=value), self.assertRaises(fi.ParseError) as caught:
                 fi.parse_risk_class(value)
             self.assertEqual(caught.exception.code, "unknown_class")

@@ -43,6 +43,7 @@ def cell_text(value):
     return str(value).strip()
 
 
+FORMULA_STARTS = ("=", "+", "@", "\uff1d", "\uff0b", "\uff20")
 EXCEL_EPOCH = date(1899, 12, 30)
 _DATE_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:[ T].*)?$")
 _DATE_YMD = re.compile(r"^(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?:[ T].*)?$")
@@ -115,6 +116,10 @@ def parse_risk_class(value):
     """``"IIa"``, ``"2a"``, ``"classe IIb"``, ``"Is"``, ``"DMDIV classe B"``,
     ``"ivd_c"`` → our keys (``i`` … ``iii``, ``ivd_a`` … ``ivd_d``)."""
     text = cell_text(value)
+    # A formula ("=1", "+IIa") is not a class the file states: the
+    # normalisation below would drop its sign and read "=1" as class I.
+    if text[:1] in FORMULA_STARTS:
+        raise ParseError("unknown_class", {"value": text})
     words = _norm_value(text).split()
     ivd = any(w in IVD_WORDS for w in words)
     rest = "".join(w for w in words if w not in IVD_WORDS and w not in CLASS_NOISE)
