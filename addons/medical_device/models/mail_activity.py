@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 # Daily jobs create their activities by batches of this many records: a
 # constant number of queries per batch, whatever the size of the fleet.
@@ -7,6 +8,42 @@ ACTIVITY_BATCH_SIZE = 1000
 
 class MailActivity(models.Model):
     _inherit = "mail.activity"
+
+    def _action_done(self, feedback=False, attachment_ids=None):
+        """An approval's activity is closed by the decision, never by "Mark
+        Done": its "done" message would read as an approval that was not
+        given, and the reminder would vanish while the approval still waits."""
+        pending = self._dm_pending_approvals()
+        if pending:
+            raise UserError(
+                self.env._(
+                    "Marking this activity done does not decide the approval "
+                    "%(approval)s: approve or reject it on the document, or in "
+                    "My approvals.",
+                    approval=pending[0].display_name,
+                )
+            )
+        return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
+
+    def _dm_pending_approvals(self):
+        """The pending approval lines these activities stand for."""
+        approval_type = self.env.ref(
+            "medical_device.mail_activity_type_dm_approval", raise_if_not_found=False
+        )
+        activities = self.filtered(
+            lambda activity: (
+                approval_type and activity.activity_type_id == approval_type
+            )
+        )
+        if not activities:
+            return self.env["dm.approval"]
+        # sudo: whoever holds the activity, the line's state decides; only
+        # its name is shown.
+        return (
+            self.env["dm.approval"]
+            .sudo()
+            .search([("activity_ids", "in", activities.ids), ("state", "=", "pending")])
+        )
 
     @api.model
     def _dm_open_activity_res_ids(self, records, activity_type):

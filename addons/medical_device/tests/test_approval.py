@@ -248,6 +248,32 @@ class TestApprovalEngine(MedicalDeviceCase):
         self.assertFalse(line.sudo().activity_ids.exists().filtered("active"))
         self.assertFalse(device.sudo().activity_ids)
 
+    def test_mark_done_on_an_approval_activity_never_records_a_false_approval(self):
+        """ "Mark Done" on the reviewer's activity neither posts a "done"
+        message nor removes the reminder: the approval is decided on the
+        document only, and then its activity closes."""
+        device = self.cloud_device()
+        device.with_user(self.users["technician"]).action_request_approvals()
+        line = self.dpo_line(device)
+        dpo = self.users["dpo"]
+        activity = line.sudo().activity_ids.filtered(lambda a: a.user_id == dpo)
+        self.assertTrue(activity)
+        messages_before = device.sudo().message_ids
+        for call in (
+            lambda act: act.action_done(),
+            lambda act: act.action_feedback(feedback="ok"),
+            lambda act: act.action_done_schedule_next(),
+        ):
+            with self.assertRaisesRegex(UserError, "does not decide the approval"):
+                call(activity.with_user(dpo))
+        self.assertTrue(activity.exists().active)
+        self.assertEqual(line.state, "pending")
+        self.assertEqual(device.sudo().message_ids, messages_before)
+        # Deciding closes it, with the decision as its feedback.
+        line.with_user(dpo).action_approve()
+        self.assertEqual(line.state, "approved")
+        self.assertFalse(line.sudo().activity_ids.exists().filtered("active"))
+
     def test_my_approvals_lists_what_waits_for_me(self):
         device = self.cloud_device()
         device.with_user(self.users["dpo2"]).action_request_approvals()
