@@ -15,6 +15,7 @@ import pathlib
 import re
 
 from odoo.exceptions import AccessError, UserError
+from odoo.modules.module import get_manifest
 from odoo.tests import TransactionCase
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -70,7 +71,10 @@ class TestUpgrade(TransactionCase):
             [("name", "in", ("medical_device", "dm_cyber", "dm_software"))]
         )
         self.assertEqual(set(modules.mapped("state")), {"installed"})
-        self.assertEqual(set(modules.mapped("latest_version")), {"19.0.2.0.0"}, modules)
+        # The version of the working tree's manifests, whatever it is.
+        for module in modules:
+            manifest = get_manifest(module.name)
+            self.assertEqual(module.latest_version, manifest["version"], module.name)
 
     def test_every_record_keeps_its_id(self):
         self.assertTrue(self.before["ids"]["dm.disposal"], "demo disposals loaded")
