@@ -638,7 +638,8 @@ cmd_stop() {
     serve_paths
     local pid
     pid="$(cat "$SERVE_BASE/odoo.pid" 2>/dev/null || true)"
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    # Only the server of this checkout: a stale pid file may name another process.
+    if [ -n "$pid" ] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "-c $SERVE_CONF"; then
         kill "$pid"
         for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
         say "Odoo stopped"
