@@ -242,7 +242,8 @@ serve_paths() {
 as_odoo_user() {
     # The served Odoo never runs as root: as root, it runs as $ODOO_OS_USER.
     if is_root; then
-        runuser -u "$ODOO_OS_USER" -- env HOME="$SERVE_BASE" "$@"
+        # From a directory it can enter (the checkout may be under /root).
+        (cd "$SERVE_BASE" && runuser -u "$ODOO_OS_USER" -- env HOME="$SERVE_BASE" "$@")
     else
         "$@"
     fi
@@ -479,6 +480,7 @@ cmd_run() {
 
 EOF
     if is_root; then
+        cd "$SERVE_BASE"
         exec runuser -u "$ODOO_OS_USER" -- env HOME="$SERVE_BASE" "$RUN_PY" "$RUN_SRC/odoo-bin" -c "$SERVE_CONF"
     fi
     exec "$RUN_PY" "$RUN_SRC/odoo-bin" -c "$SERVE_CONF"
