@@ -6,6 +6,7 @@ served configuration's ``list_db = False`` (tests/test_deploy.py checks that
 import json
 import operator
 import secrets
+from datetime import datetime, timedelta
 from unittest.mock import patch
 
 import odoo
@@ -102,6 +103,32 @@ class TestJsonErrorsWithoutTraceback(HttpCase):
         self.assertIn("positional argument", error["data"]["message"])
         self.assertEqual(error["data"]["debug"], "")
         self.assertNotIn("Traceback", json.dumps(error))
+
+    def test_json2_api_gives_no_traceback_either(self):
+        # Odoo 19's JSON-2 API (rpc addon, API keys) serialises errors the same way.
+        key = (
+            self.env["res.users.apikeys"]
+            .with_user(self.technician)
+            ._generate("rpc", "deployment test", datetime.now() + timedelta(days=1))
+        )
+        french = self.refusal("fr_FR")
+        with self.assertLogs("odoo.http", "WARNING"):
+            response = self.url_open(
+                "/json/2/maintenance.equipment/action_put_in_service",
+                data=json.dumps(
+                    {"ids": [self.device.id], "context": {"lang": "fr_FR"}}
+                ),
+                headers={
+                    "Content-Type": "application/json",
+                    "Authorization": f"bearer {key}",
+                    "X-Odoo-Database": self.env.cr.dbname,
+                },
+            )
+        body = response.json()
+        self.assertEqual(response.status_code, french.http_status)
+        self.assertEqual(body["message"], french.args[0])
+        self.assertEqual(body["debug"], "")
+        self.assertNotIn("Traceback", response.text)
 
     def test_administrator_and_dev_mode_keep_the_traceback(self):
         with self.assertLogs("odoo.http", "ERROR"):
