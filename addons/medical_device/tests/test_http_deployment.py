@@ -179,6 +179,14 @@ class TestDatabaseManagerClosed(HttpCase):
         self.assertEqual(body["error"]["data"]["name"], "odoo.exceptions.AccessDenied")
         self.assertNotIn(self.db_name, response.text)
 
+    def test_manager_page_says_disabled_and_lists_nothing(self):
+        response = self.url_open("/web/database/manager")
+        self.assertIn("disabled by the administrator", response.text)
+        # No database listed, no backup/duplicate/delete button (the forms
+        # of the hidden dialogs remain, and are refused: see below).
+        self.assertNotIn("/odoo?db=", response.text)
+        self.assertNotIn("o_database_action", response.text)
+
     def test_backup_gives_no_dump(self):
         with self.assertLogs("odoo", "ERROR"):
             response = self.post(
@@ -209,6 +217,7 @@ class TestDatabaseManagerClosed(HttpCase):
                     {"name": self.db_name, "new_name": new_name},
                 ),
                 ("/web/database/drop", {"name": new_name}),
+                ("/web/database/change_password", {"master_pwd_new": "new"}),
             ]:
                 response = self.post(route, **data)
                 self.assertIn("Access Denied", response.text, route)
