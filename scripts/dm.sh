@@ -481,9 +481,11 @@ cmd_run() {
 EOF
     if is_root; then
         cd "$SERVE_BASE"
-        exec runuser -u "$ODOO_OS_USER" -- env HOME="$SERVE_BASE" "$RUN_PY" "$RUN_SRC/odoo-bin" -c "$SERVE_CONF"
+        exec runuser -u "$ODOO_OS_USER" -- env -u DM_MASTER_PASSWORD HOME="$SERVE_BASE" \
+            "$RUN_PY" "$RUN_SRC/odoo-bin" -c "$SERVE_CONF"
     fi
-    exec "$RUN_PY" "$RUN_SRC/odoo-bin" -c "$SERVE_CONF"
+    # The configuration holds the master password's hash: the server needs no plain copy.
+    exec env -u DM_MASTER_PASSWORD "$RUN_PY" "$RUN_SRC/odoo-bin" -c "$SERVE_CONF"
 }
 
 cmd_serve_conf() {
