@@ -14,6 +14,7 @@ DM_DB="${DM_DB:-medical_devices}"
 DM_TEST_DB="${DM_TEST_DB:-dm_test}"
 DM_HTTP_PORT="${DM_HTTP_PORT:-8069}"
 PG_OS_USER="${DM_PG_OS_USER:-odoo-dm-pg}"
+ODOO_OS_USER="${DM_ODOO_OS_USER:-odoo-dm}"
 PG_ROLE="${DM_PG_ROLE:-odoo}"
 ODOO_GIT_URL="https://github.com/odoo/odoo.git"
 
@@ -196,9 +197,16 @@ pg_stop() {
 
 # ------------------------------------------------------------- Odoo config
 write_conf() {
+    # The configuration of the tools and tests (odoo-bin --test-enable,
+    # pytest --odoo-config, scripts/*.py), run by whoever runs dm.sh. The
+    # database manager is off and has no master password (an empty
+    # admin_passwd refuses every password). `make run` serves with its own
+    # configuration (write_serve_conf).
     local src="$1"
     mkdir -p "$LOCAL/filestore"
-    cat >"$CONF" <<EOF
+    (
+        umask 077
+        cat >"$CONF" <<EOF
 [options]
 addons_path = $src/odoo/addons,$src/addons,$ROOT/addons
 data_dir = $LOCAL/filestore
@@ -207,12 +215,221 @@ db_port = ${PGPORT:-False}
 db_user = ${PGUSER:-$PG_ROLE}
 http_port = $DM_HTTP_PORT
 http_interface = ${DM_HTTP_INTERFACE:-127.0.0.1}
-admin_passwd = ${DM_MASTER_PASSWORD:-dm-master-$(echo "$ROOT" | sha256sum | cut -c1-8)}
-list_db = True
+admin_passwd =
+list_db = False
 max_cron_threads = 1
 EOF
-    if [ -n "${PGPASSWORD:-}" ]; then echo "db_password = $PGPASSWORD" >>"$CONF"; fi
+        if [ -n "${PGPASSWORD:-}" ]; then echo "db_password = $PGPASSWORD" >>"$CONF"; fi
+    )
+    chmod 600 "$CONF"
 }
+
+# ------------------------------------------------------------- served instance (make run)
+serve_paths() {
+    # Everything of the served instance lives in SERVE_BASE: its configuration,
+    # master password, pid file and data (filestore, sessions). The Odoo user
+    # must reach it: a checkout under a private home (e.g. /root) keeps it in
+    # /var/lib/<odoo user> instead, as pg_paths does for the cluster.
+    SERVE_BASE="${DM_SERVE_DIR:-$LOCAL/serve}"
+    if [ -z "${DM_SERVE_DIR:-}" ] && is_root && id "$ODOO_OS_USER" >/dev/null 2>&1 \
+        && ! runuser -u "$ODOO_OS_USER" -- test -x "$LOCAL" 2>/dev/null; then
+        SERVE_BASE="/var/lib/$ODOO_OS_USER/$(echo "$ROOT" | sha256sum | cut -c1-12)"
+    fi
+    SERVE_CONF="$SERVE_BASE/odoo.conf"
+    MASTER_FILE="$SERVE_BASE/master-password"
+}
+
+as_odoo_user() {
+    # The served Odoo never runs as root: as root, it runs as $ODOO_OS_USER.
+    if is_root; then
+        # From a directory it can enter (the checkout may be under /root).
+        (cd "$SERVE_BASE" && runuser -u "$ODOO_OS_USER" -- env HOME="$SERVE_BASE" "$@")
+    else
+        "$@"
+    fi
+}
+
+odoo_runtime() {
+    # What the Odoo user runs: RUN_PY, RUN_SRC (Odoo) and RUN_ADDONS (ours).
+    # As root, what the Odoo user cannot read (a checkout, a venv or a pyenv
+    # Python under /root) is provided in $SERVE_BASE/runtime, owned by root
+    # and read-only for the Odoo user.
+    RUN_PY="$PY" RUN_SRC="$ODOO_SRC" RUN_ADDONS="$ROOT/addons"
+    is_root || return 0
+    local rt="$SERVE_BASE/runtime"
+    mkdir -p "$rt"
+    chmod 755 "$rt"
+    if ! as_odoo_user test -r "$ROOT/addons/medical_device/__manifest__.py"; then
+        # Our addons are small: copied at every run, so the server runs the checkout's code.
+        rm -rf "$rt/addons.new"
+        cp -a "$ROOT/addons" "$rt/addons.new"
+        rm -rf "$rt/addons"
+        mv "$rt/addons.new" "$rt/addons"
+        chmod -R go+rX "$rt/addons"
+        RUN_ADDONS="$rt/addons"
+    fi
+    if ! as_odoo_user test -r "$ODOO_SRC/odoo-bin"; then
+        local stamp
+        stamp="$ODOO_SRC $(sha256sum "$ODOO_SRC/odoo/release.py" | cut -c1-16)"
+        if [ "$(cat "$rt/odoo-src.stamp" 2>/dev/null)" != "$stamp" ]; then
+            say "copying Odoo from $ODOO_SRC into $rt/odoo-src (the user $ODOO_OS_USER cannot read it)"
+            rm -rf "$rt/odoo-src"
+            cp -a "$ODOO_SRC" "$rt/odoo-src"
+            chmod -R go+rX "$rt/odoo-src"
+            echo "$stamp" >"$rt/odoo-src.stamp"
+        fi
+        RUN_SRC="$rt/odoo-src"
+    fi
+    if ! as_odoo_user "$PY" -c "" 2>/dev/null; then
+        # The venv's interpreter is out of reach: a venv of the system Python of
+        # the same version, with the same packages.
+        local ver site base="" candidate
+        ver="$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+        site="$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+        for candidate in "/usr/bin/python$ver" "/usr/local/bin/python$ver"; do
+            if as_odoo_user "$candidate" -c "" 2>/dev/null; then base="$candidate"; break; fi
+        done
+        [ -n "$base" ] || die "the user $ODOO_OS_USER cannot run $PY (it lies under a private directory) and no python$ver is installed system-wide.
+  Either install python$ver (apt-get install python3), or move the checkout and its
+  virtual environment where other users can read them (e.g. /opt or /srv)."
+        local venv="$rt/venv" rsite="$rt/venv/lib/python$ver/site-packages"
+        mkdir -p "$venv/bin" "$rsite"
+        ln -sfn "$base" "$venv/bin/python"
+        printf 'home = %s\ninclude-system-site-packages = false\nversion = %s\n' \
+            "$(dirname "$base")" "$ver" >"$venv/pyvenv.cfg"
+        if as_odoo_user test -r "$site" && as_odoo_user test -x "$site"; then
+            echo "import site; site.addsitedir('$site')" >"$rsite/dm-packages.pth"
+        else
+            local want
+            want="$(cat "$VENV/.dm-requirements.sha" 2>/dev/null)"
+            if [ "$(cat "$rt/venv.stamp" 2>/dev/null)" != "$want" ]; then
+                say "copying the Python packages into $venv (the user $ODOO_OS_USER cannot read $site)"
+                rm -f "$rsite/dm-packages.pth"
+                cp -a "$site/." "$rsite/"
+                echo "$want" >"$rt/venv.stamp"
+            fi
+        fi
+        chmod -R go+rX "$venv"
+        RUN_PY="$venv/bin/python"
+    fi
+    as_odoo_user "$RUN_PY" -c "import sys; sys.path.insert(0, '$RUN_SRC'); import odoo.release, psycopg2" \
+        || die "the user $ODOO_OS_USER cannot run Odoo ($RUN_PY, $RUN_SRC, $RUN_ADDONS)"
+}
+
+serve_workers() {
+    # Workers (one process per request, killed past their time or memory
+    # limits) when the machine has 2 cores and the RAM for 2 workers; the
+    # threaded server (no per-request limits) otherwise. DM_WORKERS=N decides.
+    local cores mem_mb by_ram
+    cores="$(nproc 2>/dev/null || echo 1)"
+    mem_mb="$(awk '/^MemTotal:/ {print int($2 / 1024)}' /proc/meminfo 2>/dev/null || echo 0)"
+    if [ -n "${DM_WORKERS:-}" ]; then
+        WORKERS="$DM_WORKERS"
+        SERVE_MODE_NOTE="DM_WORKERS=$DM_WORKERS"
+    else
+        # Odoo's rule of thumb, 2 per core + 1, and ~512 MB per worker once
+        # 1 GB is left to PostgreSQL and the system.
+        WORKERS=$((2 * cores + 1))
+        by_ram=$(((mem_mb - 1024) / 512))
+        if [ "$by_ram" -lt "$WORKERS" ]; then WORKERS="$by_ram"; fi
+        if [ "$cores" -lt 2 ] || [ "$WORKERS" -lt 2 ]; then WORKERS=0; fi
+        SERVE_MODE_NOTE="$cores cores, $mem_mb MB of RAM"
+    fi
+    [[ "$WORKERS" =~ ^[0-9]+$ ]] || die "DM_WORKERS must be a number, not '$WORKERS'"
+}
+
+master_password() {
+    # DM_MASTER_PASSWORD, or a random one generated once into $MASTER_FILE (0600).
+    if [ -n "${DM_MASTER_PASSWORD:-}" ]; then
+        printf '%s' "$DM_MASTER_PASSWORD"
+        return
+    fi
+    if [ ! -s "$MASTER_FILE" ]; then
+        (umask 077 && "$PY" -c 'import secrets; print(secrets.token_urlsafe(24))' >"$MASTER_FILE")
+    fi
+    chmod 600 "$MASTER_FILE"
+    head -n1 "$MASTER_FILE" | tr -d '\n'
+}
+
+write_serve_conf() {
+    # The configuration `make run` serves with (SERVE_CONF, 0600): one
+    # database (dbfilter), no database manager (list_db = False), a master
+    # password stored as a PBKDF2 hash, workers with limits when the machine
+    # allows. Run `dm.sh serve-conf DIR` to see what it writes.
+    mkdir -p "$SERVE_BASE/data"
+    chmod 700 "$SERVE_BASE" "$SERVE_BASE/data"
+    local hash
+    hash="$(master_password | "$PY" -c 'import sys
+from passlib.context import CryptContext
+# The scheme and rounds of odoo.tools.config.crypt_context.
+context = CryptContext(schemes=["pbkdf2_sha512"], pbkdf2_sha512__rounds=600_000)
+print(context.hash(sys.stdin.read()))')"
+    serve_workers
+    (
+        umask 077
+        cat >"$SERVE_CONF" <<EOF
+[options]
+; Written by scripts/dm.sh at every \`make run\`: set DM_* variables rather than editing it.
+addons_path = $RUN_SRC/odoo/addons,$RUN_SRC/addons,$RUN_ADDONS
+data_dir = $SERVE_BASE/data
+pidfile = $SERVE_BASE/odoo.pid
+db_host = ${PGHOST:-False}
+db_port = ${PGPORT:-False}
+db_user = ${PGUSER:-$PG_ROLE}
+db_name = $DM_DB
+dbfilter = ^$DM_DB\$
+list_db = False
+admin_passwd = $hash
+http_port = $DM_HTTP_PORT
+http_interface = ${DM_HTTP_INTERFACE:-127.0.0.1}
+proxy_mode = ${DM_PROXY_MODE:-False}
+workers = $WORKERS
+max_cron_threads = ${DM_MAX_CRON_THREADS:-1}
+EOF
+        if [ "$WORKERS" -gt 0 ]; then
+            cat >>"$SERVE_CONF" <<EOF
+gevent_port = ${DM_GEVENT_PORT:-$((DM_HTTP_PORT + 3))}
+limit_time_cpu = ${DM_LIMIT_TIME_CPU:-300}
+limit_time_real = ${DM_LIMIT_TIME_REAL:-600}
+limit_memory_soft = $((${DM_LIMIT_MEMORY_SOFT_MB:-2048} * 1024 * 1024))
+limit_memory_hard = $((${DM_LIMIT_MEMORY_HARD_MB:-2560} * 1024 * 1024))
+limit_request = ${DM_LIMIT_REQUEST:-65536}
+EOF
+        fi
+        if [ -n "${PGPASSWORD:-}" ]; then echo "db_password = $PGPASSWORD" >>"$SERVE_CONF"; fi
+    )
+    chmod 600 "$SERVE_CONF"
+    if [ "$WORKERS" -gt 0 ]; then
+        say "serving with $WORKERS workers ($SERVE_MODE_NOTE), limits: ${DM_LIMIT_TIME_CPU:-300} s CPU, ${DM_LIMIT_TIME_REAL:-600} s real, ${DM_LIMIT_MEMORY_HARD_MB:-2560} MB per request"
+    else
+        say "serving in threaded mode, one process without per-request time or memory limits ($SERVE_MODE_NOTE; workers need 2 cores and 2 GB of RAM, DM_WORKERS=N forces them)"
+    fi
+}
+
+serve_setup() {
+    # The served instance: its user, runtime, configuration and data.
+    serve_paths
+    if is_root && ! id "$ODOO_OS_USER" >/dev/null 2>&1; then
+        # Odoo is not run as root: the served instance belongs to a dedicated system user.
+        useradd --system --no-create-home --shell /usr/sbin/nologin "$ODOO_OS_USER"
+        serve_paths
+    fi
+    mkdir -p "$SERVE_BASE"
+    odoo_runtime
+    write_serve_conf
+    # A filestore left by an earlier `make run` as root moves to the served data.
+    if [ -d "$LOCAL/filestore/filestore/$DM_DB" ] && [ ! -d "$SERVE_BASE/data/filestore/$DM_DB" ]; then
+        mkdir -p "$SERVE_BASE/data/filestore"
+        cp -a "$LOCAL/filestore/filestore/$DM_DB" "$SERVE_BASE/data/filestore/"
+    fi
+    if is_root; then
+        chown "$ODOO_OS_USER:" "$SERVE_BASE" "$SERVE_CONF"
+        if [ -f "$MASTER_FILE" ]; then chown "$ODOO_OS_USER:" "$MASTER_FILE"; fi
+        chown -R "$ODOO_OS_USER:" "$SERVE_BASE/data"
+    fi
+}
+
+serve_odoo() { as_odoo_user "$RUN_PY" "$RUN_SRC/odoo-bin" -c "$SERVE_CONF" "$@"; }
 
 setup() {
     mkdir -p "$LOCAL" "$LOGDIR"
@@ -238,23 +455,54 @@ modules_installed() { # true when all our addons are installed in database $1
 # ------------------------------------------------------------- commands
 cmd_run() {
     setup
+    serve_setup
+    # Installing or updating runs as the serving user too, so that it owns the files it writes.
     if db_exists "$DM_DB" && modules_installed "$DM_DB"; then
         say "database $DM_DB exists: updating our addons"
-        odoo -d "$DM_DB" -u "$ADDONS" --stop-after-init --log-level=warn
+        serve_odoo -d "$DM_DB" -u "$ADDONS" --stop-after-init --log-level=warn --workers=0 --max-cron-threads=0
     else
-        db_exists "$DM_DB" && dropdb "$DM_DB"
+        if db_exists "$DM_DB"; then dropdb "$DM_DB"; fi
         say "creating database $DM_DB with the three addons and demo data"
-        odoo -d "$DM_DB" -i "$ADDONS" --with-demo --stop-after-init --log-level=warn --load-language=fr_FR
+        serve_odoo -d "$DM_DB" -i "$ADDONS" --with-demo --stop-after-init --log-level=warn --load-language=fr_FR \
+            --workers=0 --max-cron-threads=0
     fi
+    local who="$ODOO_OS_USER" password_at="$MASTER_FILE (readable by $ODOO_OS_USER only)"
+    is_root || who="$(id -un)"
+    [ -n "${DM_MASTER_PASSWORD:-}" ] && password_at="DM_MASTER_PASSWORD"
     cat >&2 <<EOF
 
   Odoo 19 with the medical device suite: http://localhost:$DM_HTTP_PORT
   Log in as admin / admin (administrator), or as a demo role, password = login:
     dm_engineer, dm_technician, dm_pharmacist, dm_rssi, dm_dpo, dm_auditor
-  Stop with Ctrl-C; stop PostgreSQL with: make stop
+  Served as the system user $who with $SERVE_CONF: database $DM_DB only,
+  database manager disabled; master password in $password_at.
+  Stop with Ctrl-C or make stop; stop PostgreSQL with: make stop
 
 EOF
-    exec "$PY" "$ODOO_SRC/odoo-bin" -c "$CONF" -d "$DM_DB" --db-filter="^$DM_DB\$" --http-port="$DM_HTTP_PORT"
+    if is_root; then
+        cd "$SERVE_BASE"
+        exec runuser -u "$ODOO_OS_USER" -- env -u DM_MASTER_PASSWORD HOME="$SERVE_BASE" \
+            "$RUN_PY" "$RUN_SRC/odoo-bin" -c "$SERVE_CONF"
+    fi
+    # The configuration holds the master password's hash: the server needs no plain copy.
+    exec env -u DM_MASTER_PASSWORD "$RUN_PY" "$RUN_SRC/odoo-bin" -c "$SERVE_CONF"
+}
+
+cmd_serve_conf() {
+    # Writes the configuration `make run` serves with into $1 (odoo.conf and,
+    # without DM_MASTER_PASSWORD, master-password), as the current user, and
+    # prints its path: tests/test_deploy.py checks it.
+    [ -n "${1:-}" ] || die "usage: $0 serve-conf DIR"
+    ODOO_SRC="$(find_odoo_src)"
+    mkdir -p "$1"
+    SERVE_BASE="$(cd "$1" && pwd)" SERVE_CONF="$(cd "$1" && pwd)/odoo.conf" MASTER_FILE="$(cd "$1" && pwd)/master-password"
+    RUN_PY="$PY" RUN_SRC="$ODOO_SRC" RUN_ADDONS="$ROOT/addons"
+    if pg_embedded; then
+        pg_paths
+        PGHOST="$PGSOCK_DIR" PGPORT="$PG_PORT" PGUSER="$PG_ROLE"
+    fi
+    write_serve_conf
+    echo "$SERVE_CONF"
 }
 
 cmd_lint() {
@@ -391,6 +639,15 @@ cmd_bench() {
 
 cmd_stop() {
     pg_paths
+    serve_paths
+    local pid
+    pid="$(cat "$SERVE_BASE/odoo.pid" 2>/dev/null || true)"
+    # Only the server of this checkout: a stale pid file may name another process.
+    if [ -n "$pid" ] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "-c $SERVE_CONF"; then
+        kill "$pid"
+        for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+        say "Odoo stopped"
+    fi
     pkill -f "odoo-bin -c $CONF" 2>/dev/null && say "Odoo stopped" || true
     pg_stop
 }
@@ -405,6 +662,9 @@ case "${1:-}" in
     test-upgrade) setup; mkdir -p "$LOCAL/test-results"; upgrade_test "$LOCAL/test-results"; s=$?
         cat "$LOCAL/test-results/upgrade.log"; exit $s ;;
     setup) setup; say "ready: Odoo $ODOO_SRC, venv $VENV, PGHOST=$PGHOST" ;;
-    shell) shift; setup; odoo shell -d "${1:-$DM_DB}" ;;
-    *) echo "usage: $0 {run|test|bench|lint|stop|setup|i18n|shell [db]}" >&2; exit 2 ;;
+    shell) shift; setup
+        # The served database with the served configuration (its filestore), as the serving user.
+        if [ "${1:-$DM_DB}" = "$DM_DB" ]; then serve_setup; serve_odoo shell -d "$DM_DB"; else odoo shell -d "$1"; fi ;;
+    serve-conf) shift; cmd_serve_conf "$@" ;;
+    *) echo "usage: $0 {run|test|bench|lint|stop|setup|i18n|shell [db]|serve-conf DIR}" >&2; exit 2 ;;
 esac

@@ -22,3 +22,4 @@ from . import maintenance_equipment
 from . import maintenance_equipment_disposal
 from . import maintenance_request
 from . import res_config_settings
+from . import ir_http
