@@ -398,7 +398,17 @@ class MaintenanceEquipment(models.Model):
         )
         activity_type = self.env.ref("dm_cyber.mail_activity_type_dm_cyber_alert")
         rssi_users = self.env["dm.approval"]._role_members("rssi")
-        responsible = rssi_users[:1] or self.env.user
+        # Each hospital's devices go to its own RSSI: a user of another company
+        # never hears of them.
+        by_company = {}
+
+        def rssi_of(company):
+            if company not in by_company:
+                members = rssi_users.filtered(
+                    lambda u: not company or company in u.company_ids
+                )
+                by_company[company] = (members, members[:1] or self.env.user)
+            return by_company[company]
 
         def alert(device):
             reasons = []
@@ -421,14 +431,26 @@ class MaintenanceEquipment(models.Model):
                 "summary": self.env._(
                     "Cyber watch: %(reasons)s", reasons="; ".join(reasons)
                 ),
-                "user_id": responsible.id,
+                "user_id": rssi_of(device.company_id)[1].id,
             }
 
         created = self.env["mail.activity"]._dm_schedule_once(
             flagged, activity_type, alert
         )
-        if newly_obsolete or created:
-            self._cyber_watch_summary(newly_obsolete, created, rssi_users)
+        company_of = {device.id: device.company_id for device in flagged}
+        notified = self.env["res.users"]
+        for company, activities in created.grouped(
+            lambda activity: company_of[activity.res_id]
+        ).items():
+            members = rssi_of(company)[0]
+            self._cyber_watch_summary(newly_obsolete, activities, members)
+            notified |= members
+        # The newly obsolete versions are reference data: every RSSI hears of
+        # them, with no device of another company counted.
+        if newly_obsolete and rssi_users - notified:
+            self._cyber_watch_summary(
+                newly_obsolete, self.env["mail.activity"], rssi_users - notified
+            )
         newly_obsolete.write({"obsolescence_notified": True})
         return created
 

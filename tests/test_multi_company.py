@@ -1,0 +1,667 @@
+"""Multi-company: a user of hospital A never sees or learns anything of hospital B.
+
+Registry-driven: every model of the three addons (and the core equipment and
+maintenance requests) that has a ``company_id`` field, or a required Many2one
+to a model that has one, must either have records of company B built below
+(``_build_company_b``) or be listed in ``EXCUSED`` with the reason. Each role
+of company A then probes B's records through every channel a client has:
+search, search_count, read, read_group, name_search, export_data, a hostile
+``allowed_company_ids``, the chatter (messages, attachments, activities), the
+QWeb reports, the exports of the suite (IT hand-over, HAS mapping, fleet-import
+error report), the fleet import's messages, the approvals' activities and the
+daily jobs' notifications, and the dashboards' aggregates.
+
+A probe that finds something of B is a leak: all of them are collected, counted
+in the ``multi_company`` figure and reported together.
+"""
+
+import base64
+import io
+import zipfile
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import TransactionCase, new_test_user
+
+from odoo.addons.dm_cyber.controllers.main import (
+    IT_QUERIES,
+    cyber_matrix_rows,
+    it_query_domain,
+)
+from odoo.addons.medical_device.tests.figures import record_figure
+from odoo.addons.medical_device.tests.test_fleet_import import device_row, to_csv
+
+ADDONS = ("medical_device", "dm_cyber", "dm_software")
+CORE_MODELS = ("maintenance.equipment", "maintenance.request")
+ROLES = {
+    "technician": "medical_device.group_dm_technician",
+    "engineer": "medical_device.group_dm_engineer",
+    "pharmacist": "medical_device.group_dm_pharmacist",
+    "rssi": "medical_device.group_dm_rssi",
+    "dpo": "medical_device.group_dm_dpo",
+    "auditor": "medical_device.group_dm_auditor",
+    "internal": "base.group_user",
+}
+# A word found in every name, reference and note of company B: finding it in
+# anything a user of A receives is a leak.
+SECRET = "Zorglub"
+# Models in scope that hold no record of B the test can probe, and why.
+EXCUSED = {
+    "dm.software.install.wizard": "transient wizard: Odoo's transient models "
+    "show a wizard to its creator only (create_uid rule of models.TransientModel)",
+    "dm.software.qualification.wizard": "transient wizard: Odoo's transient "
+    "models show a wizard to its creator only",
+    "res.config.settings": "transient settings wizard of the administrator "
+    "(base.group_system); it writes the current company's settings",
+}
+# Refusals a probe may meet: the record rule or the access rights said no.
+REFUSED = (AccessError,)
+
+
+class TestMultiCompany(TransactionCase):
+    # Outside odoo.addons, Odoo's test case gets no default tags.
+    test_tags = {"standard", "post_install"}
+    test_module = "dm_multi_company"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
+        cls.company_a = cls.env.company
+        cls.company_b = cls.env["res.company"].create({"name": f"Clinique {SECRET}"})
+        cls.users = {
+            role: new_test_user(
+                cls.env,
+                login=f"mc_a_{role}",
+                groups=group,
+                company_id=cls.company_a.id,
+                company_ids=[(6, 0, cls.company_a.ids)],
+            )
+            for role, group in ROLES.items()
+        }
+        cls.user_b = new_test_user(
+            cls.env,
+            login="mc_b_all_roles",
+            name=f"{SECRET} engineer",
+            groups=",".join(
+                ROLES[role] for role in ("engineer", "pharmacist", "rssi", "dpo")
+            ),
+            company_id=cls.company_b.id,
+            company_ids=[(6, 0, cls.company_b.ids)],
+        )
+        cls.os_version = cls.env["dm.os.version"].create(
+            {
+                "vendor": "Microsoft",
+                "product": "Windows",
+                "version": "MC-XP",
+                "end_of_support": fields.Date.today() - timedelta(days=400),
+            }
+        )
+        cls.b = cls._build_company_b()
+        cls.leaks = []
+        cls.probes = 0
+
+    # ------------------------------------------------------------ company B
+    @classmethod
+    def _build_company_b(cls):
+        """Records of company B for every model in scope, built as hospital B
+        would: its own partners, categories, devices, documents, chatter."""
+        env = cls.env(
+            context=dict(cls.env.context, allowed_company_ids=[cls.company_b.id])
+        )
+        b = {}
+        company = cls.company_b.id
+        partner = env["res.partner"].create(
+            {"name": f"{SECRET} Medical SA", "is_company": True, "company_id": company}
+        )
+        cls.partner_b = partner
+        cls.category_b = env["maintenance.equipment.category"].create(
+            {"name": f"{SECRET} scanners", "company_id": company}
+        )
+        Equipment = env["maintenance.equipment"]
+        common = {
+            "company_id": company,
+            "is_medical_device": True,
+            "dm_kind": "dm",
+            "manufacturer_id": partner.id,
+            "category_id": cls.category_b.id,
+            "location": f"{SECRET} radiology",
+            "is_connected": True,
+            "os_version_id": cls.os_version.id,
+            "patient_data": True,
+            "remote_maintenance_channel": "supplier_vpn",
+            "ce_certificate_expiry": fields.Date.today() + timedelta(days=20),
+        }
+        devices = Equipment.create(
+            [
+                {
+                    **common,
+                    "name": f"{SECRET} CT scanner",
+                    "serial_no": "ZORG-0001",
+                    "udi_carrier": "(01)03760123450010(10)ZORGLOT(21)ZS1",
+                },
+                {
+                    **common,
+                    "name": f"{SECRET} CT scanner 2",
+                    "serial_no": "ZORG-0002",
+                    "udi_carrier": "(01)03760123450010(10)ZORGLOT(21)ZS2",
+                },
+            ]
+        )
+        cls.device_b = devices[0]
+        b["maintenance.equipment"] = devices
+        team = env["maintenance.team"].create(
+            {"name": f"{SECRET} team", "company_id": company}
+        )
+        b["maintenance.request"] = env["maintenance.request"].create(
+            {
+                "name": f"{SECRET} tube replacement",
+                "equipment_id": devices[0].id,
+                "maintenance_team_id": team.id,
+                "company_id": company,
+                "maintenance_type": "corrective",
+            }
+        )
+        b["dm.reception"] = env["dm.reception"].create(
+            {"equipment_id": devices[0].id, "received_by_id": cls.user_b.id}
+        )
+        disposal = env["dm.disposal"].create({"equipment_id": devices[1].id})
+        b["dm.disposal"] = disposal
+        b["dm.erasure.medium"] = env["dm.erasure.medium"].create(
+            {"disposal_id": disposal.id}
+        )
+        b["dm.remote.agreement"] = env["dm.remote.agreement"].create(
+            {
+                "name": f"{SECRET} remote contract",
+                "supplier_id": partner.id,
+                "channel": env["dm.remote.agreement"]
+                ._fields["channel"]
+                .get_values(env)[0],
+                "date_end": fields.Date.today() + timedelta(days=300),
+                "company_id": company,
+            }
+        )
+        b["dm.remote.session"] = env["dm.remote.session"].create(
+            {
+                "equipment_id": devices[0].id,
+                "technician_name": f"{SECRET} technician",
+                "reason": f"{SECRET} calibration",
+            }
+        )
+        campaign = env["dm.cyber.campaign"].create(
+            {"name": f"{SECRET} patch campaign", "company_id": company}
+        )
+        b["dm.cyber.campaign"] = campaign
+        b["dm.cyber.campaign.line"] = env["dm.cyber.campaign.line"].create(
+            {"campaign_id": campaign.id, "equipment_id": devices[0].id}
+        )
+        software = env["dm.software"].create(
+            {
+                "name": f"{SECRET} AI triage",
+                "company_id": company,
+                "is_medical_device": True,
+                "intended_purpose": f"{SECRET} purpose",
+                "referent_id": cls.user_b.id,
+            }
+        )
+        b["dm.software"] = software
+        version = env["dm.software.version"].create(
+            {"software_id": software.id, "version": "9.9-zorglub"}
+        )
+        b["dm.software.version"] = version
+        site = env["dm.software.site"].create(
+            {"name": f"{SECRET} site", "company_id": company}
+        )
+        b["dm.software.site"] = site
+        b["dm.software.install"] = env["dm.software.install"].create(
+            {
+                "version_id": version.id,
+                "software_id": software.id,
+                "site_id": site.id,
+                "install_date": fields.Date.today(),
+                "mode": env["dm.software.install"]._fields["mode"].get_values(env)[0],
+                "state": env["dm.software.install"]._fields["state"].get_values(env)[0],
+            }
+        )
+        b["dm.software.qualification"] = env["dm.software.qualification"].create(
+            {"software_id": software.id}
+        )
+        plan = env["dm.software.qc.plan"].create(
+            {
+                "name": f"{SECRET} QC plan",
+                "software_id": software.id,
+                "method": f"{SECRET} method",
+                "responsible_id": cls.user_b.id,
+            }
+        )
+        b["dm.software.qc.plan"] = plan
+        b["dm.software.qc.record"] = env["dm.software.qc.record"].create(
+            {"plan_id": plan.id, "cases_checked": 3, "checked_by_id": cls.user_b.id}
+        )
+        mapping = env["dm.import.mapping"].create(
+            {"name": f"{SECRET} CMMS", "company_id": company}
+        )
+        b["dm.import.mapping"] = mapping
+        b["dm.import.mapping.line"] = env["dm.import.mapping.line"].create(
+            {
+                "mapping_id": mapping.id,
+                "source_header": f"{SECRET} serial",
+                "target_field": "serial_no",
+            }
+        )
+        # A fleet import run by B's engineer: one row rejected, so it has error
+        # lines and an error report that name B's values.
+        fleet_import = (
+            env["dm.fleet.import"]
+            .with_user(cls.user_b)
+            .create(
+                {
+                    "file": base64.b64encode(
+                        to_csv(
+                            [
+                                device_row(
+                                    "ZORG-0003", Désignation=f"{SECRET} pump", I="9"
+                                )
+                            ]
+                        )
+                    ),
+                    "filename": f"{SECRET}.csv",
+                }
+            )
+        )
+        fleet_import.action_import()
+        b["dm.fleet.import"] = fleet_import.sudo(False).with_user(cls.env.user)
+        b["dm.fleet.import.error"] = fleet_import.sudo().error_ids
+        # Approvals requested by B on a device whose data go to a cloud: lines,
+        # and activities for the deciding role.
+        cloud = Equipment.create(
+            {
+                **common,
+                "name": f"{SECRET} cloud monitor",
+                "serial_no": "ZORG-0004",
+                "data_hosting": "cloud",
+                "dpa_reference": f"{SECRET}-DPA",
+                "hds_certified": True,
+                "data_retention": "20 years",
+            }
+        )
+        b["maintenance.equipment"] |= cloud
+        cloud.with_user(cls.user_b).action_request_approvals()
+        b["dm.approval"] = env["dm.approval"].search(
+            [("res_model", "=", cloud._name), ("res_id", "=", cloud.id)]
+        )
+        # The dashboard's rows are the devices.
+        b["dm.criticality.report"] = env["dm.criticality.report"].search(
+            [("equipment_id", "in", b["maintenance.equipment"].ids)]
+        )
+        # Chatter of B's records: a note and an attachment on each.
+        for records in b.values():
+            record = records[:1]
+            if hasattr(record, "message_post"):
+                record.with_user(cls.user_b).message_post(
+                    body=f"{SECRET} internal note", subtype_xmlid="mail.mt_note"
+                )
+            if record._auto:
+                env["ir.attachment"].create(
+                    {
+                        "name": f"{SECRET}.txt",
+                        "raw": f"{SECRET} file".encode(),
+                        "res_model": record._name,
+                        "res_id": record.id,
+                    }
+                )
+        return {name: records.sudo() for name, records in b.items()}
+
+    # ------------------------------------------------------------ scope
+    @classmethod
+    def _models_in_scope(cls):
+        """Models of the three addons (and the core equipment and requests) with
+        a company_id field or a required Many2one to a model that has one."""
+        names = set(CORE_MODELS)
+        for model in cls.env["ir.model"].sudo().search([]):
+            if set((model.modules or "").split(", ")) & set(ADDONS):
+                names.add(model.model)
+        scope = set()
+        for name in names:
+            Model = cls.env[name]
+            if Model._abstract:
+                continue
+            if "company_id" in Model._fields or any(
+                field.type == "many2one"
+                and field.required
+                and "company_id" in cls.env[field.comodel_name]._fields
+                and field.comodel_name not in ("res.company", "res.users")
+                for field in Model._fields.values()
+            ):
+                scope.add(name)
+        return scope
+
+    def leak(self, channel, role, model, detail=""):
+        self.leaks.append(f"{channel} as {role} on {model}: {detail}")
+
+    def probe(self):
+        type(self).probes += 1
+
+    # ------------------------------------------------------------ the test
+    def test_company_a_never_sees_company_b(self):
+        scope = self._models_in_scope()
+        missing = sorted(scope - set(self.b) - set(EXCUSED))
+        self.assertFalse(
+            missing,
+            "models with a company but no records of company B in this test: "
+            "build some in _build_company_b or excuse them in EXCUSED",
+        )
+        self.assertFalse(set(EXCUSED) - scope, "excused models left the scope")
+        for name, records in self.b.items():
+            self.assertTrue(records, f"no record of company B for {name}")
+        self._check_b_records_are_of_b()
+
+        for role, user in self.users.items():
+            for name in sorted(self.b):
+                self._probe_model(role, user, name)
+            self._probe_reports(role, user)
+            self._probe_exports(role, user)
+            self._probe_aggregates(role, user)
+        self._probe_fleet_import()
+        self._probe_notifications()
+
+        record_figure(
+            "multi_company",
+            models=len(self.b),
+            excused=len(EXCUSED),
+            roles=len(self.users),
+            probes=self.probes,
+            leaks_found=len(self.leaks),
+        )
+        self.assertFalse(self.leaks, "\n".join(self.leaks))
+
+    def _check_b_records_are_of_b(self):
+        for name, records in self.b.items():
+            if "company_id" in records._fields:
+                companies = records.mapped("company_id")
+            else:
+                parent = next(
+                    f
+                    for f in records._fields.values()
+                    if f.type == "many2one" and f.required
+                )
+                companies = records.mapped(f"{parent.name}.company_id")
+            self.assertEqual(companies, self.company_b, name)
+
+    # ------------------------------------------------------------ channels
+    def _probe_model(self, role, user, name):
+        records = self.b[name]
+        ids = records.ids
+        Model = self.env[name].with_user(user).with_context(active_test=False)
+        domain = [("id", "in", ids)]
+
+        def invisible(channel, call, empty, refused=REFUSED):
+            self.probe()
+            try:
+                result = call()
+            except refused:
+                return
+            if not empty(result):
+                self.leak(channel, role, name, repr(result)[:200])
+
+        invisible("search", lambda: Model.search(domain), lambda r: not r)
+        invisible("search_count", lambda: Model.search_count(domain), lambda r: r == 0)
+        invisible(
+            "read", lambda: Model.browse(ids).read(["display_name"]), lambda r: not r
+        )
+        invisible(
+            "read_group",
+            lambda: Model._read_group(domain, [], ["__count"]),
+            lambda r: r[0][0] == 0,
+        )
+        if "company_id" in Model._fields and Model._fields["company_id"].store:
+            invisible(
+                "read_group by company",
+                lambda: Model._read_group([], ["company_id"], ["__count"]),
+                lambda r: self.company_b not in {company for company, _c in r},
+            )
+        invisible(
+            "formatted_read_group",
+            lambda: Model.formatted_read_group(domain, [], ["__count"]),
+            lambda r: r[0]["__count"] == 0,
+        )
+        label = records[:1].display_name or SECRET
+        invisible(
+            "name_search",
+            lambda: Model.name_search(label, limit=None),
+            lambda r: not {i for i, _n in r} & set(ids),
+        )
+        invisible(
+            "export_data",
+            lambda: Model.browse(ids).export_data(["display_name"]),
+            lambda r: not r.get("datas"),
+            # Refused too: a user without Odoo's export right exports nothing.
+            refused=(AccessError, UserError),
+        )
+        invisible(
+            "hostile allowed_company_ids",
+            lambda: Model.with_context(
+                allowed_company_ids=[self.company_a.id, self.company_b.id]
+            ).search(domain),
+            lambda r: not r,
+        )
+        # The chatter of B's records.
+        for chatter, res_model in (
+            ("mail.message", "model"),
+            ("ir.attachment", "res_model"),
+            ("mail.activity", "res_model"),
+        ):
+            invisible(
+                chatter,
+                lambda chatter=chatter, res_model=res_model: (
+                    self.env[chatter]
+                    .with_user(user)
+                    .search([(res_model, "=", name), ("res_id", "in", ids)])
+                ),
+                lambda r: not r,
+            )
+
+    def _probe_reports(self, role, user):
+        """Every QWeb report of the addons, rendered as A's user for B's
+        records: refused."""
+        reports = self.env["ir.actions.report"].search([("model", "in", list(self.b))])
+        reports = reports.filtered(
+            lambda r: r.get_external_id()[r.id].split(".")[0] in ADDONS
+        )
+        self.assertTrue(reports, "the reception and erasure reports exist")
+        for report in reports:
+            self.probe()
+            try:
+                html, _kind = (
+                    self.env["ir.actions.report"]
+                    .with_user(user)
+                    ._render_qweb_html(report.report_name, self.b[report.model].ids)
+                )
+            except REFUSED:
+                continue
+            if SECRET.encode() in html:
+                self.leak("report", role, report.report_name, "rendered")
+
+    def _probe_exports(self, role, user):
+        env = self.env(user=user)
+        b_devices = set(self.b["maintenance.equipment"].ids)
+        for query in (None, *IT_QUERIES):
+            self.probe()
+            rows = cyber_matrix_rows(env, it_query_domain(query))
+            if b_devices & {row["id"] for row in rows} or SECRET in repr(rows):
+                self.leak("IT hand-over", role, query or "all", "B's devices")
+        # The HAS mapping of every software in use, and of B's software.
+        Software = self.env["dm.software"].with_user(user)
+        self.probe()
+        try:
+            action = Software.action_export_has_mapping()
+        except REFUSED:
+            pass
+        else:
+            if SECRET.encode() in self._attachment_text(action):
+                self.leak("HAS mapping export", role, "dm.software", "B's software")
+        for method, records in (
+            ("action_export_has_mapping", self.b["dm.software"]),
+            ("action_download_error_report", self.b["dm.fleet.import"]),
+        ):
+            self.probe()
+            try:
+                getattr(records.with_user(user).sudo(False), method)()
+            except REFUSED:
+                continue
+            self.leak(method, role, records._name, "B's record exported")
+
+    def _attachment_text(self, action):
+        attachment_id = int(action["url"].split("/web/content/")[1].split("?")[0])
+        raw = self.env["ir.attachment"].browse(attachment_id).raw
+        with zipfile.ZipFile(io.BytesIO(raw)) as book:
+            return b"".join(book.read(name) for name in book.namelist())
+
+    def _probe_aggregates(self, role, user):
+        """Figures computed over many records count A's records only."""
+        a_devices = self.env["maintenance.equipment"].search_count(
+            [
+                ("company_id", "=", self.company_a.id),
+                ("is_medical_device", "=", True),
+            ]
+        )
+        Report = self.env["dm.criticality.report"].with_user(user)
+        self.probe()
+        try:
+            [(total,)] = Report._read_group([], [], ["device_count:sum"])
+        except REFUSED:
+            total = None
+        if total is not None and total > a_devices:
+            self.leak("dashboard total", role, Report._name, f"{total} > {a_devices}")
+        self.probe()
+        try:
+            count = self.os_version.with_user(user).equipment_count
+        except REFUSED:
+            count = 0
+        if count:
+            self.leak("OS device count", role, "dm.os.version", f"{count} devices")
+
+    # ------------------------------------------------------------ fleet import
+    def _probe_fleet_import(self):
+        """A's engineer imports rows naming B's serial, manufacturer, category
+        and UDI lot: B's records are never used nor disclosed."""
+        engineer = self.users["engineer"]
+        Import = self.env["dm.fleet.import"].with_user(engineer)
+        row_lot = device_row(
+            "",
+            UDI="(01)03760123450010(10)ZORGLOT",
+            Désignation="Imported by A",
+        )
+        data = to_csv(
+            [
+                device_row("ZORG-0001", Désignation="Probe"),
+                device_row(
+                    "A-MC-0001",
+                    Marque=self.partner_b.name,
+                    Fournisseur=self.partner_b.name,
+                    Catégorie=self.category_b.name,
+                ),
+                row_lot,
+            ]
+        )
+        record = Import.create({"file": base64.b64encode(data), "filename": "a.csv"})
+        record.action_import()
+        record = record.sudo()
+        texts = [record.log or "", *record.error_ids.mapped("message")]
+        if record.error_report:
+            texts.append(base64.b64decode(record.error_report).decode("utf-8-sig"))
+        self.probe()
+        if any(SECRET in text or self.company_b.name in text for text in texts):
+            self.leak("import messages", "engineer", record._name, "\n".join(texts))
+        imported = self.env["maintenance.equipment"].search(
+            [("company_id", "=", self.company_a.id), ("serial_no", "=", "A-MC-0001")]
+        )
+        self.assertTrue(imported, texts)
+        self.probe()
+        if imported.manufacturer_id == self.partner_b:
+            self.leak("import manufacturer lookup", "engineer", "res.partner", "")
+        self.probe()
+        if imported.category_id == self.category_b:
+            self.leak("import category lookup", "engineer", "category", "")
+        # B's devices of a UDI lot are not A's: the lot row creates A's device.
+        self.probe()
+        lot_device = self.env["maintenance.equipment"].search(
+            [("company_id", "=", self.company_a.id), ("udi_lot", "=", "ZORGLOT")]
+        )
+        if not lot_device:
+            self.leak("import UDI lot lookup", "engineer", "maintenance.equipment", "")
+        self.probe()
+        if (
+            self.device_b.name != f"{SECRET} CT scanner"
+            or self.device_b.company_id != self.company_b
+        ):
+            self.leak("import wrote B's device", "engineer", "maintenance.equipment")
+        # B's column mapping cannot be used by A.
+        self.probe()
+        try:
+            with self.env.cr.savepoint():
+                Import.create(
+                    {
+                        "file": base64.b64encode(data),
+                        "filename": "b.csv",
+                        "mapping_id": self.b["dm.import.mapping"].id,
+                    }
+                ).action_import()
+        except (AccessError, UserError, ValidationError):
+            pass
+        else:
+            self.leak("import with B's mapping", "engineer", "dm.import.mapping")
+
+    # ------------------------------------------------------------ notifications
+    def _probe_notifications(self):
+        """Approvals' activities, reminders and the daily jobs notify the users
+        of B's company only: nothing of B reaches a user of A."""
+        Approval = self.env["dm.approval"]
+        lines = self.b["dm.approval"]
+        lines.write({"requested_on": fields.Datetime.now() - timedelta(days=30)})
+        Approval._cron_remind_pending()
+        self.env["maintenance.equipment"]._cron_ce_deadlines()
+        self.env["maintenance.equipment"]._cron_cyber_watch()
+        self.env.flush_all()
+        members_b = (
+            self.env["res.users"]
+            .with_context(active_test=False)
+            .search([("company_ids", "in", self.company_b.ids)])
+        )
+        b_docs = {(name, i) for name, records in self.b.items() for i in records.ids}
+        activities = self.env["mail.activity"].search(
+            [("res_model", "in", list(self.b))]
+        )
+        for activity in activities:
+            if (activity.res_model, activity.res_id) not in b_docs:
+                continue
+            self.probe()
+            if activity.user_id not in members_b:
+                self.leak(
+                    "activity",
+                    activity.user_id.login,
+                    activity.res_model,
+                    activity.summary,
+                )
+        # Every message that names B's data goes to B's users only.
+        messages = self.env["mail.message"].search(
+            [
+                "|",
+                ("body", "ilike", SECRET),
+                ("subject", "ilike", SECRET),
+            ]
+        )
+        self.assertTrue(messages)
+        partners_b = members_b.partner_id
+        for message in messages:
+            self.probe()
+            notified = message.partner_ids | message.notification_ids.res_partner_id
+            outsiders = notified - partners_b
+            if outsiders:
+                self.leak(
+                    "notification",
+                    ",".join(outsiders.mapped("name")),
+                    message.model or "mail.thread",
+                    message.subject or message.body[:100],
+                )
