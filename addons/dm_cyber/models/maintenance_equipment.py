@@ -404,9 +404,7 @@ class MaintenanceEquipment(models.Model):
 
         def rssi_of(company):
             if company not in by_company:
-                members = rssi_users.filtered(
-                    lambda u: not company or company in u.company_ids
-                )
+                members = self.env["dm.approval"]._users_of_company(rssi_users, company)
                 by_company[company] = (members, members[:1] or self.env.user)
             return by_company[company]
 

@@ -163,16 +163,17 @@ class DmApproval(models.Model):
     @api.model
     def _active_members(self, group, company=None):
         # sudo: whoever triggers the notification may not read the group members.
-        return (
-            group.sudo()
-            .all_user_ids.filtered(
-                lambda u: (
-                    u.active
-                    and not u.share
-                    and (not company or company in u.company_ids)
-                )
-            )
-            .sudo(False)
+        members = group.sudo().all_user_ids.filtered(lambda u: u.active and not u.share)
+        return self._users_of_company(members, company).sudo(False)
+
+    @api.model
+    def _users_of_company(self, users, company):
+        """The ``users`` who work for ``company`` (all of them without one). The
+        main company is read with the user, the others only when it differs."""
+        if not company:
+            return users
+        return users.filtered(
+            lambda u: u.company_id == company or company in u.company_ids
         )
 
     # ------------------------------------------------------------ computes

@@ -89,8 +89,8 @@ class DmCeDeadlineMixin(models.AbstractModel):
 
         def pharmacists_of(company):
             if company not in by_company:
-                members = pharmacists.filtered(
-                    lambda u: not company or company in u.company_ids
+                members = self.env["dm.approval"]._users_of_company(
+                    pharmacists, company
                 )
                 by_company[company] = (members, members[:1] or self.env.user)
             return by_company[company]
