@@ -20,10 +20,9 @@ import io
 import zipfile
 from datetime import timedelta
 
-from odoo import fields
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import TransactionCase, new_test_user
+import psycopg2
 
+from odoo import fields
 from odoo.addons.dm_cyber.controllers.main import (
     IT_QUERIES,
     cyber_matrix_rows,
@@ -31,6 +30,9 @@ from odoo.addons.dm_cyber.controllers.main import (
 )
 from odoo.addons.medical_device.tests.figures import record_figure
 from odoo.addons.medical_device.tests.test_fleet_import import device_row, to_csv
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import TransactionCase, new_test_user
+from odoo.tools import mute_logger
 
 ADDONS = ("medical_device", "dm_cyber", "dm_software")
 CORE_MODELS = ("maintenance.equipment", "maintenance.request")
@@ -98,35 +100,48 @@ class TestMultiCompany(TransactionCase):
                 "end_of_support": fields.Date.today() - timedelta(days=400),
             }
         )
-        cls.b = cls._build_company_b()
+        cls.b = cls._build_company(cls.company_b, cls.user_b, SECRET, "ZORG")
+        cls.device_b = cls.b["maintenance.equipment"][0]
+        cls.partner_b = cls.b["res.partner"]
+        cls.category_b = cls.b["maintenance.equipment.category"]
+        # The same records in company A, to point at B's from A's side.
+        cls.user_a = new_test_user(
+            cls.env,
+            login="mc_a_all_roles",
+            groups=",".join(
+                ROLES[role] for role in ("engineer", "pharmacist", "rssi", "dpo")
+            ),
+            company_id=cls.company_a.id,
+            company_ids=[(6, 0, cls.company_a.ids)],
+        )
+        cls.a = cls._build_company(cls.company_a, cls.user_a, "Alpha", "ALFA")
         cls.leaks = []
         cls.probes = 0
 
     # ------------------------------------------------------------ company B
     @classmethod
-    def _build_company_b(cls):
-        """Records of company B for every model in scope, built as hospital B
-        would: its own partners, categories, devices, documents, chatter."""
-        env = cls.env(
-            context=dict(cls.env.context, allowed_company_ids=[cls.company_b.id])
-        )
+    def _build_company(cls, company, user, label, prefix):
+        """Records of ``company`` for every model in scope, built as a hospital
+        would: its own partners, categories, devices, documents, chatter;
+        ``label`` is in every name, ``prefix`` starts every serial number."""
+        env = cls.env(context=dict(cls.env.context, allowed_company_ids=company.ids))
         b = {}
-        company = cls.company_b.id
+        company = company.id
         partner = env["res.partner"].create(
-            {"name": f"{SECRET} Medical SA", "is_company": True, "company_id": company}
+            {"name": f"{label} Medical SA", "is_company": True, "company_id": company}
         )
-        cls.partner_b = partner
-        cls.category_b = env["maintenance.equipment.category"].create(
-            {"name": f"{SECRET} scanners", "company_id": company}
-        )
+        b["res.partner"] = partner
+        b["maintenance.equipment.category"] = env[
+            "maintenance.equipment.category"
+        ].create({"name": f"{label} scanners", "company_id": company})
         Equipment = env["maintenance.equipment"]
         common = {
             "company_id": company,
             "is_medical_device": True,
             "dm_kind": "dm",
             "manufacturer_id": partner.id,
-            "category_id": cls.category_b.id,
-            "location": f"{SECRET} radiology",
+            "category_id": b["maintenance.equipment.category"].id,
+            "location": f"{label} radiology",
             "is_connected": True,
             "os_version_id": cls.os_version.id,
             "patient_data": True,
@@ -137,26 +152,25 @@ class TestMultiCompany(TransactionCase):
             [
                 {
                     **common,
-                    "name": f"{SECRET} CT scanner",
-                    "serial_no": "ZORG-0001",
-                    "udi_carrier": "(01)03760123450010(10)ZORGLOT(21)ZS1",
+                    "name": f"{label} CT scanner",
+                    "serial_no": f"{prefix}-0001",
+                    "udi_carrier": f"(01)03760123450010(10){prefix}LOT(21){prefix}1",
                 },
                 {
                     **common,
-                    "name": f"{SECRET} CT scanner 2",
-                    "serial_no": "ZORG-0002",
-                    "udi_carrier": "(01)03760123450010(10)ZORGLOT(21)ZS2",
+                    "name": f"{label} CT scanner 2",
+                    "serial_no": f"{prefix}-0002",
+                    "udi_carrier": f"(01)03760123450010(10){prefix}LOT(21){prefix}2",
                 },
             ]
         )
-        cls.device_b = devices[0]
         b["maintenance.equipment"] = devices
-        team = env["maintenance.team"].create(
-            {"name": f"{SECRET} team", "company_id": company}
+        team = b["maintenance.team"] = env["maintenance.team"].create(
+            {"name": f"{label} team", "company_id": company}
         )
         b["maintenance.request"] = env["maintenance.request"].create(
             {
-                "name": f"{SECRET} tube replacement",
+                "name": f"{label} tube replacement",
                 "equipment_id": devices[0].id,
                 "maintenance_team_id": team.id,
                 "company_id": company,
@@ -164,7 +178,7 @@ class TestMultiCompany(TransactionCase):
             }
         )
         b["dm.reception"] = env["dm.reception"].create(
-            {"equipment_id": devices[0].id, "received_by_id": cls.user_b.id}
+            {"equipment_id": devices[0].id, "received_by_id": user.id}
         )
         disposal = env["dm.disposal"].create({"equipment_id": devices[1].id})
         b["dm.disposal"] = disposal
@@ -173,7 +187,7 @@ class TestMultiCompany(TransactionCase):
         )
         b["dm.remote.agreement"] = env["dm.remote.agreement"].create(
             {
-                "name": f"{SECRET} remote contract",
+                "name": f"{label} remote contract",
                 "supplier_id": partner.id,
                 "channel": env["dm.remote.agreement"]
                 ._fields["channel"]
@@ -185,12 +199,12 @@ class TestMultiCompany(TransactionCase):
         b["dm.remote.session"] = env["dm.remote.session"].create(
             {
                 "equipment_id": devices[0].id,
-                "technician_name": f"{SECRET} technician",
-                "reason": f"{SECRET} calibration",
+                "technician_name": f"{label} technician",
+                "reason": f"{label} calibration",
             }
         )
         campaign = env["dm.cyber.campaign"].create(
-            {"name": f"{SECRET} patch campaign", "company_id": company}
+            {"name": f"{label} patch campaign", "company_id": company}
         )
         b["dm.cyber.campaign"] = campaign
         b["dm.cyber.campaign.line"] = env["dm.cyber.campaign.line"].create(
@@ -198,20 +212,20 @@ class TestMultiCompany(TransactionCase):
         )
         software = env["dm.software"].create(
             {
-                "name": f"{SECRET} AI triage",
+                "name": f"{label} AI triage",
                 "company_id": company,
                 "is_medical_device": True,
-                "intended_purpose": f"{SECRET} purpose",
-                "referent_id": cls.user_b.id,
+                "intended_purpose": f"{label} purpose",
+                "referent_id": user.id,
             }
         )
         b["dm.software"] = software
         version = env["dm.software.version"].create(
-            {"software_id": software.id, "version": "9.9-zorglub"}
+            {"software_id": software.id, "version": f"9.9-{prefix}"}
         )
         b["dm.software.version"] = version
         site = env["dm.software.site"].create(
-            {"name": f"{SECRET} site", "company_id": company}
+            {"name": f"{label} site", "company_id": company}
         )
         b["dm.software.site"] = site
         b["dm.software.install"] = env["dm.software.install"].create(
@@ -229,24 +243,24 @@ class TestMultiCompany(TransactionCase):
         )
         plan = env["dm.software.qc.plan"].create(
             {
-                "name": f"{SECRET} QC plan",
+                "name": f"{label} QC plan",
                 "software_id": software.id,
-                "method": f"{SECRET} method",
-                "responsible_id": cls.user_b.id,
+                "method": f"{label} method",
+                "responsible_id": user.id,
             }
         )
         b["dm.software.qc.plan"] = plan
         b["dm.software.qc.record"] = env["dm.software.qc.record"].create(
-            {"plan_id": plan.id, "cases_checked": 3, "checked_by_id": cls.user_b.id}
+            {"plan_id": plan.id, "cases_checked": 3, "checked_by_id": user.id}
         )
         mapping = env["dm.import.mapping"].create(
-            {"name": f"{SECRET} CMMS", "company_id": company}
+            {"name": f"{label} CMMS", "company_id": company}
         )
         b["dm.import.mapping"] = mapping
         b["dm.import.mapping.line"] = env["dm.import.mapping.line"].create(
             {
                 "mapping_id": mapping.id,
-                "source_header": f"{SECRET} serial",
+                "source_header": f"{label} serial",
                 "target_field": "serial_no",
             }
         )
@@ -254,19 +268,19 @@ class TestMultiCompany(TransactionCase):
         # lines and an error report that name B's values.
         fleet_import = (
             env["dm.fleet.import"]
-            .with_user(cls.user_b)
+            .with_user(user)
             .create(
                 {
                     "file": base64.b64encode(
                         to_csv(
                             [
                                 device_row(
-                                    "ZORG-0003", Désignation=f"{SECRET} pump", I="9"
+                                    f"{prefix}-0003", Désignation=f"{label} pump", I="9"
                                 )
                             ]
                         )
                     ),
-                    "filename": f"{SECRET}.csv",
+                    "filename": f"{label}.csv",
                 }
             )
         )
@@ -278,16 +292,16 @@ class TestMultiCompany(TransactionCase):
         cloud = Equipment.create(
             {
                 **common,
-                "name": f"{SECRET} cloud monitor",
-                "serial_no": "ZORG-0004",
+                "name": f"{label} cloud monitor",
+                "serial_no": f"{prefix}-0004",
                 "data_hosting": "cloud",
-                "dpa_reference": f"{SECRET}-DPA",
+                "dpa_reference": f"{label}-DPA",
                 "hds_certified": True,
                 "data_retention": "20 years",
             }
         )
         b["maintenance.equipment"] |= cloud
-        cloud.with_user(cls.user_b).action_request_approvals()
+        cloud.with_user(user).action_request_approvals()
         b["dm.approval"] = env["dm.approval"].search(
             [("res_model", "=", cloud._name), ("res_id", "=", cloud.id)]
         )
@@ -295,18 +309,20 @@ class TestMultiCompany(TransactionCase):
         b["dm.criticality.report"] = env["dm.criticality.report"].search(
             [("equipment_id", "in", b["maintenance.equipment"].ids)]
         )
-        # Chatter of B's records: a note and an attachment on each.
+        # Chatter of the records: a note and an attachment on each.
         for records in b.values():
             record = records[:1]
             if hasattr(record, "message_post"):
-                record.with_user(cls.user_b).message_post(
-                    body=f"{SECRET} internal note", subtype_xmlid="mail.mt_note"
+                record.message_post(
+                    body=f"{label} internal note",
+                    subtype_xmlid="mail.mt_note",
+                    author_id=user.partner_id.id,
                 )
             if record._auto:
                 env["ir.attachment"].create(
                     {
-                        "name": f"{SECRET}.txt",
-                        "raw": f"{SECRET} file".encode(),
+                        "name": f"{label}.txt",
+                        "raw": f"{label} file".encode(),
                         "res_model": record._name,
                         "res_id": record.id,
                     }
@@ -363,6 +379,7 @@ class TestMultiCompany(TransactionCase):
             self._probe_reports(role, user)
             self._probe_exports(role, user)
             self._probe_aggregates(role, user)
+        self._probe_links()
         self._probe_fleet_import()
         self._probe_notifications()
 
@@ -534,13 +551,92 @@ class TestMultiCompany(TransactionCase):
             total = None
         if total is not None and total > a_devices:
             self.leak("dashboard total", role, Report._name, f"{total} > {a_devices}")
+        # The OS versions are shared reference data: their device count is the
+        # user's company's.
+        a_count = self.env["maintenance.equipment"].search_count(
+            [
+                ("company_id", "=", self.company_a.id),
+                ("os_version_id", "=", self.os_version.id),
+            ]
+        )
+        self.assertTrue(a_count)
         self.probe()
         try:
             count = self.os_version.with_user(user).equipment_count
         except REFUSED:
             count = 0
-        if count:
+        if count > a_count:
             self.leak("OS device count", role, "dm.os.version", f"{count} devices")
+
+    # ------------------------------------------------------------ links
+    @staticmethod
+    def _company_source(Model):
+        """The field a model takes its company from (its parent), if any."""
+        company = Model._fields.get("company_id")
+        if company is not None:
+            return company.related.split(".")[0] if company.related else None
+        return next(
+            (
+                f.name
+                for f in Model._fields.values()
+                if f.type == "many2one" and f.required
+            ),
+            None,
+        )
+
+    def _try_write(self, record, fname, value):
+        """Whether ``record.write({fname: value})`` is accepted; undone."""
+
+        class Undo(Exception):
+            pass
+
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                record.write({fname: value})
+                record.flush_recordset()
+                raise Undo
+        except Undo:
+            return True
+        except (AccessError, UserError, ValidationError, psycopg2.IntegrityError):
+            return False
+        finally:
+            self.env.invalidate_all()
+
+    def _probe_links(self):
+        """No record of A can point at a record of B (``check_company``): the
+        name of what it points at would be shown to A's users. Tried as the
+        superuser, as server code (imports, wizards) writes: the ORM refuses.
+        A record cannot be moved under B's parent by A's users either."""
+        scope = self._models_in_scope()
+        for name, records in self.a.items():
+            record = records[:1]
+            if name not in scope or not record._auto:
+                continue  # core helpers; a report of SQL views is not written
+            source = self._company_source(record)
+            for field in record._fields.values():
+                target = self.b.get(field.comodel_name)
+                if (
+                    field.type not in ("many2one", "many2many")
+                    or target is None
+                    or not field.store
+                    or field.related
+                    or field.name == "company_id"
+                    or (field.compute and not field.inverse)
+                ):
+                    continue
+                value = target[:1].id
+                if field.type == "many2many":
+                    value = [(4, value)]
+                if field.name == source:
+                    # The parent: as A's users, the record may not go to B.
+                    for role, user in self.users.items():
+                        self.probe()
+                        if self._try_write(record.with_user(user), field.name, value):
+                            self.leak("moved to B", role, name, field.name)
+                    continue
+                self.probe()
+                if self._try_write(record, field.name, value):
+                    self.leak("check_company", "superuser", name, field.name)
 
     # ------------------------------------------------------------ fleet import
     def _probe_fleet_import(self):

@@ -105,7 +105,10 @@ class MaintenanceEquipment(models.Model):
     ip_address = fields.Char(string="IP address", tracking=True)
     mac_address = fields.Char(string="MAC address", tracking=True)
     supplier_rssi_contact_id = fields.Many2one(
-        "res.partner", string="Supplier's RSSI contact", tracking=True
+        "res.partner",
+        string="Supplier's RSSI contact",
+        tracking=True,
+        check_company=True,
     )
     mds2_document = fields.Binary(string="MDS2 form", attachment=True)
     mds2_filename = fields.Char(string="MDS2 file name")

@@ -241,6 +241,7 @@ class DmSoftware(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
+        check_company=True,
     )
     requalification_reason = fields.Char(
         string="Re-qualify because", readonly=True, copy=False, tracking=True
@@ -250,6 +251,7 @@ class DmSoftware(models.Model):
         string="Version to qualify",
         readonly=True,
         copy=False,
+        check_company=True,
         help="A version that changes the class or the intended purpose: it is "
         "installed only once the software is qualified again.",
     )
