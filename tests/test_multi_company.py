@@ -57,6 +57,16 @@ EXCUSED = {
     "res.config.settings": "transient settings wizard of the administrator "
     "(base.group_system); it writes the current company's settings",
 }
+# Users written by the server as the record of who acted (not assigned by a
+# client, so not checked against the record's company): a user who works for
+# several hospitals acts in each of them.
+STAMPS = {
+    ("dm.reception", "received_by_id"),
+    ("dm.software", "requested_by_id"),
+    ("dm.software.qc.record", "checked_by_id"),
+    ("dm.software.qualification", "answered_by_id"),
+    ("dm.software.qualification", "confirmed_by_id"),
+}
 # Refusals a probe may meet: the record rule or the access rights said no.
 REFUSED = (AccessError,)
 
@@ -115,6 +125,12 @@ class TestMultiCompany(TransactionCase):
             company_ids=[(6, 0, cls.company_a.ids)],
         )
         cls.a = cls._build_company(cls.company_a, cls.user_a, "Alpha", "ALFA")
+        # A category shared by both hospitals, with a device of each.
+        cls.shared_category = cls.env["maintenance.equipment.category"].create(
+            {"name": "Shared category", "company_id": False}
+        )
+        for devices in (cls.a["maintenance.equipment"], cls.b["maintenance.equipment"]):
+            devices[1].category_id = cls.shared_category
         cls.leaks = []
         cls.probes = 0
 
@@ -385,7 +401,7 @@ class TestMultiCompany(TransactionCase):
 
         record_figure(
             "multi_company",
-            models=len(self.b),
+            models=len(scope & set(self.b)),
             excused=len(EXCUSED),
             roles=len(self.users),
             probes=self.probes,
@@ -537,6 +553,8 @@ class TestMultiCompany(TransactionCase):
 
     def _probe_aggregates(self, role, user):
         """Figures computed over many records count A's records only."""
+        # Computed as a request would: nothing another user computed is cached.
+        self.env.invalidate_all()
         a_devices = self.env["maintenance.equipment"].search_count(
             [
                 ("company_id", "=", self.company_a.id),
@@ -567,6 +585,13 @@ class TestMultiCompany(TransactionCase):
             count = 0
         if count > a_count:
             self.leak("OS device count", role, "dm.os.version", f"{count} devices")
+        self.probe()
+        try:
+            count = self.shared_category.with_user(user).equipment_count
+        except REFUSED:
+            count = 0
+        if count > 1:
+            self.leak("category device count", role, "category", f"{count} devices")
 
     # ------------------------------------------------------------ links
     @staticmethod
@@ -615,6 +640,15 @@ class TestMultiCompany(TransactionCase):
             source = self._company_source(record)
             for field in record._fields.values():
                 target = self.b.get(field.comodel_name)
+                if field.comodel_name == "res.users":
+                    # The users a client assigns (responsible, referent…) are
+                    # notified of the record: B's user cannot be one of A's.
+                    assigned = (
+                        field._module in ADDONS
+                        and not field.readonly
+                        and (name, field.name) not in STAMPS
+                    )
+                    target = self.user_b if assigned else None
                 if (
                     field.type not in ("many2one", "many2many")
                     or target is None
