@@ -3,13 +3,15 @@
 Registry-driven: every model of the three addons (and the core equipment and
 maintenance requests) that has a ``company_id`` field, or a required Many2one
 to a model that has one, must either have records of company B built below
-(``_build_company_b``) or be listed in ``EXCUSED`` with the reason. Each role
+(``_build_company``) or be listed in ``EXCUSED`` with the reason. Each role
 of company A then probes B's records through every channel a client has:
 search, search_count, read, read_group, name_search, export_data, a hostile
 ``allowed_company_ids``, the chatter (messages, attachments, activities), the
 QWeb reports, the exports of the suite (IT hand-over, HAS mapping, fleet-import
 error report), the fleet import's messages, the approvals' activities and the
-daily jobs' notifications, and the dashboards' aggregates.
+daily jobs' notifications, and the dashboards' aggregates. The same records
+built in company A then try to link to B's (``check_company``) and to move
+under B's parents.
 
 A probe that finds something of B is a leak: all of them are collected, counted
 in the ``multi_company`` figure and reported together.
@@ -382,7 +384,7 @@ class TestMultiCompany(TransactionCase):
         self.assertFalse(
             missing,
             "models with a company but no records of company B in this test: "
-            "build some in _build_company_b or excuse them in EXCUSED",
+            "build some in _build_company or excuse them in EXCUSED",
         )
         self.assertFalse(set(EXCUSED) - scope, "excused models left the scope")
         for name, records in self.b.items():
