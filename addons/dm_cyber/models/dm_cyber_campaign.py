@@ -69,6 +69,7 @@ class DmCyberCampaign(models.Model):
         default=lambda self: self.env.user,
         tracking=True,
         domain=[("share", "=", False)],
+        check_company=True,
     )
     state = fields.Selection(
         CAMPAIGN_STATES,

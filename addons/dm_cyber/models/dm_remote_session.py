@@ -285,7 +285,10 @@ class DmRemoteSession(models.Model):
         deadline = (
             fields.Date.to_date(self.planned_start) if self.planned_start else today
         )
-        for user in self.env["dm.approval"]._role_members("rssi"):
+        rssi_users = self.env["dm.approval"]._role_members(
+            "rssi", company=self.company_id
+        )
+        for user in rssi_users:
             if user == self.requested_by_id:
                 continue
             # sudo: the requester may not assign activities to the RSSI; the

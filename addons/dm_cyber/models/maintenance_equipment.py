@@ -105,7 +105,10 @@ class MaintenanceEquipment(models.Model):
     ip_address = fields.Char(string="IP address", tracking=True)
     mac_address = fields.Char(string="MAC address", tracking=True)
     supplier_rssi_contact_id = fields.Many2one(
-        "res.partner", string="Supplier's RSSI contact", tracking=True
+        "res.partner",
+        string="Supplier's RSSI contact",
+        tracking=True,
+        check_company=True,
     )
     mds2_document = fields.Binary(string="MDS2 form", attachment=True)
     mds2_filename = fields.Char(string="MDS2 file name")
@@ -398,7 +401,15 @@ class MaintenanceEquipment(models.Model):
         )
         activity_type = self.env.ref("dm_cyber.mail_activity_type_dm_cyber_alert")
         rssi_users = self.env["dm.approval"]._role_members("rssi")
-        responsible = rssi_users[:1] or self.env.user
+        # Each hospital's devices go to its own RSSI: a user of another company
+        # never hears of them.
+        by_company = {}
+
+        def rssi_of(company):
+            if company not in by_company:
+                members = self.env["dm.approval"]._users_of_company(rssi_users, company)
+                by_company[company] = (members, members[:1] or self.env.user)
+            return by_company[company]
 
         def alert(device):
             reasons = []
@@ -421,14 +432,26 @@ class MaintenanceEquipment(models.Model):
                 "summary": self.env._(
                     "Cyber watch: %(reasons)s", reasons="; ".join(reasons)
                 ),
-                "user_id": responsible.id,
+                "user_id": rssi_of(device.company_id)[1].id,
             }
 
         created = self.env["mail.activity"]._dm_schedule_once(
             flagged, activity_type, alert
         )
-        if newly_obsolete or created:
-            self._cyber_watch_summary(newly_obsolete, created, rssi_users)
+        company_of = {device.id: device.company_id for device in flagged}
+        notified = self.env["res.users"]
+        for company, activities in created.grouped(
+            lambda activity: company_of[activity.res_id]
+        ).items():
+            members = rssi_of(company)[0]
+            self._cyber_watch_summary(newly_obsolete, activities, members)
+            notified |= members
+        # The newly obsolete versions are reference data: every RSSI hears of
+        # them, with no device of another company counted.
+        if newly_obsolete and rssi_users - notified:
+            self._cyber_watch_summary(
+                newly_obsolete, self.env["mail.activity"], rssi_users - notified
+            )
         newly_obsolete.write({"obsolescence_notified": True})
         return created
 

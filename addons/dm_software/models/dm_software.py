@@ -129,6 +129,7 @@ class DmSoftware(models.Model):
         "software_id",
         "user_id",
         string="Users",
+        check_company=True,
         help="The professionals who use it; they may record quality controls.",
     )
     services = fields.Char(help="Care units or departments that use it.")
@@ -136,6 +137,7 @@ class DmSoftware(models.Model):
         "res.users",
         tracking=True,
         index=True,
+        check_company=True,
         help="The professional in charge of the software in the hospital.",
     )
     request_reason = fields.Text(
@@ -190,6 +192,7 @@ class DmSoftware(models.Model):
         "software_id",
         "user_id",
         string="Trained users",
+        check_company=True,
     )
     dpa_reference = fields.Char(
         string="Data-processing contract",
@@ -241,6 +244,7 @@ class DmSoftware(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
+        check_company=True,
     )
     requalification_reason = fields.Char(
         string="Re-qualify because", readonly=True, copy=False, tracking=True
@@ -250,6 +254,7 @@ class DmSoftware(models.Model):
         string="Version to qualify",
         readonly=True,
         copy=False,
+        check_company=True,
         help="A version that changes the class or the intended purpose: it is "
         "installed only once the software is qualified again.",
     )

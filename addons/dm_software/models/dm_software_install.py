@@ -50,7 +50,12 @@ class DmSoftwareInstall(models.Model):
     # Set from the version at creation (a precomputed related field would leave
     # its draft record in the software's installations).
     software_id = fields.Many2one(
-        "dm.software", required=True, index=True, readonly=True, ondelete="restrict"
+        "dm.software",
+        required=True,
+        index=True,
+        readonly=True,
+        ondelete="restrict",
+        check_company=True,
     )
     company_id = fields.Many2one(
         related="version_id.company_id", store=True, index=True, precompute=True
@@ -61,6 +66,7 @@ class DmSoftwareInstall(models.Model):
         ondelete="restrict",
         index=True,
         readonly=True,
+        check_company=True,
     )
     equipment_ids = fields.Many2many(
         "maintenance.equipment",
@@ -69,6 +75,7 @@ class DmSoftwareInstall(models.Model):
         "equipment_id",
         string="Devices",
         readonly=True,
+        check_company=True,
         help="The devices the version was installed on, if any.",
     )
     install_date = fields.Date(

@@ -65,6 +65,7 @@ class DmSoftwareQcPlan(models.Model):
         "res.users",
         required=True,
         tracking=True,
+        check_company=True,
         help="Who performs the controls; reminded when one is overdue.",
     )
     suspend_on_failure = fields.Boolean(

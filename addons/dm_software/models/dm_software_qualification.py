@@ -45,9 +45,13 @@ class DmSoftwareQualification(models.Model):
         "dm.software.version",
         string="For version",
         index="btree_not_null",
+        check_company=True,
         help="The version whose change of class or intended purpose asked for "
         "this qualification.",
     )
+    # The device it drives is one of the software's company (the wizard, which
+    # shares the answers, has no company).
+    driven_equipment_id = fields.Many2one(check_company=True)
     intended_purpose = fields.Text(
         help="The intended purpose the answers were given for."
     )

@@ -10,5 +10,6 @@ class MaintenanceEquipment(models.Model):
         "equipment_id",
         "software_id",
         string="Software",
+        check_company=True,
         help="Software that runs on this device or drives it (DMIL).",
     )

@@ -144,28 +144,36 @@ class DmApproval(models.Model):
         return roles
 
     @api.model
-    def _role_members(self, role):
-        return self._group_members(self._role_groups()[role])
+    def _role_members(self, role, company=None):
+        return self._group_members(self._role_groups()[role], company=company)
 
     def _members(self):
-        """Active internal members of the line's deciding group."""
+        """Active internal members of the line's deciding group who work for
+        the document's company."""
         self.ensure_one()
-        # sudo: whoever triggers the notification may not read the group members.
-        return (
-            self.group_id.sudo()
-            .all_user_ids.filtered(lambda u: u.active and not u.share)
-            .sudo(False)
-        )
+        return self._active_members(self.group_id, self.company_id)
 
     @api.model
-    def _group_members(self, group_xmlid):
-        """Active internal members of a group (xml id), to notify or assign."""
+    def _group_members(self, group_xmlid, company=None):
+        """Active internal members of a group (xml id), to notify or assign;
+        with ``company``, only those who work for it (a user of another
+        hospital never hears of its documents)."""
+        return self._active_members(self.env.ref(group_xmlid), company)
+
+    @api.model
+    def _active_members(self, group, company=None):
         # sudo: whoever triggers the notification may not read the group members.
-        return (
-            self.env.ref(group_xmlid)
-            .sudo()
-            .all_user_ids.filtered(lambda u: u.active and not u.share)
-            .sudo(False)
+        members = group.sudo().all_user_ids.filtered(lambda u: u.active and not u.share)
+        return self._users_of_company(members, company).sudo(False)
+
+    @api.model
+    def _users_of_company(self, users, company):
+        """The ``users`` who work for ``company`` (all of them without one). The
+        main company is read with the user, the others only when it differs."""
+        if not company:
+            return users
+        return users.filtered(
+            lambda u: u.company_id == company or company in u.company_ids
         )
 
     # ------------------------------------------------------------ computes
@@ -467,7 +475,10 @@ class DmApproval(models.Model):
             ],
             order="requested_on, id",
         )
-        for role_lines in lines.grouped("group_id").values():
+        # One digest per role and company: a hospital's pending approvals are
+        # listed to its own reviewers only.
+        by_role = lines.grouped(lambda line: (line.group_id, line.company_id))
+        for role_lines in by_role.values():
             members = role_lines[0]._members()
             # Lines whose document was deleted have no name: nothing to review.
             role_lines = role_lines.filtered("res_name")

@@ -83,7 +83,18 @@ class DmCeDeadlineMixin(models.AbstractModel):
         pharmacists = self.env["dm.approval"]._group_members(
             "medical_device.group_dm_pharmacist"
         )
-        responsible = pharmacists[:1] or self.env.user
+        # Each hospital's devices go to its own pharmacists: a user of another
+        # company never hears of them.
+        by_company = {}
+
+        def pharmacists_of(company):
+            if company not in by_company:
+                members = self.env["dm.approval"]._users_of_company(
+                    pharmacists, company
+                )
+                by_company[company] = (members, members[:1] or self.env.user)
+            return by_company[company]
+
         activity_type = self.env.ref("medical_device.mail_activity_type_dm_ce_deadline")
 
         def values(device):
@@ -100,7 +111,7 @@ class DmCeDeadlineMixin(models.AbstractModel):
                 )
             return {
                 "summary": summary,
-                "user_id": responsible.id,
+                "user_id": pharmacists_of(device.company_id)[1].id,
                 "date_deadline": max(deadline, today),
             }
 
@@ -108,8 +119,13 @@ class DmCeDeadlineMixin(models.AbstractModel):
         created = self.env["mail.activity"]._dm_schedule_once(
             devices, activity_type, values
         )
-        if created and pharmacists:
-            self._ce_deadline_summary(created, days, pharmacists, responsible)
+        company_of = {device.id: device.company_id for device in devices}
+        for company, activities in created.grouped(
+            lambda activity: company_of[activity.res_id]
+        ).items():
+            members, responsible = pharmacists_of(company)
+            if members:
+                self._ce_deadline_summary(activities, days, members, responsible)
         return created
 
     @api.model

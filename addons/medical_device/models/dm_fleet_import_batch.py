@@ -293,7 +293,10 @@ class DmFleetImportBatch(models.AbstractModel):
                 found.setdefault(
                     ("udi_serial", device.udi_di, device.udi_serial), device
                 )
-            if device.udi_di and device.udi_lot:
+            # A lot is shared by many devices: another hospital's devices of the
+            # same lot are not this row's (and must not be disclosed to it).
+            own = not device.company_id or device.company_id == self.company_id
+            if device.udi_di and device.udi_lot and own:
                 key = ("udi_lot", device.udi_di, device.udi_lot)
                 found[key] = False if key in found else device
         return found

@@ -22,3 +22,10 @@ class DmFleetImportError(models.Model):
         default="error",
         required=True,
     )
+
+    def write(self, vals):
+        # A line follows its import's company (record rule): a client moves it
+        # only under an import it may read, never into another company's.
+        if vals.get("import_id") and not self.env.su:
+            self.import_id.browse(vals["import_id"]).check_access("read")
+        return super().write(vals)

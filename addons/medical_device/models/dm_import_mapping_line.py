@@ -83,3 +83,10 @@ class DmImportMappingLine(models.Model):
     def _compute_source_key(self):
         for line in self:
             line.source_key = fleet_import.normalize_header(line.source_header)
+
+    def write(self, vals):
+        # A column follows its mapping's company (record rule): a client moves
+        # it only under a mapping it may read, never into another company's.
+        if vals.get("mapping_id") and not self.env.su:
+            self.mapping_id.browse(vals["mapping_id"]).check_access("read")
+        return super().write(vals)

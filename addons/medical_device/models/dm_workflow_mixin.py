@@ -326,6 +326,7 @@ class DmWorkflowMixin(models.AbstractModel):
 
     def _dm_check_client_write(self, vals):
         self._dm_check_open_for_change()
+        self._dm_check_company_parent(vals)
         protected = self._dm_client_protected_fields()
         protected |= set(self._dm_create_only_fields)
         forbidden = set(vals) & protected
@@ -347,6 +348,17 @@ class DmWorkflowMixin(models.AbstractModel):
                 frozen |= set(vals) & record._dm_history_locked_fields()
             if frozen:
                 raise UserError(record._dm_frozen_message(frozen))
+
+    def _dm_check_company_parent(self, vals):
+        """A record whose company is its parent's (a related ``company_id``)
+        moves only under a parent the client may read: record rules are checked
+        on the record before a write, never on the parent it is given, so it
+        could be moved into another company's records."""
+        company = self._fields.get("company_id")
+        source = company.related.split(".")[0] if company and company.related else None
+        if source and vals.get(source):
+            comodel = self._fields[source].comodel_name
+            self.env[comodel].browse(vals[source]).check_access("read")
 
     def _dm_check_open_for_change(self):
         """Raise when a client may not create, change or delete these records

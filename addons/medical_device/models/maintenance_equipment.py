@@ -103,6 +103,8 @@ class MaintenanceEquipment(models.Model):
     )
     trade_name = fields.Char(string="Trade name", tracking=True)
     manufacturer_id = fields.Many2one("res.partner", tracking=True, check_company=True)
+    # Core leaves it unchecked: a device never shows another hospital's category.
+    category_id = fields.Many2one(check_company=True)
     commissioning_date = fields.Date(
         string="First put into service",
         tracking=True,
