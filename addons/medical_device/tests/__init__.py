@@ -21,3 +21,4 @@ from . import test_tour_approval
 from . import test_tour_lifecycle
 from . import test_workflow_attacks
 from . import test_workflow_mixin
+from . import test_fuzz_tools
