@@ -36,6 +36,12 @@ from odoo.tests.common import get_db_name
 from odoo.tools import SQL, config
 
 FIGURES = {"scenarios": 0, "conflicts_refused": 0}
+# Demo documents waiting for a decision: disposals at the RSSI's verification
+# and at the DPO's sign-off, receptions submitted for acceptance.
+VENTILATOR = "dm_cyber.dm_disposal_ventilator_evita_xl_demo"
+XRAY = "dm_cyber.dm_disposal_xray_practix_demo"
+ULTRASOUND = "medical_device.dm_reception_us_aplio_i800_demo"
+SYRINGE_PUMP = "medical_device.dm_reception_syringe_pump_perfusor_2026_demo"
 # Everything a thread does must fit in this (a stuck lock fails the test).
 TIMEOUT = 60
 MEANWHILE = re.compile(r"meanwhile|is running")
@@ -177,12 +183,8 @@ def line_of(env, xmlid_or_model, res_id, rule_key):
     )
 
 
-def disposal(env, name):
-    return env["dm.disposal"].search([("name", "=", name)], limit=1)
-
-
-def reception(env, name):
-    return env["dm.reception"].search([("name", "=", name)], limit=1)
+def demo(env, xmlid):
+    return env.ref(xmlid)
 
 
 # ------------------------------------------------------------------ approvals
@@ -191,7 +193,7 @@ def test_two_reviewers_decide_the_same_line(registry, users):
     stored, the other reviewer is told who decided."""
 
     def prepare(env):
-        record = disposal(env, "REF/2026/0003")
+        record = demo(env, VENTILATOR)
         assert record.state == "verification"
         line = line_of(env, "dm.disposal", record.id, "disposal_erasure_verification")
         assert line[:1].state == "pending"
@@ -206,7 +208,7 @@ def test_two_reviewers_decide_the_same_line(registry, users):
     assert re.search(r"was approved by .+ meanwhile", outcomes[1 - winner][1])
 
     def check(env):
-        record = disposal(env, "REF/2026/0003")
+        record = demo(env, VENTILATOR)
         lines = line_of(env, "dm.disposal", record.id, "disposal_erasure_verification")
         decided = lines.filtered(lambda line: line.state != "pending")
         assert len(decided) == 1 and decided.state == "approved"
@@ -223,7 +225,7 @@ def test_accept_and_reject_the_same_reception_at_once(registry, users):
     """One engineer accepts a reception while another rejects it."""
 
     def prepare(env):
-        record = reception(env, "PV/2026/0040")
+        record = demo(env, ULTRASOUND)
         assert record.state == "draft"
         return record
 
@@ -239,7 +241,7 @@ def test_accept_and_reject_the_same_reception_at_once(registry, users):
     winner = one_wins(outcomes)
 
     def check(env):
-        record = reception(env, "PV/2026/0040")
+        record = demo(env, ULTRASOUND)
         line = line_of(env, "dm.reception", record.id, "reception_acceptance")
         assert len(line) == 1
         assert line.state == ("approved" if winner == 0 else "rejected")
@@ -254,7 +256,7 @@ def test_cancel_wins_over_a_sign_off(registry, users):
     the cancellation came first, the sign-off is refused (withdrawn)."""
 
     def prepare(env):
-        record = disposal(env, "REF/2026/0004")
+        record = demo(env, XRAY)
         assert record.state == "sign_off"
         return record
 
@@ -268,7 +270,7 @@ def test_cancel_wins_over_a_sign_off(registry, users):
     assert "withdrawn meanwhile (Disposal cancelled)" in outcomes[1][1]
 
     def check(env):
-        record = disposal(env, "REF/2026/0004")
+        record = demo(env, XRAY)
         assert record.state == "cancelled"
         line = line_of(env, "dm.disposal", record.id, "disposal_erasure_sign_off")
         assert line.state == "pending" and not line.active
@@ -284,7 +286,7 @@ def test_sign_off_wins_over_a_cancel(registry, users):
     withdrawn a decision already taken."""
 
     def prepare(env):
-        record = disposal(env, "REF/2026/0003")
+        record = demo(env, VENTILATOR)
         assert record.state == "sign_off"
         return record
 
@@ -298,7 +300,7 @@ def test_sign_off_wins_over_a_cancel(registry, users):
     assert re.search(r"was approved by .+ meanwhile", outcomes[1][1])
 
     def check(env):
-        record = disposal(env, "REF/2026/0003")
+        record = demo(env, VENTILATOR)
         assert record.state == "ready"
         line = line_of(env, "dm.disposal", record.id, "disposal_erasure_sign_off")
         assert len(line) == 1 and line.state == "approved" and line.active
@@ -311,7 +313,7 @@ def test_acceptance_wins_over_an_edit_of_the_approved_data(registry, users):
     the values the engineer approves: the edit, second, is refused."""
 
     def prepare(env):
-        record = reception(env, "PV/2026/0042")
+        record = demo(env, SYRINGE_PUMP)
         assert record.state == "draft"
         return record
 
@@ -328,7 +330,7 @@ def test_acceptance_wins_over_an_edit_of_the_approved_data(registry, users):
     assert one_wins(outcomes) == 0
 
     def check(env):
-        record = reception(env, "PV/2026/0042")
+        record = demo(env, SYRINGE_PUMP)
         assert record.state == "accepted" and record.check_training_done
         line = line_of(env, "dm.reception", record.id, "reception_acceptance")
         assert len(line) == 1 and line.state == "approved"
