@@ -26,11 +26,12 @@ from contextlib import closing
 import pytest
 
 import odoo
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, fields
 from odoo.addons.medical_device.tests.figures import record_figure
 from odoo.addons.medical_device.tools.udi import gtin_check_digit
 from odoo.exceptions import UserError
 from odoo.modules.registry import Registry
+from odoo.service.model import retrying
 from odoo.tests import new_test_user
 from odoo.tests.common import get_db_name
 from odoo.tools import SQL, config
@@ -42,6 +43,8 @@ VENTILATOR = "dm_cyber.dm_disposal_ventilator_evita_xl_demo"
 XRAY = "dm_cyber.dm_disposal_xray_practix_demo"
 ULTRASOUND = "medical_device.dm_reception_us_aplio_i800_demo"
 SYRINGE_PUMP = "medical_device.dm_reception_syringe_pump_perfusor_2026_demo"
+# A device whose supplier's cybersecurity answers wait for the RSSI.
+DIALYSIS = "medical_device.equipment_dm_dialysis_6008_demo"
 # Everything a thread does must fit in this (a stuck lock fails the test).
 TIMEOUT = 60
 MEANWHILE = re.compile(r"meanwhile|is running")
@@ -334,6 +337,47 @@ def test_acceptance_wins_over_an_edit_of_the_approved_data(registry, users):
         assert record.state == "accepted" and record.check_training_done
         line = line_of(env, "dm.reception", record.id, "reception_acceptance")
         assert len(line) == 1 and line.state == "approved"
+
+    read(registry, check)
+
+
+def test_a_change_that_does_not_matter_is_retried(registry, users):
+    """The reminder cron stamps a pending line while the RSSI approves it:
+    nothing the RSSI must know changed, so the decision is not refused; the
+    request is retried, as Odoo's request handler does on a serialization
+    failure, and succeeds."""
+
+    def prepare(env):
+        line = line_of(
+            env, "maintenance.equipment", demo(env, DIALYSIS).id, "rssi_cyber_answers"
+        )
+        assert line.state == "pending"
+        return line
+
+    def stamp(line):
+        line.sudo().write({"last_reminder_on": fields.Datetime.now()})
+        line.env.flush_all()  # the row is written (and locked) now
+        time.sleep(0.5)  # the RSSI's lock waits for this transaction
+
+    def approve(line):
+        env, line_id = line.env, line.id
+        retrying(lambda: env["dm.approval"].browse(line_id).action_approve(), env)
+
+    outcomes = race(
+        registry,
+        (SUPERUSER_ID, prepare, stamp),
+        (users["rssi"], prepare, approve),
+        delay=0.2,
+    )
+    assert outcomes == [("ok", None), ("ok", None)], outcomes
+    FIGURES["scenarios"] += 1
+
+    def check(env):
+        line = line_of(
+            env, "maintenance.equipment", demo(env, DIALYSIS).id, "rssi_cyber_answers"
+        )
+        assert line.state == "approved" and line.last_reminder_on
+        assert line.reviewer_id.id == users["rssi"]
 
     read(registry, check)
 

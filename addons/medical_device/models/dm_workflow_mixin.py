@@ -527,7 +527,9 @@ class DmWorkflowMixin(models.AbstractModel):
         waits for this one, then finds them changed. When another transaction
         changed them since this one started (PostgreSQL's repeatable read
         would refuse this one's write later with a serialization failure),
-        raise a clear error saying what changed, instead of a database error."""
+        raise a clear error saying what changed, instead of a database error
+        (or, when nothing that matters changed, the serialization failure,
+        on which Odoo retries the request)."""
         ids = tuple(sorted({id_ for id_ in self._ids if isinstance(id_, int)}))
         if not ids:
             return
@@ -543,11 +545,17 @@ class DmWorkflowMixin(models.AbstractModel):
                     )
                 )
         except (pg_errors.SerializationFailure, pg_errors.DeadlockDetected) as error:
-            raise UserError(self._dm_changed_meanwhile_message()) from error
+            message = self._dm_changed_meanwhile_message()
+            if message is None:
+                # Nothing the user must know (a reminder stamped, a note
+                # edited): Odoo's request handler retries on this error.
+                raise
+            raise UserError(message) from error
 
     def _dm_changed_meanwhile_message(self):
         """What another user changed meanwhile, read from the database as it
-        is now (this transaction still sees it as it was when it started)."""
+        is now (this transaction still sees it as it was when it started);
+        None if nothing that matters."""
         with self.env.registry.cursor() as cr:
             # sudo: the message names the step and the user, not more; the
             # current user may no longer read a record that changed company.
@@ -556,7 +564,9 @@ class DmWorkflowMixin(models.AbstractModel):
 
     def _dm_changed_meanwhile_text(self, before):
         """The message of ``_dm_changed_meanwhile_message``: ``self`` is read as
-        committed now (in sudo), ``before`` as this transaction saw it."""
+        committed now (in sudo), ``before`` as this transaction saw it; None
+        when nothing changed that the user must know (the deletion and the
+        step of a record; a model adds its own, see dm.approval)."""
         existing = self.exists()
         gone = self - existing
         if gone:
@@ -579,10 +589,4 @@ class DmWorkflowMixin(models.AbstractModel):
                     state=record._dm_state_label(),
                     user=record.write_uid.name,
                 )
-        record = existing[:1]
-        return self.env._(
-            "%(document)s was changed by %(user)s meanwhile: reload the page and "
-            "check it before you try again.",
-            document=record.display_name,
-            user=record.write_uid.name,
-        )
+        return None
