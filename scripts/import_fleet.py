@@ -204,6 +204,23 @@ def main(argv=None):
     except KeyboardInterrupt:
         say("interrupted: run the same command again to resume the import")
         return 130
+    except Exception as error:
+        # Another run of the same import wrote it at the same time (the import
+        # itself refuses a second run with a clear error; this is the resume
+        # step before it): a clear message, not a traceback.
+        from psycopg2 import errorcodes
+
+        if getattr(error, "pgcode", None) not in (
+            errorcodes.SERIALIZATION_FAILURE,
+            errorcodes.DEADLOCK_DETECTED,
+            errorcodes.LOCK_NOT_AVAILABLE,
+        ):
+            raise
+        say(
+            "error: another import of this file wrote it at the same time: wait "
+            "until it ends, then run the same command again"
+        )
+        return 2
 
 
 if __name__ == "__main__":

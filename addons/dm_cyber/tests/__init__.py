@@ -13,3 +13,4 @@ from . import test_tools_fleet_import_cyber
 from . import test_tour_cyber
 from . import test_tour_disposal
 from . import test_workflow_attacks
+from . import test_http_fuzz_it_api

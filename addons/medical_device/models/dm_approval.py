@@ -280,6 +280,31 @@ class DmApproval(models.Model):
     def _dm_history_message(self, reasons):
         return self.env._("Approvals are part of the history: they cannot be deleted.")
 
+    def _dm_changed_meanwhile_text(self, before):
+        for line in self.exists():
+            if line.state == "approved":
+                return self.env._(
+                    "%(approval)s was approved by %(user)s meanwhile: the decision "
+                    "stands. Reload the page to see it.",
+                    approval=line.display_name,
+                    user=line.reviewer_id.name,
+                )
+            if line.state == "rejected":
+                return self.env._(
+                    "%(approval)s was rejected by %(user)s meanwhile: the decision "
+                    "stands. Reload the page to see it.",
+                    approval=line.display_name,
+                    user=line.reviewer_id.name,
+                )
+            if not line.active:
+                return self.env._(
+                    "%(approval)s was withdrawn meanwhile (%(reason)s): it can no "
+                    "longer be decided. Reload the page.",
+                    approval=line.display_name,
+                    reason=line.superseded_reason or self.env._("superseded"),
+                )
+        return super()._dm_changed_meanwhile_text(before)
+
     # ------------------------------------------------------------ helpers
     def _record(self):
         self.ensure_one()
@@ -366,6 +391,15 @@ class DmApproval(models.Model):
                 raise error
 
     def _decide(self, state, comment):
+        # Two reviewers deciding the same line, or a decision racing a change
+        # of its document (cancelled, edited): the lines, then their
+        # documents, are locked before the checks read them; the second
+        # transaction waits for the first, then is told what it did.
+        self._dm_lock()
+        for line in self:
+            record = line._record()
+            if record and hasattr(record, "_dm_lock"):
+                record._dm_lock()
         self._check_can_decide()
         for line in self:
             record = line._record()

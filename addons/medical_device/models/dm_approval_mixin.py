@@ -267,6 +267,8 @@ class DmApprovalMixin(models.AbstractModel):
                     continue
                 current = record._dm_current_line(rule["key"])
                 if current:
+                    # A reviewer deciding it at the same time: see _decide.
+                    current._dm_lock()
                     # sudo: archiving keeps the rejected or outdated line as
                     # history.
                     current._close_activities()
@@ -318,6 +320,8 @@ class DmApprovalMixin(models.AbstractModel):
                 current = record._dm_current_line(rule["key"])
                 if not current or current.state == "rejected":
                     continue
+                # A reviewer deciding it at the same time: see _decide.
+                current._dm_lock()
                 if not record._dm_rule_applies(rule):
                     if current.state == "pending":
                         current._close_activities()
@@ -355,6 +359,7 @@ class DmApprovalMixin(models.AbstractModel):
         current = self._dm_current_line(rule["key"])
         if not current or current.state == "rejected":
             return None
+        current._dm_lock()
         current._close_activities()
         # sudo: the line stays as history, archived.
         current.sudo().write(

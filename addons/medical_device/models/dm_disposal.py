@@ -354,6 +354,8 @@ class DmDisposal(models.Model):
                     ]
                 )
             )
+            # A reviewer deciding one of them at the same time: see _decide.
+            pending._dm_lock()
             pending._close_activities()
             pending.write({"active": False, "superseded_reason": reason})
 

@@ -19,7 +19,12 @@ _logger = logging.getLogger(__name__)
 class DmFleetImport(models.Model):
     _name = "dm.fleet.import"
     _description = "Import of a medical device fleet"
-    _inherit = ["mail.thread", "dm.fleet.import.batch", "dm.input.guard"]
+    _inherit = [
+        "mail.thread",
+        "dm.fleet.import.batch",
+        "dm.fleet.import.lock",
+        "dm.input.guard",
+    ]
     _order = "id desc"
     _check_company_auto = True
 
@@ -212,6 +217,19 @@ class DmFleetImport(models.Model):
         return base64.b64decode(data) if data else b""
 
     def _run(self, commit_per_batch=False, data=None, progress_callback=None):
+        """Import the file batch by batch; return True when it is done (see
+        ``_run_locked``), one import at a time per company."""
+        self.ensure_one()
+        self._check_import_rights()
+        self.check_access("write")
+        self._lock_company_imports(commit_per_batch)
+        try:
+            return self._run_locked(commit_per_batch, data, progress_callback)
+        finally:
+            if commit_per_batch:
+                self._unlock_company_imports()
+
+    def _run_locked(self, commit_per_batch=False, data=None, progress_callback=None):
         """Import the file batch by batch; return True when it is done.
 
         Each batch is written inside a savepoint together with the counters and

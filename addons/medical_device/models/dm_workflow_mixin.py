@@ -1,5 +1,8 @@
+from psycopg2 import errors as pg_errors
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 # Fields the mail mixins write on a record in any state (attachments, followers).
 MAIL_FIELDS = frozenset(
@@ -528,3 +531,74 @@ class DmWorkflowMixin(models.AbstractModel):
         if self[self._dm_state_field] not in allowed:
             return [self.env._("step %(state)s", state=self._dm_state_label())]
         return []
+
+    # ------------------------------------------------------------ concurrency
+    def _dm_lock(self):
+        """Lock the records' rows until the end of the transaction, before an
+        action reads what it checks: a concurrent action on the same records
+        waits for this one, then finds them changed. When another transaction
+        changed them since this one started (PostgreSQL's repeatable read
+        would refuse this one's write later with a serialization failure),
+        raise a clear error saying what changed, instead of a database error
+        (or, when nothing that matters changed, the serialization failure,
+        on which Odoo retries the request)."""
+        ids = tuple(sorted({id_ for id_ in self._ids if isinstance(id_, int)}))
+        if not ids:
+            return
+        try:
+            # The savepoint keeps the transaction usable for the error's message.
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM %s WHERE id IN %s ORDER BY id "
+                        "FOR NO KEY UPDATE",
+                        SQL.identifier(self._table),
+                        ids,
+                    )
+                )
+        except (pg_errors.SerializationFailure, pg_errors.DeadlockDetected) as error:
+            message = self._dm_changed_meanwhile_message()
+            if message is None:
+                # Nothing the user must know (a reminder stamped, a note
+                # edited): Odoo's request handler retries on this error.
+                raise
+            raise UserError(message) from error
+
+    def _dm_changed_meanwhile_message(self):
+        """What another user changed meanwhile, read from the database as it
+        is now (this transaction still sees it as it was when it started);
+        None if nothing that matters."""
+        with self.env.registry.cursor() as cr:
+            # sudo: the message names the step and the user, not more; the
+            # current user may no longer read a record that changed company.
+            now = self.with_env(self.env(cr=cr, su=True))
+            return now._dm_changed_meanwhile_text(self)
+
+    def _dm_changed_meanwhile_text(self, before):
+        """The message of ``_dm_changed_meanwhile_message``: ``self`` is read as
+        committed now (in sudo), ``before`` as this transaction saw it; None
+        when nothing changed that the user must know (the deletion and the
+        step of a record; a model adds its own, see dm.approval)."""
+        existing = self.exists()
+        gone = self - existing
+        if gone:
+            return self.env._(
+                "%(documents)s was deleted by another user meanwhile: reload the page.",
+                documents=", ".join(
+                    before.filtered(lambda r: r.id in gone.ids).mapped("display_name")
+                ),
+            )
+        state_field = self._dm_state_field
+        for record in existing:
+            if (
+                state_field
+                and record[state_field] != before.browse(record.id)[state_field]
+            ):
+                return self.env._(
+                    "%(document)s was moved to %(state)s by %(user)s meanwhile: "
+                    "reload the page and check it before you try again.",
+                    document=record.display_name,
+                    state=record._dm_state_label(),
+                    user=record.write_uid.name,
+                )
+        return None

@@ -22,3 +22,5 @@ from . import test_tour_lifecycle
 from . import test_workflow_attacks
 from . import test_workflow_mixin
 from . import test_http_deployment
+from . import test_fuzz_tools
+from . import test_fuzz_fleet_import

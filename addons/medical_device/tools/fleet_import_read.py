@@ -46,18 +46,24 @@ _UTF8_MULTIBYTE = re.compile(
 # What a byte that is not valid in the detected encoding becomes: the cells
 # that hold one are rejected by parse_row (code "bad_byte"), never mis-read.
 REPLACEMENT = "\ufffd"
+# A NUL is no character of a CSV file's text (PostgreSQL refuses it in a
+# text): it is read as a bad byte, and its cell reported.
+NUL = "\x00"
 
 
 def detect_encoding(data):
     """Encoding of a CSV file, decided by its BOM, else by validity.
 
-    UTF-8 with a BOM, or valid UTF-8, or mostly UTF-8: more valid multi-byte
+    UTF-8 or UTF-16 with a BOM, or valid UTF-8, or mostly UTF-8: more valid multi-byte
     characters than invalid bytes (a UTF-8 export with one damaged byte stays
     UTF-8; the byte is read as U+FFFD and its cell reported). Else
     Windows-1252 (a real cp1252 file has no valid UTF-8 multi-byte sequence
     between its accents), else Latin-1 (which decodes anything)."""
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode text" export.
+        return "utf-16"
     try:
         data.decode("utf-8")  # checked, then dropped: rows are streamed
     except UnicodeDecodeError:
@@ -75,7 +81,7 @@ def detect_encoding(data):
 def _decode_errors(encoding):
     """UTF-8 chosen for a file with bad bytes shows them (U+FFFD) rather than
     fail; the single-byte encodings chosen decode the whole file."""
-    return "replace" if encoding.startswith("utf-8") else "strict"
+    return "replace" if encoding.startswith(("utf-8", "utf-16")) else "strict"
 
 
 def decode_bytes(data):
@@ -86,9 +92,12 @@ def decode_bytes(data):
 
 def sniff_delimiter(text):
     """``;`` or ``,``: from the header line when it is unambiguous, else the
-    csv sniffer restricted to those two, else ``;`` (French exports)."""
+    csv sniffer restricted to those two, else ``;`` (French exports); a tab
+    when the header has tabs and neither (Excel's "Unicode text")."""
     header = text.split("\n", 1)[0]
     semicolons, commas = header.count(";"), header.count(",")
+    if "\t" in header and not semicolons and not commas:
+        return "\t"
     if semicolons and not commas:
         return ";"
     if commas and not semicolons:
@@ -102,7 +111,11 @@ def sniff_delimiter(text):
 def _unique_headers(raw_headers):
     headers, seen = [], {}
     for index, raw in enumerate(raw_headers):
-        header = str(raw).strip() if raw not in (None, "") else f"#{index + 1}"
+        header = (
+            str(raw).replace(NUL, REPLACEMENT).strip()
+            if raw not in (None, "")
+            else f"#{index + 1}"
+        )
         if header in seen:
             seen[header] += 1
             header = f"{header} ({seen[header]})"
@@ -114,7 +127,8 @@ def _unique_headers(raw_headers):
 
 def _clean(value):
     if isinstance(value, str):
-        value = value.strip()
+        # No text of the database holds a NUL: the cell is reported instead.
+        value = value.replace(NUL, REPLACEMENT).strip()
         return value or None
     return value
 

@@ -2,13 +2,15 @@
 
 Pure functions (no env), used by every CSV and XLSX file the addons produce.
 A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-return is read by Excel or LibreOffice as a formula (``=HYPERLINK(…)``,
+return (or a full-width form of these signs, see ``starts_a_formula``) is
+read by Excel or LibreOffice as a formula (``=HYPERLINK(…)``,
 ``=cmd|…``: OWASP "CSV injection"); such a text gets a leading ``'``, which
 keeps it readable and makes it plain text. Numbers, dates and booleans stay
 typed: a negative number is a number, not text.
 """
 
 import math
+import unicodedata
 from datetime import date
 
 # What a spreadsheet reads as the start of a formula (OWASP CSV injection).
@@ -16,10 +18,20 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
 
 
+def starts_a_formula(text):
+    """Whether a spreadsheet may read ``text`` as a formula: it starts with
+    one of ``FORMULA_PREFIXES``, or with a compatibility form of one (the
+    full-width ``＝＋－＠`` of East Asian keyboards, the small ``﹦﹢﹣﹫``),
+    which a spreadsheet's input normalisation (NFKC) may turn into it."""
+    return text.startswith(FORMULA_PREFIXES) or unicodedata.normalize(
+        "NFKC", text[:1]
+    ).startswith(FORMULA_PREFIXES)
+
+
 def safe_cell(value):
     """``value`` with a leading ``'`` if it is a text a spreadsheet would
     read as a formula; any other value unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and starts_a_formula(value):
         return QUOTE + value
     return value
 

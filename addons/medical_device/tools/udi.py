@@ -56,10 +56,12 @@ def parse_udi(carrier: str, today: date | None = None) -> UdiData:
     ``today`` (default: ``date.today()``) anchors the century of 2-digit years.
     Raises :class:`UdiError` on any invalid input.
     """
+    if not isinstance(carrier, str | type(None)):
+        # A scanner's bytes, a number from a spreadsheet: refused as a UDI
+        # error, which callers already turn into a clear message.
+        raise UdiError("not_text", {"type": type(carrier).__name__})
     if not carrier:
         raise UdiError("empty")
-    if not isinstance(carrier, str):
-        raise TypeError("parse_udi() expects a string")
     today = today or date.today()
     leading_stripped = carrier.lstrip()
     text = leading_stripped.rstrip()

@@ -26,6 +26,7 @@ _CSET82 = (
 
 MESSAGES = {
     "empty": _lt("The UDI is empty."),
+    "not_text": _lt("The UDI must be a text, not %(type)s."),
     "unknown_format": _lt(
         "The UDI %(value)s is neither a GS1 nor a HIBCC barcode: a GS1 UDI starts "
         "with (01) or 01, a HIBCC UDI starts with +."

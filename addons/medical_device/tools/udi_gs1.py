@@ -71,11 +71,12 @@ def _gs1_split_raw(data):
             raise UdiError("gs1_unknown_ai", {"ai": _gs1_guess_ai(data, pos)})
         pos += len(ai)
         length, fixed, _numeric = GS1_AIS[ai]
-        end = data.find(GS, pos)
+        # A fixed-length value ends at its length or at a GS before it: the
+        # search stops there (a search to the end made a long carrier of
+        # fixed fields quadratic: 3 s for a million digits).
+        end = data.find(GS, pos, pos + length if fixed else size)
         if end < 0:
-            end = size
-        if fixed:
-            end = min(end, pos + length)
+            end = min(size, pos + length) if fixed else size
         fields.append((ai, data[pos:end]))
         pos = end
     return fields

@@ -34,6 +34,8 @@ def _show_hibc_char(char):
 
 def hibc_check_char(data: str) -> str:
     """Mod 43 check character of ``data`` (from the leading '+' on)."""
+    if not isinstance(data, str):
+        raise UdiError("not_text", {"type": type(data).__name__})
     total = 0
     for char in data:
         value = HIBC_CHARSET.find(char) if len(char) == 1 else -1
