@@ -87,6 +87,7 @@ class DmImportMappingLine(models.Model):
     def write(self, vals):
         # A column follows its mapping's company (record rule): a client moves
         # it only under a mapping it may read, never into another company's.
+        self._dm_check_input_vals(vals)  # a well-formed id before it is read
         if vals.get("mapping_id") and not self.env.su:
             self.mapping_id.browse(vals["mapping_id"]).check_access("read")
         return super().write(vals)
