@@ -468,6 +468,8 @@ class MaintenanceEquipment(models.Model):
 
     def action_new_reception(self):
         self.ensure_one()
+        # Only for a user who may read the record (see docs/security.md).
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Reception report"),
@@ -478,6 +480,8 @@ class MaintenanceEquipment(models.Model):
 
     def action_view_receptions(self):
         self.ensure_one()
+        # Only for a user who may read the record (see docs/security.md).
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "medical_device.dm_reception_action"
         )
@@ -487,6 +491,8 @@ class MaintenanceEquipment(models.Model):
 
     def action_view_register(self):
         self.ensure_one()
+        # Only for a user who may read the record (see docs/security.md).
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "medical_device.maintenance_register_action"
         )
