@@ -46,23 +46,33 @@ class TestSecurityMatrix(TransactionCase):
                 unknown = {text for text in row.values() if text not in sm.PARSE}
                 self.assertFalse(unknown, f"{model} / {role}: unknown cells {unknown}")
 
+    def differences(self, model, section, measured):
+        """(cells compared, the differences between the section and the
+        measure)."""
+        cells, found = 0, []
+        for role, row in section["rows"].items():
+            for column, text in row.items():
+                if column not in measured.get(role, {}):
+                    continue  # reported by the test of completeness
+                cells += 1
+                system = measured[role][column]
+                if sm.PARSE.get(text) != system:
+                    found.append(
+                        f"{model} / {role} / {column}: the document says "
+                        f"{text}, the system {sm.VALUES.get(system, sm.NONE)}"
+                    )
+        return cells, found
+
     def test_every_cell_matches_the_system(self):
         differences, cells = [], 0
         for model, section in self.document.items():
             if model not in self.probe.models:
-                continue  # reported by the test above
-            measured = self.probe.measure(model)
-            for role, row in section["rows"].items():
-                for column, text in row.items():
-                    if column not in measured.get(role, {}):
-                        continue  # reported by the test above
-                    cells += 1
-                    system = measured[role][column]
-                    if sm.PARSE.get(text) != system:
-                        differences.append(
-                            f"{model} / {role} / {column}: the document says "
-                            f"{text}, the system {sm.VALUES.get(system, sm.NONE)}"
-                        )
+                continue  # reported by the test of completeness
+            compared, found = self.differences(
+                model, section, self.probe.measure(model)
+            )
+            cells += compared
+            differences += found
         self.assertFalse(differences, "\n".join(differences))
         # Each cell is two measures: the user's own company and another one.
         self.assertGreater(cells, 1000)
@@ -74,7 +84,17 @@ class TestSecurityMatrix(TransactionCase):
         )
 
     def test_a_wrong_cell_is_caught(self):
-        """The comparison can fail: a refused read documented as allowed."""
-        measured = self.probe.measure("dm.pieu.level")
-        self.assertEqual(measured["public"]["R"], (False, False))
-        self.assertNotEqual(sm.PARSE["all"], measured["public"]["R"])
+        """The comparison can fail: a cell of the document changed (a public
+        read of the PIEU scales, an engineer refused to edit them) is
+        reported."""
+        model = "dm.pieu.level"
+        section = self.document[model]
+        measured = self.probe.measure(model)
+        self.assertEqual(self.differences(model, section, measured)[1], [])
+        wrong = {
+            "columns": section["columns"],
+            "rows": {role: dict(row) for role, row in section["rows"].items()},
+        }
+        wrong["rows"]["public"]["R"] = "all"
+        wrong["rows"]["engineer"]["W"] = sm.NONE
+        self.assertEqual(len(self.differences(model, wrong, measured)[1]), 2)
