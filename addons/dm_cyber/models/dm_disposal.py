@@ -498,6 +498,8 @@ class DmDisposal(models.Model):
         )
 
     def action_print_certificate(self):
+        # Only for a user who may read the disposal (see docs/security.md).
+        self.check_access("read")
         return self.env.ref(
             "dm_cyber.action_report_dm_erasure_certificate"
         ).report_action(self)

@@ -188,6 +188,8 @@ class DmRemoteAgreement(models.Model):
 
     def action_view_sessions(self):
         self.ensure_one()
+        # Only for a user who may read the record (see docs/security.md).
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dm_cyber.dm_remote_session_action"
         )

@@ -423,6 +423,8 @@ class DmSoftware(models.Model):
     # ------------------------------------------------------------ views
     def action_view_versions(self):
         self.ensure_one()
+        # Only for a user who may read the record (see docs/security.md).
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dm_software.dm_software_version_action"
         )
@@ -432,6 +434,8 @@ class DmSoftware(models.Model):
 
     def action_new_version(self):
         self.ensure_one()
+        # Only for a user who may read the record (see docs/security.md).
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("New version"),

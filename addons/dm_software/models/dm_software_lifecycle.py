@@ -103,6 +103,8 @@ class DmSoftware(models.Model):
 
     def action_view_qualifications(self):
         self.ensure_one()
+        # Only for a user who may read the record (see docs/security.md).
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dm_software.dm_software_qualification_action"
         )

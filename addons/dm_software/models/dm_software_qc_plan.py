@@ -202,6 +202,8 @@ class DmSoftwareQcPlan(models.Model):
 
     def action_new_record(self):
         self.ensure_one()
+        # Only for a user who may read the record (see docs/security.md).
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Quality control"),

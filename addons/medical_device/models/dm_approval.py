@@ -424,6 +424,9 @@ class DmApproval(models.Model):
         return True
 
     def action_reject(self, comment=None):
+        # The role first, then the comment: a user who may not decide is told
+        # so, whatever the call's arguments.
+        self._check_can_decide()
         if not (comment or "").strip():
             raise UserError(self.env._("Say why in a comment to reject an approval."))
         self._decide("rejected", comment)

@@ -246,6 +246,9 @@ class DmApprovalMixin(models.AbstractModel):
         try:
             self.check_access("write")
         except AccessError:
+            # A reviewer who only reads: the document must be readable to them
+            # (not another company's).
+            self.check_access("read")
             groups = set(self.env.user._get_group_ids())
             if not any(
                 rule["group_id"] in groups for rule in self._dm_applicable_rules(step)

@@ -502,7 +502,10 @@ class DmWorkflowMixin(models.AbstractModel):
         # sudo: the state is read to know what moves; the move is then checked
         # as the user (role first, then access).
         moving = self.filtered(lambda r: r.sudo()[fname] != new_state)
-        moving._dm_check_transition(new_state, state_field=state_field)
+        # The records already there are checked too (access, not role): an
+        # action on them does nothing, but answers success only to a user who
+        # may read and change them (not to another company's, nor a visitor).
+        self._dm_check_transition(new_state, state_field=state_field)
         if moving:
             # sudo: the state is closed to clients; the transition, the role and
             # the access were checked above as the real user. The write stamps

@@ -470,6 +470,8 @@ class MaintenanceEquipment(models.Model):
 
     def action_new_reception(self):
         self.ensure_one()
+        # Only for a user who may read the record (see docs/security.md).
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Reception report"),
@@ -480,6 +482,8 @@ class MaintenanceEquipment(models.Model):
 
     def action_view_receptions(self):
         self.ensure_one()
+        # Only for a user who may read the record (see docs/security.md).
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "medical_device.dm_reception_action"
         )
@@ -489,6 +493,8 @@ class MaintenanceEquipment(models.Model):
 
     def action_view_register(self):
         self.ensure_one()
+        # Only for a user who may read the record (see docs/security.md).
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "medical_device.maintenance_register_action"
         )

@@ -178,6 +178,8 @@ class MaintenanceEquipment(models.Model):
     def action_open_disposal_request(self):
         """Open the device's disposal, or a new request for it."""
         self.ensure_one()
+        # Only for a user who may read the device (see docs/security.md).
+        self.check_access("read")
         disposal = self.current_disposal_id
         if disposal:
             return disposal._dm_form_action()

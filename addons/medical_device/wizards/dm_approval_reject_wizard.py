@@ -10,5 +10,9 @@ class DmApprovalRejectWizard(models.TransientModel):
     comment = fields.Text(required=True, help="Why the approval is rejected.")
 
     def action_reject(self):
-        self.approval_ids.action_reject(self.comment)
+        # sudo: the lines the wizard holds, also those the user may not read
+        # (another company's), which the decision then refuses instead of
+        # skipping them silently; the decision is checked as the user.
+        approvals = self.sudo().approval_ids.with_env(self.env)
+        approvals.action_reject(self.comment)
         return {"type": "ir.actions.act_window_close"}
