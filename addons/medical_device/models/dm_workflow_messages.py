@@ -32,6 +32,12 @@ class DmWorkflowMessages(models.AbstractModel):
         )
 
     @api.model
+    def _dm_group_names(self, groups):
+        """The names of groups (xml ids) in the user's language, for a message
+        saying who may do what."""
+        return " / ".join(self.env.ref(group).name for group in groups)
+
+    @api.model
     def _dm_document_label(self):
         """The model's name in the user's language."""
         return self.env["ir.model"]._get(self._name).display_name
