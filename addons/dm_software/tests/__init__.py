@@ -5,6 +5,7 @@ from . import test_qualification
 from . import test_reception
 from . import test_register
 from . import test_regulatory_identity
+from . import test_roles_ce_data
 from . import test_tools_has_mapping
 from . import test_tools_qualification
 from . import test_tools_versions

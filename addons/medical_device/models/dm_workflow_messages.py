@@ -81,6 +81,29 @@ class DmWorkflowMessages(models.AbstractModel):
             fields=self._dm_field_labels(fnames),
         )
 
+    def _dm_field_role_message(self, fnames, state):
+        """The refusal of fields only some roles change at this step (see
+        ``_dm_field_groups``)."""
+        groups = []
+        for fname in sorted(fnames):
+            for group in self._dm_field_groups_at(fname, state):
+                if group not in groups:
+                    groups.append(group)
+        if not self._dm_state_field:
+            return self.env._(
+                "Only %(roles)s may change %(fields)s of %(document)s.",
+                roles=self._dm_group_names(groups),
+                fields=self._dm_field_labels(fnames),
+                document=self.display_name or self._dm_document_label(),
+            )
+        return self.env._(
+            "%(document)s is at step %(state)s: only %(roles)s may change %(fields)s.",
+            document=self.display_name or self._dm_document_label(),
+            state=self._dm_state_label(state),
+            roles=self._dm_group_names(groups),
+            fields=self._dm_field_labels(fnames),
+        )
+
     def _dm_protected_message(self, fnames):
         """The refusal of a field a client never sets; models may name their
         actions."""

@@ -101,6 +101,12 @@ class MaintenanceRequest(models.Model):
                     )
                 )
 
+    # ------------------------------------------------------------ CRUD
+    def write(self, vals):
+        # The core write reads the stage before the rulebook's guard would.
+        self._dm_check_input_vals(vals)
+        return super().write(vals)
+
     # ------------------------------------------------------------ workflow
     @api.model
     def _dm_governs_new(self, vals):

@@ -12,6 +12,7 @@ from . import test_reception
 from . import test_register
 from . import test_regulatory
 from . import test_regulatory_mixin
+from . import test_roles_ce_data
 from . import test_roles_register
 from . import test_tools_fleet_import
 from . import test_tools_pieu
