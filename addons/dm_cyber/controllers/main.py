@@ -38,6 +38,8 @@ IT_QUERIES = {
         ("remote_maintenance_channel", "=", "uncontrolled"),
     ],
 }
+# Who hands the cyber matrix over to IT (see _it_export_allowed).
+IT_HANDOVER_GROUP = "dm_cyber.group_dm_it_handover"
 # What the hand-over is about: the connected medical devices.
 BASE_DOMAIN = [("is_medical_device", "=", True), ("is_connected", "=", True)]
 
@@ -121,19 +123,12 @@ SELECTION_KEYS = {
 
 
 def _it_export_allowed(env):
-    """Whether the user of ``env`` may read the hand-over to IT.
-
-    The issue limits it to "users in the RSSI or auditor groups": allowed is
-    ``group_dm_rssi`` or ``group_dm_auditor``. Every medical device role (DPO,
-    RSSI, pharmacist, technician, engineer) implies ``group_dm_auditor``, so in
-    practice every medical device role may read it (they all read the whole
-    fleet already); internal users without a medical device role (including
-    maintenance managers) may not.
-    """
-    user = env.user
-    return user.has_group("medical_device.group_dm_rssi") or user.has_group(
-        "medical_device.group_dm_auditor"
-    )
+    """Whether the user of ``env`` may read the hand-over to IT: the members
+    of ``dm_cyber.group_dm_it_handover`` (the RSSI through the role, an auditor
+    or an IT user given it). Every medical device role implies
+    ``group_dm_auditor`` and reads the fleet in the application; handing it
+    over to IT tools is this group's alone."""
+    return env.user.has_group(IT_HANDOVER_GROUP)
 
 
 def it_query_domain(query):
@@ -273,7 +268,8 @@ class DmCyberItController(http.Controller):
     @staticmethod
     def _forbidden_message():
         return request.env._(
-            "The cyber matrix hand-over is limited to the RSSI and auditor groups."
+            "The cyber matrix hand-over is limited to the IT hand-over group "
+            "(the RSSI, or a user given it)."
         )
 
     def _export_rows(self, query):
@@ -304,8 +300,8 @@ class DmCyberItController(http.Controller):
         """Read-only JSON for IT tools: ``Authorization: Bearer <API key>``.
 
         A missing or invalid key is refused by Odoo's bearer authentication
-        (HTTP 401, ``WWW-Authenticate: bearer``); a user outside the RSSI and
-        auditor groups gets HTTP 403 with a JSON error.
+        (HTTP 401, ``WWW-Authenticate: bearer``); a user outside the IT
+        hand-over group gets HTTP 403 with a JSON error.
         """
         env = request.env
         if not _it_export_allowed(env):

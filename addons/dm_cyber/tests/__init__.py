@@ -4,6 +4,7 @@ from . import test_device_attacks
 from . import test_disposal
 from . import test_erasure_attacks
 from . import test_http_it_api
+from . import test_http_it_handover
 from . import test_performance
 from . import test_remote_maintenance
 from . import test_tools_cyber_risk
