@@ -1,3 +1,4 @@
+from . import test_audit_trail_cyber
 from . import test_campaign
 from . import test_cyber_matrix
 from . import test_device_attacks

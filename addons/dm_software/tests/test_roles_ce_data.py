@@ -4,6 +4,7 @@ engineer (``_dm_field_groups`` of the rulebook)."""
 
 from datetime import date
 
+from odoo.addons.medical_device.tests.audit import AuditTrailMixin
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -23,7 +24,7 @@ NEW_VALUES = {
 
 
 @tagged("post_install", "-at_install")
-class TestSoftwareCeDataRoles(SoftwareCase):
+class TestSoftwareCeDataRoles(AuditTrailMixin, SoftwareCase):
     def test_every_regulatory_field_is_declared(self):
         fnames = set(self.Software._dm_regulatory_fields())
         self.assertEqual(fnames, set(NEW_VALUES) | {"dm_risk_class"})
@@ -56,3 +57,17 @@ class TestSoftwareCeDataRoles(SoftwareCase):
             {"ce_certificate_expiry": date(2031, 5, 26)}
         )
         self.assertEqual(software.ce_certificate_expiry, date(2031, 5, 26))
+
+    def test_changes_are_tracked(self):
+        software = self.software_in_use(name="Tracked")
+        self.flush_tracking()
+        pharmacist = self.users["pharmacist"]
+        values = dict(NEW_VALUES, ce_regime="mdr")
+        values = {k: v for k, v in values.items() if software[k] != v}
+        self.assertChangeTracked(
+            software,
+            software,
+            list(values),
+            pharmacist,
+            lambda: software.with_user(pharmacist).write(values),
+        )

@@ -1,6 +1,7 @@
 from . import test_approval
 from . import test_approval_attacks
 from . import test_approval_rule
+from . import test_audit_trail
 from . import test_bad_input
 from . import test_ce_deadline
 from . import test_disposal_attacks
