@@ -1,5 +1,6 @@
 from . import test_audit_trail_cyber
 from . import test_campaign
+from . import test_history_kept_cyber
 from . import test_cyber_matrix
 from . import test_device_attacks
 from . import test_disposal

@@ -1,5 +1,6 @@
 from . import test_ai_qc
 from . import test_bad_input
+from . import test_history_kept_software
 from . import test_messages_fr
 from . import test_qualification
 from . import test_reception

@@ -2,6 +2,7 @@ from . import dm_input_guard
 from . import dm_workflow_messages
 from . import dm_workflow_mixin
 from . import dm_document_tracking
+from . import dm_reference_data
 from . import dm_approval
 from . import dm_approval_mixin
 from . import dm_approval_rule

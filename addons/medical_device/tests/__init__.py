@@ -6,6 +6,7 @@ from . import test_bad_input
 from . import test_ce_deadline
 from . import test_disposal_attacks
 from . import test_fleet_import
+from . import test_history_kept
 from . import test_lifecycle
 from . import test_messages_fr
 from . import test_pieu

@@ -2,6 +2,7 @@
 field, the old and the new value, who and when."""
 
 from odoo import fields
+from odoo.exceptions import AccessError, UserError
 
 
 def displayed(record, fname, value):
@@ -67,3 +68,41 @@ class AuditTrailMixin:
                 message = tracking.mail_message_id
                 self.assertEqual(message.author_id, user.partner_id)
                 self.assertTrue(message.date)
+
+
+# Every role of the suite and the users without one; the superuser is tried
+# last (data fixes run as the administrator).
+ALL_ROLES = (
+    "technician",
+    "engineer",
+    "pharmacist",
+    "rssi",
+    "dpo",
+    "auditor",
+    "internal",
+    "maintenance_manager",
+)
+KEPT_MESSAGE = r"history|cannot be deleted|archive"
+
+
+class HistoryKeptMixin:
+    """For a MedicalDeviceCase: ``assertKept`` tries to delete a record with a
+    history as every role and as the superuser, and reads it back."""
+
+    def assertKept(self, record, roles=ALL_ROLES):
+        refused = 0
+        for role in (*roles, None):
+            as_user = record.with_user(self.users[role]) if role else record.sudo()
+            with self.subTest(model=record._name, role=role or "superuser"):
+                # An AccessError (no right) is a UserError too.
+                with self.assertRaises(UserError) as caught:
+                    as_user.unlink()
+                message = str(caught.exception)
+                self.assertTrue(message)
+                if isinstance(caught.exception, UserError) and not isinstance(
+                    caught.exception, AccessError
+                ):
+                    self.assertRegex(message, KEPT_MESSAGE)
+                refused += 1
+        self.assertTrue(record.sudo().with_context(active_test=False).exists())
+        return refused
