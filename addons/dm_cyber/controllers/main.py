@@ -16,6 +16,7 @@ from werkzeug.exceptions import BadRequest, Forbidden
 
 from odoo import fields, http
 from odoo.addons.medical_device.tools.spreadsheet import csv_row, write_xlsx_row
+from odoo.exceptions import AccessError
 from odoo.http import content_disposition, request
 
 # One definition of the IT department's shared queries: the saved filters
@@ -131,6 +132,13 @@ def _it_export_allowed(env):
     return env.user.has_group(IT_HANDOVER_GROUP)
 
 
+def forbidden_message(env):
+    return env._(
+        "The cyber matrix hand-over is limited to the IT hand-over group "
+        "(the RSSI, or a user given it)."
+    )
+
+
 def it_query_domain(query):
     """Domain of the hand-over for an optional IT query key; raises KeyError
     for an unknown key."""
@@ -146,8 +154,12 @@ def _iso(value):
 def cyber_matrix_rows(env, domain, limit=None, offset=0):
     """The hand-over rows of the devices matching ``domain``, as JSON-ready
     dicts (selection keys, ISO dates, ``None`` for empty values). Record rules
-    apply: call it with the user's environment. Three queries whatever the
-    number of devices: devices, operating systems, companies."""
+    apply: call it with the user's environment, a member of the IT hand-over
+    group (AccessError otherwise, whatever the path that calls it). Three
+    queries whatever the number of devices: devices, operating systems,
+    companies."""
+    if not env.su and not _it_export_allowed(env):
+        raise AccessError(forbidden_message(env))
     devices = env[EQUIPMENT].search_fetch(
         domain, DEVICE_FIELDS, offset=offset, limit=limit, order="id"
     )
@@ -267,10 +279,7 @@ class DmCyberItController(http.Controller):
 
     @staticmethod
     def _forbidden_message():
-        return request.env._(
-            "The cyber matrix hand-over is limited to the IT hand-over group "
-            "(the RSSI, or a user given it)."
-        )
+        return forbidden_message(request.env)
 
     def _export_rows(self, query):
         """Rows for the spreadsheet exports, after the checks they share."""

@@ -3,9 +3,10 @@ through the role, a user given it), not every medical device role."""
 
 from datetime import datetime, timedelta
 
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from ..controllers.main import IT_QUERIES
+from ..controllers.main import BASE_DOMAIN, IT_QUERIES, cyber_matrix_rows
 
 API_URL = "/dm_cyber/api/v1/cyber-matrix"
 EXPORT_URLS = (
@@ -96,6 +97,19 @@ class TestItHandoverGroup(HttpCase):
                     response = self.url_open(url)
                     self.assertEqual(response.status_code, 403)
                     self.assertNotIn("HANDOVER-1", response.text)
+
+    def test_rows_are_the_groups_whatever_the_path(self):
+        """The rows every export is made of: an AccessError for the other
+        roles, whatever calls them (a controller, a server action)."""
+        for role in REFUSED:
+            with (
+                self.subTest(role=role),
+                self.assertRaisesRegex(AccessError, "IT hand-over"),
+            ):
+                cyber_matrix_rows(self.env(user=self.users[role]), BASE_DOMAIN)
+        for role in ALLOWED:
+            rows = cyber_matrix_rows(self.env(user=self.users[role]), BASE_DOMAIN)
+            self.assertIn(self.device.id, [row["id"] for row in rows], role)
 
     def test_exports_answer_the_group(self):
         for role in ALLOWED:
