@@ -64,7 +64,7 @@ class DmWorkflowMixin(models.AbstractModel):
       field at each step (any of the groups; key ``None``: every other step;
       no group for a step: anyone with write access), e.g. CE data filled by
       the technician at reception, then kept by the pharmacist and the
-      engineer. Checked on create and write; the views show them read-only.
+      engineer. Checked on create and write; ``dm_readonly_fields`` lists them.
     - ``_dm_state_stamps``: ``{state: (user field, date field)}``, stamped when
       the record enters the state.
     - ``_dm_deletable_states``: states in which a record may be deleted
