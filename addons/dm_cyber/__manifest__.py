@@ -15,6 +15,7 @@
         "data/dm_cyber_risk_factor_data.xml",
         "data/dm_approval_rule_data.xml",
         "views/maintenance_equipment_views.xml",
+        "views/dm_it_handover_views.xml",
         "data/dm_cyber_data.xml",
         "data/dm_remote_data.xml",
         "data/dm_import_mapping_data.xml",
@@ -29,6 +30,7 @@
     "demo": [
         "demo/maintenance_equipment_demo.xml",
         "demo/dm_disposal_demo.xml",
+        "demo/res_users_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -16,6 +16,7 @@ from werkzeug.exceptions import BadRequest, Forbidden
 
 from odoo import fields, http
 from odoo.addons.medical_device.tools.spreadsheet import csv_row, write_xlsx_row
+from odoo.exceptions import AccessError
 from odoo.http import content_disposition, request
 
 # One definition of the IT department's shared queries: the saved filters
@@ -38,6 +39,8 @@ IT_QUERIES = {
         ("remote_maintenance_channel", "=", "uncontrolled"),
     ],
 }
+# Who hands the cyber matrix over to IT (see _it_export_allowed).
+IT_HANDOVER_GROUP = "dm_cyber.group_dm_it_handover"
 # What the hand-over is about: the connected medical devices.
 BASE_DOMAIN = [("is_medical_device", "=", True), ("is_connected", "=", True)]
 
@@ -121,18 +124,18 @@ SELECTION_KEYS = {
 
 
 def _it_export_allowed(env):
-    """Whether the user of ``env`` may read the hand-over to IT.
+    """Whether the user of ``env`` may read the hand-over to IT: the members
+    of ``dm_cyber.group_dm_it_handover`` (the RSSI through the role, an auditor
+    or an IT user given it). Every medical device role implies
+    ``group_dm_auditor`` and reads the fleet in the application; handing it
+    over to IT tools is this group's alone."""
+    return env.user.has_group(IT_HANDOVER_GROUP)
 
-    The issue limits it to "users in the RSSI or auditor groups": allowed is
-    ``group_dm_rssi`` or ``group_dm_auditor``. Every medical device role (DPO,
-    RSSI, pharmacist, technician, engineer) implies ``group_dm_auditor``, so in
-    practice every medical device role may read it (they all read the whole
-    fleet already); internal users without a medical device role (including
-    maintenance managers) may not.
-    """
-    user = env.user
-    return user.has_group("medical_device.group_dm_rssi") or user.has_group(
-        "medical_device.group_dm_auditor"
+
+def forbidden_message(env):
+    return env._(
+        "The cyber matrix hand-over is limited to the IT hand-over group "
+        "(the RSSI, or a user given it)."
     )
 
 
@@ -151,8 +154,12 @@ def _iso(value):
 def cyber_matrix_rows(env, domain, limit=None, offset=0):
     """The hand-over rows of the devices matching ``domain``, as JSON-ready
     dicts (selection keys, ISO dates, ``None`` for empty values). Record rules
-    apply: call it with the user's environment. Three queries whatever the
-    number of devices: devices, operating systems, companies."""
+    apply: call it with the user's environment, a member of the IT hand-over
+    group (AccessError otherwise, whatever the path that calls it). Three
+    queries whatever the number of devices: devices, operating systems,
+    companies."""
+    if not env.su and not _it_export_allowed(env):
+        raise AccessError(forbidden_message(env))
     devices = env[EQUIPMENT].search_fetch(
         domain, DEVICE_FIELDS, offset=offset, limit=limit, order="id"
     )
@@ -272,9 +279,7 @@ class DmCyberItController(http.Controller):
 
     @staticmethod
     def _forbidden_message():
-        return request.env._(
-            "The cyber matrix hand-over is limited to the RSSI and auditor groups."
-        )
+        return forbidden_message(request.env)
 
     def _export_rows(self, query):
         """Rows for the spreadsheet exports, after the checks they share."""
@@ -304,8 +309,8 @@ class DmCyberItController(http.Controller):
         """Read-only JSON for IT tools: ``Authorization: Bearer <API key>``.
 
         A missing or invalid key is refused by Odoo's bearer authentication
-        (HTTP 401, ``WWW-Authenticate: bearer``); a user outside the RSSI and
-        auditor groups gets HTTP 403 with a JSON error.
+        (HTTP 401, ``WWW-Authenticate: bearer``); a user outside the IT
+        hand-over group gets HTTP 403 with a JSON error.
         """
         env = request.env
         if not _it_export_allowed(env):

@@ -43,6 +43,31 @@ MEDIUM_STATES = [
 PERFORMERS = ("medical_device.group_dm_technician", "medical_device.group_dm_engineer")
 # The execution fields, cleared when a medium is planned again.
 EXECUTION_FIELDS = ("executed_on", "result", "verification_method")
+# The plan, the execution and the evidence of a sanitisation: the audit trail
+# kept in the disposal's chatter (the certificate file itself is an attachment).
+EVIDENCE_FIELDS = (
+    "media_type",
+    "name",
+    "media_model",
+    "serial_no",
+    "level",
+    "method",
+    "tool",
+    "tool_version",
+    "performer_type",
+    "supplier_id",
+    *EXECUTION_FIELDS,
+    "sanitiser_name",
+    "sanitiser_title",
+    "sanitiser_contact",
+    "location",
+    "supplier_certificate_filename",
+    "supplier_certificate_ref",
+    "notes",
+    "state",
+    "recorded_by_id",
+    "recorded_on",
+)
 
 
 class DmErasureMedium(models.Model):
@@ -51,8 +76,9 @@ class DmErasureMedium(models.Model):
 
     _name = "dm.erasure.medium"
     _description = "Storage medium to sanitise"
-    _inherit = ["dm.workflow.mixin"]
+    _inherit = ["dm.document.tracking", "dm.workflow.mixin"]
     _order = "disposal_id, sequence, id"
+    _dm_document_tracked_fields = EVIDENCE_FIELDS
     _check_company_auto = True
 
     # The workflow (see dm.workflow.mixin): the performer records the execution
@@ -347,6 +373,9 @@ class DmErasureMedium(models.Model):
         return media
 
     # ------------------------------------------------------------ workflow
+    def _dm_tracking_document(self):
+        return self.disposal_id
+
     def _dm_check_open_for_change(self):
         self.disposal_id._check_plan_open()
 

@@ -7,7 +7,7 @@ from ..tools import cyber_risk
 
 class DmOsVersion(models.Model):
     _name = "dm.os.version"
-    _inherit = ["dm.input.guard"]
+    _inherit = ["dm.input.guard", "dm.reference.data"]
     _description = "Operating system version of connected devices"
     _order = "vendor, product, version"
 

@@ -38,7 +38,8 @@ class TestItApi(HttpCase):
         cls.other_company = env["res.company"].create({"name": "Other hospital"})
         groups = {
             "rssi": "medical_device.group_dm_rssi",
-            "auditor": "medical_device.group_dm_auditor",
+            # An auditor given the IT hand-over (the demo auditor is).
+            "auditor": "medical_device.group_dm_auditor,dm_cyber.group_dm_it_handover",
             "technician": "medical_device.group_dm_technician",
             "internal": "base.group_user",
         }
@@ -266,11 +267,13 @@ class TestItApi(HttpCase):
         capped = self.api_get("rssi", limit=MAX_LIMIT + 1).json()
         self.assertEqual(capped["limit"], MAX_LIMIT)
 
-    def test_auditor_and_technician_are_allowed(self):
-        # Every medical device role implies the auditor group: allowed.
-        for role in ("auditor", "technician"):
-            with self.subTest(role=role):
-                self.assertIn(self.device_xp.id, self.api_ids(role))
+    def test_auditor_given_the_hand_over_is_allowed_not_the_technician(self):
+        # Every medical device role implies the auditor group: the IT hand-over
+        # group tells them apart (see test_http_it_handover).
+        self.assertIn(self.device_xp.id, self.api_ids("auditor"))
+        response = self.api_get("technician")
+        self.assertEqual(response.status_code, 403)
+        self.assertNotIn("ITAPI", response.text)
 
     def test_user_outside_the_groups_is_refused(self):
         response = self.api_get("internal")

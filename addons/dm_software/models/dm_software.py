@@ -1,6 +1,7 @@
 import base64
 
 from odoo import api, fields, models
+from odoo.addons.medical_device.models.dm_regulatory_mixin import REGULATORY_FIELDS
 from odoo.addons.medical_device.tools.messages import render
 from odoo.exceptions import UserError
 
@@ -13,6 +14,12 @@ MANAGERS = ("medical_device.group_dm_technician", "medical_device.group_dm_pharm
 REGULATORY = ("medical_device.group_dm_pharmacist", "medical_device.group_dm_engineer")
 INSTALLERS = ("medical_device.group_dm_technician",)
 PHARMACIST_GROUP = "medical_device.group_dm_pharmacist"
+# The software's regulatory identity beyond the shared one: its exemption from
+# CE marking (MDR art. 5(5)).
+SOFTWARE_REGULATORY_FIELDS = ("in_house", "in_house_justification")
+# The CE data: filled while the software is requested and received, then kept
+# by the pharmacist and the engineer.
+CE_DATA_GROUPS = {"request": MANAGERS, "reception": MANAGERS, None: REGULATORY}
 QUALIFICATION_ACTIVITY = "dm_software.mail_activity_type_dm_software_qualification"
 
 
@@ -74,6 +81,10 @@ class DmSoftware(models.Model):
     _dm_frozen_states = ("withdrawn",)
     _dm_always_writable = ("active", "color")
     _dm_deletable_states = ("request",)
+    _dm_regulatory_extra_fields = SOFTWARE_REGULATORY_FIELDS
+    _dm_field_groups = dict.fromkeys(
+        REGULATORY_FIELDS + SOFTWARE_REGULATORY_FIELDS, CE_DATA_GROUPS
+    )
 
     name = fields.Char(required=True, tracking=True)
     active = fields.Boolean(default=True, tracking=True)

@@ -30,14 +30,28 @@ DECISION_FIELDS = {
 REMINDER_DIGEST_LINES = 20
 
 
+# The decision of a line (who, when, what, why) and its supersession: the
+# audit trail kept in the approved document's chatter.
+TRACKED_DECISION_FIELDS = (
+    "state",
+    "reviewer_id",
+    "reviewed_on",
+    "comment",
+    "active",
+    "superseded_reason",
+)
+
+
 class DmApproval(models.Model):
     """One required sign-off on a record: a role approves or rejects one step."""
 
     _name = "dm.approval"
     _description = "Medical device approval"
-    _inherit = ["dm.workflow.mixin"]
+    _inherit = ["dm.document.tracking", "dm.workflow.mixin"]
     _order = "requested_on desc, id desc"
     _rec_name = "name"
+    # The decision and its supersession, in the document's chatter.
+    _dm_document_tracked_fields = TRACKED_DECISION_FIELDS
 
     # The workflow (see dm.workflow.mixin): the engine creates the lines (in
     # sudo: no client creates one, no context default reaches them), decides
@@ -306,6 +320,11 @@ class DmApproval(models.Model):
         return super()._dm_changed_meanwhile_text(before)
 
     # ------------------------------------------------------------ helpers
+    def _dm_tracking_document(self):
+        # sudo: the trail is kept whatever the user may read of the document.
+        record = self.sudo()._record()
+        return record if record is not None and "message_ids" in record else None
+
     def _record(self):
         self.ensure_one()
         if not self.res_model or self.res_model not in self.env:

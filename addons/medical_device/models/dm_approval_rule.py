@@ -11,7 +11,7 @@ class DmApprovalRule(models.Model):
     ``tier.definition``). The engine (``dm.approval.mixin``) reads them."""
 
     _name = "dm.approval.rule"
-    _inherit = ["dm.input.guard"]
+    _inherit = ["dm.input.guard", "dm.reference.data"]
     _description = "Medical device approval rule"
     _order = "model, sequence, id"
 

@@ -3,7 +3,7 @@ from odoo import fields, models
 
 class DmImportMapping(models.Model):
     _name = "dm.import.mapping"
-    _inherit = ["dm.input.guard"]
+    _inherit = ["dm.input.guard", "dm.reference.data"]
     _description = "Column mapping of a fleet import"
     _order = "is_preset desc, name"
     _check_company_auto = True

@@ -3,7 +3,7 @@ from odoo import api, fields, models
 
 class DmPieuLevel(models.Model):
     _name = "dm.pieu.level"
-    _inherit = ["dm.input.guard"]
+    _inherit = ["dm.input.guard", "dm.reference.data"]
     _description = "PIEU criticality scale level"
     _order = "factor, value"
 

@@ -5,6 +5,17 @@ from ..tools import regulatory, udi
 from ..tools.messages import tools_error
 from ..tools.selections import CE_REGIMES, RISK_CLASSES
 
+# The regulatory identity this mixin holds (see _dm_regulatory_fields).
+REGULATORY_FIELDS = (
+    "dm_risk_class",
+    "ce_regime",
+    "notified_body_number",
+    "ce_certificate_ref",
+    "ce_certificate_expiry",
+    "udi_di",
+    "basic_udi_di",
+)
+
 
 class DmRegulatoryMixin(models.AbstractModel):
     """The regulatory identity shared by devices and software (EU MDR / IVDR):
@@ -23,6 +34,9 @@ class DmRegulatoryMixin(models.AbstractModel):
 
     # Selection field (dm, dmia, dmdiv) that narrows the classes and regimes.
     _dm_regulatory_kind_field = None
+    # The model's own fields of its regulatory identity (e.g. a device's UDI
+    # carrier), beside the mixin's and the kind.
+    _dm_regulatory_extra_fields = ()
 
     dm_risk_class = fields.Selection(
         RISK_CLASSES, string="Risk class", tracking=True, index=True
@@ -36,12 +50,21 @@ class DmRegulatoryMixin(models.AbstractModel):
     )
     ce_certificate_ref = fields.Char(string="CE certificate", tracking=True)
     ce_certificate_expiry = fields.Date(string="Certificate expiry", tracking=True)
-    udi_di = fields.Char(string="UDI-DI", index="btree_not_null")
+    udi_di = fields.Char(string="UDI-DI", index="btree_not_null", tracking=True)
     basic_udi_di = fields.Char(
         string="Basic UDI-DI",
         tracking=True,
         help="Model-level key in EUDAMED (up to 25 characters, never on the label).",
     )
+
+    @api.model
+    def _dm_regulatory_fields(self):
+        """Every field of the record's regulatory identity (CE data): who
+        changes them and their audit trail are declared from this list."""
+        fnames = list(REGULATORY_FIELDS)
+        if self._dm_regulatory_kind_field:
+            fnames.append(self._dm_regulatory_kind_field)
+        return tuple(fnames) + tuple(self._dm_regulatory_extra_fields)
 
     # ------------------------------------------------------------ constraints
     def _dm_regulatory_consistency_fields(self):

@@ -32,6 +32,12 @@ class DmWorkflowMessages(models.AbstractModel):
         )
 
     @api.model
+    def _dm_group_names(self, groups):
+        """The names of groups (xml ids) in the user's language, for a message
+        saying who may do what."""
+        return " / ".join(self.env.ref(group).name for group in groups)
+
+    @api.model
     def _dm_document_label(self):
         """The model's name in the user's language."""
         return self.env["ir.model"]._get(self._name).display_name
@@ -72,6 +78,29 @@ class DmWorkflowMessages(models.AbstractModel):
             "%(document)s is at step %(state)s: %(fields)s can no longer be changed.",
             document=self.display_name,
             state=self._dm_state_label(),
+            fields=self._dm_field_labels(fnames),
+        )
+
+    def _dm_field_role_message(self, fnames, state):
+        """The refusal of fields only some roles change at this step (see
+        ``_dm_field_groups``)."""
+        groups = []
+        for fname in sorted(fnames):
+            for group in self._dm_field_groups_at(fname, state):
+                if group not in groups:
+                    groups.append(group)
+        if not self._dm_state_field:
+            return self.env._(
+                "Only %(roles)s may change %(fields)s of %(document)s.",
+                roles=self._dm_group_names(groups),
+                fields=self._dm_field_labels(fnames),
+                document=self.display_name or self._dm_document_label(),
+            )
+        return self.env._(
+            "%(document)s is at step %(state)s: only %(roles)s may change %(fields)s.",
+            document=self.display_name or self._dm_document_label(),
+            state=self._dm_state_label(state),
+            roles=self._dm_group_names(groups),
             fields=self._dm_field_labels(fnames),
         )
 

@@ -63,6 +63,11 @@ class DmWorkflowMixin(models.AbstractModel):
     - ``_dm_editable_states``: ``{field: states}`` for the fields that may only
       change in some states; ``_dm_history_locked_fields()`` adds those a
       record's history freezes.
+    - ``_dm_field_groups``: ``{field: {state: groups}}``, who may change a
+      field at each step (any of the groups; key ``None``: every other step;
+      no group for a step: anyone with write access), e.g. CE data filled by
+      the technician at reception, then kept by the pharmacist and the
+      engineer. Checked on create and write; ``dm_readonly_fields`` lists them.
     - ``_dm_state_stamps``: ``{state: (user field, date field)}``, stamped when
       the record enters the state.
     - ``_dm_deletable_states``: states in which a record may be deleted
@@ -95,6 +100,7 @@ class DmWorkflowMixin(models.AbstractModel):
     _dm_frozen_states = ()
     _dm_editable_states = {}
     _dm_always_writable = ()
+    _dm_field_groups = {}
     _dm_state_stamps = {}
     _dm_deletable_states = None
 
@@ -160,6 +166,10 @@ class DmWorkflowMixin(models.AbstractModel):
             for fname, states in record._dm_editable_states.items():
                 if state not in states:
                     readonly.add(fname)
+            if governed:
+                readonly |= record._dm_role_locked_fields(
+                    record._dm_field_groups, state or None
+                )
             if record._origin.id:
                 readonly |= set(record._dm_create_only_fields)
                 readonly |= record._origin._dm_history_locked_fields()
@@ -306,6 +316,15 @@ class DmWorkflowMixin(models.AbstractModel):
             boolean = self._fields[state_field].type == "boolean"
             if (state or boolean) and state not in self._dm_client_create_states():
                 raise UserError(self._dm_create_state_message(state))
+        if self._dm_field_groups:
+            state = vals.get(state_field) if state_field else None
+            if state_field and not state:
+                default = self._fields[state_field].default
+                state = default(self) if default else None
+            given = {f for f in vals if vals[f]}
+            locked = self._dm_role_locked_fields(given, state or None)
+            if locked:
+                raise AccessError(self._dm_field_role_message(locked, state))
 
     # ------------------------------------------------------------ write
     def write(self, vals):
@@ -351,6 +370,34 @@ class DmWorkflowMixin(models.AbstractModel):
                 frozen |= set(vals) & record._dm_history_locked_fields()
             if frozen:
                 raise UserError(record._dm_frozen_message(frozen))
+            locked = record._dm_role_locked_fields(vals, state)
+            if locked:
+                raise AccessError(record._dm_field_role_message(locked, state))
+
+    def _dm_role_locked_fields(self, fnames, state=False):
+        """Those of ``fnames`` the user may not change at step ``state`` (by
+        default the record's), see ``_dm_field_groups``."""
+        if not self._dm_field_groups:
+            return set()
+        if state is False and self._dm_state_field:
+            self.ensure_one()
+            state = self[self._dm_state_field]
+        user = self.env.user
+        return {
+            fname
+            for fname in fnames
+            if (groups := self._dm_field_groups_at(fname, state))
+            and not any(user.has_group(group) for group in groups)
+        }
+
+    @api.model
+    def _dm_field_groups_at(self, fname, state):
+        """The groups that may change ``fname`` at step ``state`` (empty:
+        anyone with write access)."""
+        rules = self._dm_field_groups.get(fname)
+        if not rules:
+            return ()
+        return rules.get(state, rules.get(None, ()))
 
     def _dm_check_company_parent(self, vals):
         """A record whose company is its parent's (a related ``company_id``)

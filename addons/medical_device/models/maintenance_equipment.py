@@ -4,9 +4,11 @@ from odoo.exceptions import AccessError, UserError
 from ..tools import pieu, regulatory, udi
 from ..tools.messages import tools_error
 from ..tools.selections import LIFECYCLE_STATES
+from .dm_regulatory_mixin import REGULATORY_FIELDS
 
 TECHNICIAN = "medical_device.group_dm_technician"
 ENGINEER = "medical_device.group_dm_engineer"
+PHARMACIST = "medical_device.group_dm_pharmacist"
 # The lifecycle: each allowed move and who may make it (engineers are
 # technicians too); anything else is refused on the server.
 LIFECYCLE_TRANSITIONS = {
@@ -16,6 +18,15 @@ LIFECYCLE_TRANSITIONS = {
     ("in_service", "disposal"): (ENGINEER,),
     ("disposal", "in_service"): (ENGINEER,),
     ("disposal", "disposed"): (ENGINEER,),
+}
+# The device's regulatory identity beyond the shared one (dm.regulatory.mixin).
+DEVICE_REGULATORY_FIELDS = ("is_implantable", "udi_carrier", "emdn_code")
+# The CE data: inventory work of the technician until the device is put in
+# service, then the pharmacist's (materiovigilance) and the engineer's.
+CE_DATA_GROUPS = {
+    "acquisition": (TECHNICIAN, PHARMACIST),
+    "reception": (TECHNICIAN, PHARMACIST),
+    None: (PHARMACIST, ENGINEER),
 }
 UDI_PARSED_FIELDS = (
     "udi_issuer",
@@ -39,6 +50,7 @@ class MaintenanceEquipment(models.Model):
         "dm.workflow.mixin",
     ]
     _dm_regulatory_kind_field = "dm_kind"
+    _dm_regulatory_extra_fields = DEVICE_REGULATORY_FIELDS
 
     _dm_state_field = "lifecycle_state"
     _dm_state_writable = True
@@ -50,6 +62,9 @@ class MaintenanceEquipment(models.Model):
     _dm_frozen_states = ("disposed",)
     _dm_always_writable = ("active", "archive_note", "color")
     _dm_deletable_states = ("acquisition",)
+    _dm_field_groups = dict.fromkeys(
+        (*REGULATORY_FIELDS, "dm_kind", *DEVICE_REGULATORY_FIELDS), CE_DATA_GROUPS
+    )
 
     # Inventory fields of CSP R5212-28 and audit trail on core fields.
     serial_no = fields.Char(tracking=True)

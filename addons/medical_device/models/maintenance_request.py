@@ -1,12 +1,30 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
+
+from .dm_workflow_mixin import MAIL_FIELDS
+
+# Who records the maintenance of a medical device (engineers are technicians).
+REGISTER_KEEPERS = ("medical_device.group_dm_technician",)
+# Who re-opens an operation recorded as done in the register.
+REGISTER_REOPENERS = ("medical_device.group_dm_engineer",)
 
 
 class MaintenanceRequest(models.Model):
     """Maintenance operations double as the device's maintenance register
-    (registre sécurité qualité maintenance): who, when, nature, result."""
+    (registre sécurité qualité maintenance): who, when, nature, result.
 
-    _inherit = "maintenance.request"
+    The operations of a medical device follow the rulebook
+    (``dm.workflow.mixin``, no steps of its own): only the biomedical
+    technicians and engineers create, change or delete them
+    (``_dm_check_open_for_change``), an operation done is kept
+    (``_dm_history_reasons``) and only an engineer re-opens it. Operations on
+    other equipment keep the core behaviour."""
+
+    _name = "maintenance.request"
+    _inherit = ["maintenance.request", "dm.workflow.mixin"]
+
+    # The stage (a record, not a selection) is the core kanban's: no steps here.
+    _dm_state_field = None
 
     is_medical_device = fields.Boolean(
         related="equipment_id.is_medical_device", store=True, string="Medical device"
@@ -82,3 +100,78 @@ class MaintenanceRequest(models.Model):
                         request=request.display_name,
                     )
                 )
+
+    # ------------------------------------------------------------ CRUD
+    def write(self, vals):
+        # The core write reads the stage before the rulebook's guard would.
+        self._dm_check_input_vals(vals)
+        return super().write(vals)
+
+    # ------------------------------------------------------------ workflow
+    @api.model
+    def _dm_governs_new(self, vals):
+        equipment_id = vals.get("equipment_id")
+        if not equipment_id or not isinstance(equipment_id, int):
+            return False
+        # sudo: whether the equipment is a medical device decides the rules,
+        # whatever the user may read of it.
+        equipment = self.env["maintenance.equipment"].sudo().browse(equipment_id)
+        return bool(equipment.exists().is_medical_device)
+
+    def _dm_workflow_records(self, vals=None):
+        """The operations of a medical device, or those a write moves onto one."""
+        if vals and self._dm_governs_new(vals):
+            return self
+        # sudo: see _dm_governs_new.
+        return self.filtered(lambda r: r.sudo().equipment_id.is_medical_device)
+
+    def _dm_check_client_write(self, vals):
+        # Posting in the chatter (attachments, followers) is not a change of
+        # the register: every role that reads it may.
+        if set(vals) <= MAIL_FIELDS:
+            return
+        super()._dm_check_client_write(vals)
+        if "stage_id" in vals:
+            stage = self.env["maintenance.stage"].browse(vals["stage_id"])
+            reopened = self.filtered(lambda r: r.stage_id.done and not stage.done)
+            user = self.env.user
+            if reopened and not any(user.has_group(g) for g in REGISTER_REOPENERS):
+                raise AccessError(
+                    self.env._(
+                        "%(request)s is recorded as done in the maintenance "
+                        "register: only %(roles)s may re-open it.",
+                        request=reopened[:1].display_name,
+                        roles=self._dm_group_names(REGISTER_REOPENERS),
+                    )
+                )
+
+    def _dm_check_open_for_change(self):
+        super()._dm_check_open_for_change()
+        user = self.env.user
+        if not self or any(user.has_group(g) for g in REGISTER_KEEPERS):
+            return
+        # sudo: the user may not read the device; its name says what is refused.
+        devices = self.sudo().equipment_id
+        raise AccessError(
+            self.env._(
+                "Only %(roles)s may record, change or delete the maintenance of "
+                "%(device)s: it is the medical device's maintenance register.",
+                roles=self._dm_group_names(REGISTER_KEEPERS + REGISTER_REOPENERS),
+                device=", ".join(devices.mapped("display_name")),
+            )
+        )
+
+    def _dm_history_reasons(self):
+        reasons = super()._dm_history_reasons()
+        # sudo: the stage decides, whatever the user may read of it.
+        if self.sudo().stage_id.done:
+            reasons.append(self.env._("done"))
+        return reasons
+
+    def _dm_history_message(self, reasons):
+        return self.env._(
+            "%(request)s is recorded in the maintenance register of %(device)s: "
+            "it cannot be deleted, archive it instead.",
+            request=self.display_name,
+            device=self.sudo().equipment_id.display_name,
+        )
