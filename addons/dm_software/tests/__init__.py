@@ -11,3 +11,4 @@ from . import test_tools_versions
 from . import test_tour_software
 from . import test_version
 from . import test_workflow_attacks
+from . import test_http_bypass
