@@ -5,16 +5,14 @@ and the read back as the superuser."""
 
 import inspect
 import json
-import os
 import re
-import time
 from pathlib import Path
 
 import requests
 
 from odoo import fields as odoo_fields
-from odoo.tools import json_default
 from odoo.tests.common import TEST_CURSOR_COOKIE_NAME
+from odoo.tools import json_default
 
 # Our addons: their classes give the public methods to attack, their sources
 # the context keys to forge.
@@ -153,9 +151,6 @@ def other_value(env, Model, fname, current):
             return [odoo_fields.Command.set(found.ids)] if found else None
         return [odoo_fields.Command.clear()]
     return None
-
-
-TIMES = {}
 
 
 class RoleClient:

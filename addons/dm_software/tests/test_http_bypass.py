@@ -8,11 +8,13 @@ the invariants of two scenarios (disposal without erasure, installing an
 unvalidated version): a new gated model, field or action is attacked as it
 lands."""
 
+import collections
 import logging
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 from odoo.addons.medical_device.tests.figures import record_figure
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
 
@@ -24,7 +26,6 @@ from .bypass_client import (
     gated_models,
     other_value,
     public_methods,
-    stored_fields,
     transition_fields,
 )
 
@@ -201,7 +202,8 @@ class TestBypassOverRpc(HttpCase):
             if field.type == "many2many" and field.store and rows:
                 self.env.cr.execute(
                     SQL(
-                        "SELECT %s, array_agg(%s ORDER BY %s) FROM %s WHERE %s IN %s GROUP BY 1",
+                        "SELECT %s, array_agg(%s ORDER BY %s) FROM %s "
+                        "WHERE %s IN %s GROUP BY 1",
                         SQL.identifier(field.column1),
                         SQL.identifier(field.column2),
                         SQL.identifier(field.column2),
@@ -216,35 +218,33 @@ class TestBypassOverRpc(HttpCase):
         return rows
 
     def fingerprint(self):
+        tables = [self.env[m]._table for m in self.models]
         query = " UNION ALL ".join(
-            f"SELECT '{self.env[m]._table}', count(*), max(id) FROM {self.env[m]._table}"
-            for m in self.models
+            f"SELECT '{table}', count(*), max(id), max(write_date) FROM {table}"
+            for table in tables
         )
         self.env.cr.execute(query)
-        return {table: (count, top) for table, count, top in self.env.cr.fetchall()}
+        return {table: tuple(marks) for table, *marks in self.env.cr.fetchall()}
 
     # ------------------------------------------------------------ one attempt
     def attempt(self, role, model, what, targets, call, judge=None):
         """Run ``call`` (a request as ``role``) and judge what it did; the
         database is then put back as it was, so that attempts do not depend
         on each other."""
-        import time
-
-        t0 = time.perf_counter()
         self.env.flush_all()
-        before = self.snapshot(targets)
-        prints = self.fingerprint()
+        # Every attempt is undone: the database is the same before each one.
+        key = (targets._name, tuple(targets.ids))
+        if key not in self.before:
+            self.before[key] = self.snapshot(targets)
+        before = self.before[key]
+        if self.prints is None:
+            self.prints = self.fingerprint()
+        prints = self.prints
         self.env.cr.execute("SAVEPOINT bypass_attempt")
-        t1 = time.perf_counter()
         try:
-            error, body, response = call()
-            t2 = time.perf_counter()
+            error, body, _response = call()
             after = self.snapshot(targets)
             new_prints = self.fingerprint()
-            t3 = time.perf_counter()
-            self.timing["pre"] += t1 - t0
-            self.timing["call"] += t2 - t1
-            self.timing["post"] += t3 - t2
             changed = {
                 rid: {
                     f: (row[f], after[rid][f])
@@ -255,12 +255,12 @@ class TestBypassOverRpc(HttpCase):
             }
             changed = {rid: diff for rid, diff in changed.items() if diff}
             deleted = set(before) - set(after)
+            # Gated tables where rows were added, removed or written.
             created = {
-                table: top
-                for table, (count, top) in new_prints.items()
-                if (count, top) != prints[table]
+                table for table, marks in new_prints.items() if marks != prints[table]
             }
             self.stats["attempts"] += 1
+            self.kinds[(model, what.split()[0])] += 1
             if error:
                 if error in REFUSALS and not (changed or deleted or created):
                     self.stats["refused"] += 1
@@ -280,11 +280,13 @@ class TestBypassOverRpc(HttpCase):
                         changed=changed,
                         deleted=deleted,
                         created=created,
+                        prints=prints,
                         body=body,
                     )
                 )
                 if not problem:
                     self.stats["allowed"] += 1
+                    _logger.info("bypass allowed: %s %s as %s: %s", model, what, role, {k: v for k, v in changed.items()})
                     return
             detail = body if error else {"changed": changed, "deleted": deleted}
             self.failures.append(
@@ -293,7 +295,7 @@ class TestBypassOverRpc(HttpCase):
             )
         finally:
             self.env.cr.execute("ROLLBACK TO SAVEPOINT bypass_attempt")
-            self.env.invalidate_all()
+            self.env.clear()
 
     # ------------------------------------------------------------ the judge
     def may_move(self, role, record, fname, old, new):
@@ -304,7 +306,9 @@ class TestBypassOverRpc(HttpCase):
         user = self.users[role]
         extra = {} if fname == Model._dm_state_field else {"state_field": fname}
         if record._name == "dm.approval":
-            return user in record.group_id.user_ids and user != record.requested_by_id
+            return (
+                record.group_id in user.all_group_ids and user != record.requested_by_id
+            )
         return record.with_user(user)._dm_may_move(old, new, **extra)
 
     def judge_move(self, outcome):
@@ -319,6 +323,7 @@ class TestBypassOverRpc(HttpCase):
         may_write = Model.with_user(user).has_access("write")
         if deleted:
             return f"deleted {sorted(deleted)}"
+        moved = False
         for rid, diff in changed.items():
             record = targets.browse(rid)
             for fname, (old, new) in diff.items():
@@ -326,16 +331,36 @@ class TestBypassOverRpc(HttpCase):
                     old = old[0] if isinstance(old, tuple) else old
                     if not self.may_move(role, record, fname, old, new):
                         return f"moved {fname} {old!r} -> {new!r}"
+                    moved = True
             if not (may_write or set(diff) & set(moves)):
                 return f"changed {sorted(diff)} without write access"
             problem = self.invariant(record)
             if problem:
                 return problem
-        for table in created:
-            made = [m for m in self.models if self.env[m]._table == table][0]
-            if not (self.env[made].with_user(user).has_access("create") or may_write):
-                return f"made a {made} without the right to"
-            problem = self.invariant_new(made, before_top=None)
+        for table in created - {Model._table}:
+            made = next(m for m in self.models if self.env[m]._table == table)
+            # What an allowed move brings about (the device disposed with its
+            # disposal), and the documents only the engine makes (approval
+            # lines, installs, qualifications), follow from the call: judged
+            # by the invariants.
+            engine_made = self.env[made]._dm_create_states == ()
+            if not (
+                moved
+                or engine_made
+                or may_write
+                or self.env[made].with_user(user).has_access("create")
+            ):
+                return f"made or changed a {made} without the right to"
+            problem = self.invariant_new(made)
+            # The rows the call wrote in that table keep the invariants too.
+            since = outcome.prints[table][2]
+            written = (
+                self.env[made]
+                .with_context(active_test=False)
+                .search([("write_date", ">=", since)] if since else [], limit=50)
+            )
+            for record in written:
+                problem = problem or self.invariant(record)
             if problem:
                 return problem
         return None
@@ -343,20 +368,21 @@ class TestBypassOverRpc(HttpCase):
     def invariant(self, record):
         """What no call may ever leave behind, whoever makes it."""
         record = record.with_context(active_test=False)
-        if record._name == "dm.disposal" and "holds_data" in record._fields:
-            if (
-                record.state in ("ready", "done")
-                and record.holds_data
-                and not record.signed_off_by_id
-            ):
-                return f"{record.display_name} disposed of without a signed-off erasure"
+        if (
+            record._name == "dm.disposal"
+            and "holds_data" in record._fields
+            and record.state in ("ready", "done")
+            and record.holds_data
+            and not record.signed_off_by_id
+        ):
+            return f"{record.display_name} disposed of without a signed-off erasure"
         if record._name == "maintenance.equipment" and (
             record.lifecycle_state == "disposed" and record.disposal_state != "done"
         ):
             return f"{record.display_name} disposed without a done disposal"
         return None
 
-    def invariant_new(self, model, before_top):
+    def invariant_new(self, model):
         if model == "dm.software.install":
             Install = self.env[model].with_context(active_test=False)
             for install in Install.search([], order="id desc", limit=5):
@@ -424,6 +450,9 @@ class TestBypassOverRpc(HttpCase):
             states = sorted({s for move in moves for s in move} - set(starts), key=str)
         if not Model.with_user(self.users[role]).has_access("create"):
             states = states[:1]
+        user = self.users[role]
+        fnames = [f for f in (state_field, *forged) if f]
+        control = self.control(lambda: Model.with_user(user).create(vals), fnames)
         for state in states or [None]:
             ctx = dict(context)
             if state is not None:
@@ -434,7 +463,7 @@ class TestBypassOverRpc(HttpCase):
                 f"create (default {state_field}={state!r})",
                 record,
                 lambda ctx=ctx: client.call(model, "create", [vals], context=ctx),
-                self.judge_new(forged),
+                self.judge_new(forged, control),
             )
 
     def attack_writes(self, client, role, model):
@@ -452,8 +481,20 @@ class TestBypassOverRpc(HttpCase):
             value = other_value(self.env, Model, fname, current.get(fname))
             if value is not None:
                 forged[fname] = value
-        if not Model.with_user(self.users[role]).has_access("write"):
+        writers = [
+            r for r in ROLES if Model.with_user(self.users[r]).has_access("write")
+        ]
+        if role not in writers:
             forged = {"all protected fields": forged}
+        else:
+            # Each field by one of the roles that write the model, in turn:
+            # the guard does not depend on the role, every role takes part.
+            turn = writers.index(role)
+            forged = {
+                fname: value
+                for n, (fname, value) in enumerate(sorted(forged.items()))
+                if n % len(writers) == turn
+            }
         for fname, value in forged.items():
             vals = value if fname == "all protected fields" else {fname: value}
             self.attempt(
@@ -491,26 +532,52 @@ class TestBypassOverRpc(HttpCase):
                     ),
                 )
 
-    def judge_new(self, forged):
-        """A record a client made: in a step clients may create, without any
-        of the forged protected values."""
+    def control(self, make, fnames):
+        """What the same call makes without anything forged, done in this
+        process as the same user and undone: the values the server itself
+        gives (a session authorised by a standing agreement, a computed
+        flag), which a forged value is compared with. None: refused."""
+        self.env.flush_all()
+        self.env.cr.execute("SAVEPOINT bypass_control")
+        try:
+            records = make()
+            records.env.flush_all()
+            return [{f: self._plain(r[f]) for f in fnames} for r in records.sudo()]
+        except Exception:  # any refusal: no control
+            return None
+        finally:
+            self.env.cr.execute("ROLLBACK TO SAVEPOINT bypass_control")
+            self.env.clear()
+
+    @staticmethod
+    def _plain(value):
+        return value.id if hasattr(value, "_name") else value
+
+    def judge_new(self, forged, control):
+        """A record a client made: in a step clients may create (or the one the
+        server gives it without anything forged), without any forged protected
+        value the server would not have given it."""
 
         def judge(outcome):
             Model = self.env[outcome.model]
             new = Model.browse(outcome.body).exists()
             if not new:
                 return None
+            if control is None:
+                return "made a record the same call makes only when forged"
             state_field = Model._dm_state_field
-            starts = Model._dm_client_create_states()
+            starts = set(Model._dm_client_create_states())
             if state_field and Model._fields[state_field].default:
-                starts = (*starts, Model._fields[state_field].default(Model))
+                starts.add(Model._fields[state_field].default(Model))
+            expected = control[0]
+            if state_field:
+                starts.add(expected[state_field])
             for record in new:
                 if state_field and record[state_field] not in starts:
                     return f"made {record.display_name} in {record[state_field]!r}"
                 for fname, value in forged.items():
-                    got = record[fname]
-                    got = got.id if hasattr(got, "_name") else got
-                    if got == value and got not in (False, None, ""):
+                    got = self._plain(record[fname])
+                    if got == value and got != expected.get(fname, got):
                         return f"took the forged {fname}={value!r}"
             return None
 
@@ -519,7 +586,11 @@ class TestBypassOverRpc(HttpCase):
     def attack_copy_unlink(self, client, role, model):
         Model = self.env[model]
         stamps = {f for pair in Model._dm_state_stamps.values() for f in pair}
-        for record in self.targets[model]:
+        user = self.users[role]
+        # A role the access rights refuse is refused the same on every record.
+        may_create = Model.with_user(user).has_access("create")
+        may_unlink = Model.with_user(user).has_access("unlink")
+        for n, record in enumerate(self.targets[model]):
             # What a copy must not carry over: the decisions and stamps.
             forged = {}
             for fname in set(Model._dm_protected_fields) | stamps:
@@ -539,14 +610,21 @@ class TestBypassOverRpc(HttpCase):
                 and record[state_field] not in Model._dm_client_create_states()
             ):
                 forged[state_field] = record[state_field]
-            self.attempt(
-                role,
-                model,
-                "copy",
-                record,
-                lambda record=record: client.call(model, "copy", [record.ids]),
-                self.judge_new(forged),
+            if n and not may_create:
+                forged = None
+            fnames = [f for f in (state_field, *(forged or ())) if f]
+            control = forged is not None and self.control(
+                lambda record=record: record.with_user(user).copy(), fnames
             )
+            if forged is not None:
+                self.attempt(
+                    role,
+                    model,
+                    "copy",
+                    record,
+                    lambda record=record: client.call(model, "copy", [record.ids]),
+                    self.judge_new(forged, control),
+                )
             if forged:
                 self.attempt(
                     role,
@@ -556,14 +634,18 @@ class TestBypassOverRpc(HttpCase):
                     lambda record=record, forged=forged: client.call(
                         model, "copy", [record.ids], {"default": forged}
                     ),
-                    self.judge_new(forged),
+                    self.judge_new(forged, control),
                 )
 
-            def judge_unlink(outcome, history=record._dm_history_reasons()):
+            history = record._dm_history_reasons()
+
+            def judge_unlink(outcome, history=history):
                 if outcome.deleted and history:
                     return f"deleted history ({'; '.join(history)})"
                 return None
 
+            if n and not may_unlink:
+                continue
             self.attempt(
                 role,
                 model,
@@ -573,9 +655,39 @@ class TestBypassOverRpc(HttpCase):
                 judge_unlink,
             )
 
+    def worth_attacking(self, record, method, first):
+        """Whether calling the method on this record as a role can tell
+        anything: not when it changes nothing even for the superuser (it
+        opens a view, a wizard, a report), nor when the step or the data
+        refuse it to the superuser too (a UserError, whoever asks), but on
+        the first record of the model, so that every method is called by
+        every role. A refusal of the superuser's role (an AccessError, e.g.
+        a decision reserved to a group) is attacked."""
+        key = (record._name, record.id, method)
+        if key not in self.probes:
+            self.env.flush_all()
+            before = self.snapshot(record), self.fingerprint()
+            self.env.cr.execute("SAVEPOINT bypass_probe")
+            try:
+                getattr(record, method)()
+                self.env.flush_all()
+                changed = before != (self.snapshot(record), self.fingerprint())
+                self.probes[key] = "effective" if changed else "inert"
+            except AccessError:
+                self.probes[key] = "effective"
+            except Exception:  # refused whoever asks
+                self.probes[key] = "refused"
+            finally:
+                self.env.cr.execute("ROLLBACK TO SAVEPOINT bypass_probe")
+                self.env.clear()
+        probe = self.probes[key]
+        return probe == "effective" or (probe == "refused" and first)
+
     def attack_methods(self, client, role, model):
         for method in public_methods(self.env[model]):
-            for record in self.targets[model]:
+            for n, record in enumerate(self.targets[model]):
+                if not self.worth_attacking(record, method, first=not n):
+                    continue
                 self.attempt(
                     role,
                     model,
@@ -583,6 +695,64 @@ class TestBypassOverRpc(HttpCase):
                     record,
                     lambda record=record, method=method: client.call(
                         model, method, [record.ids]
+                    ),
+                )
+
+    def attack_json2(self, client, role, model):
+        """The same attacks through Odoo 19's /json/2 API with an API key (as
+        an integration would call it): a create with forged defaults, every
+        protected field written at once, every public method."""
+        Model = self.env[model]
+        record = self.targets[model][:1]
+        vals = self.base_vals(record)
+        context = self.hostile_context(Model, vals)
+        forged = {
+            key[len("default_") :]: value
+            for key, value in context.items()
+            if key.startswith("default_")
+        }
+        state_field = Model._dm_state_field
+        fnames = [f for f in (state_field, *forged) if f in Model._fields]
+        user = self.users[role]
+        control = self.control(lambda: Model.with_user(user).create(vals), fnames)
+        self.attempt(
+            role,
+            model,
+            "json2 create",
+            record,
+            lambda: client.call_json2(
+                model, "create", context=context, vals_list=[vals]
+            ),
+            self.judge_new(
+                {f: v for f, v in forged.items() if f in Model._fields}, control
+            ),
+        )
+        current = self.snapshot(record)[record.id]
+        protected = Model._dm_client_protected_fields()
+        writes = {
+            fname: other_value(self.env, Model, fname, current.get(fname))
+            for fname in protected
+        }
+        writes = {f: v for f, v in writes.items() if v is not None}
+        self.attempt(
+            role,
+            model,
+            "json2 write of every protected field",
+            record,
+            lambda: client.call_json2(model, "write", record.ids, vals=writes),
+            self.never,
+        )
+        for method in public_methods(Model):
+            for n, target in enumerate(self.targets[model]):
+                if not self.worth_attacking(target, method, first=not n):
+                    continue
+                self.attempt(
+                    role,
+                    model,
+                    f"json2 {method}() on {target.display_name}",
+                    target,
+                    lambda target=target, method=method: client.call_json2(
+                        model, method, target.ids
                     ),
                 )
 
@@ -611,9 +781,11 @@ class TestBypassOverRpc(HttpCase):
     def test_bypass_every_gated_model_as_every_role(self):
         self.context_keys = context_keys_read_by_our_code()
         self.failures = []
-        import collections
-
-        self.timing = collections.Counter()
+        self.probes = {}
+        self.before = {}
+        self.prints = None
+        # Attempts per model and kind, in the log: where the time goes.
+        self.kinds = collections.Counter()
         self.stats = dict.fromkeys(("attempts", "refused", "no_effect", "allowed"), 0)
         clients = {
             role: RoleClient(
@@ -625,13 +797,7 @@ class TestBypassOverRpc(HttpCase):
             for role, user in self.users.items()
         }
         with mute_logger("odoo.http", "odoo.sql_db"):
-            import os
-
             for model in self.models:
-                if os.environ.get("BYPASS_MODELS") and model not in os.environ[
-                    "BYPASS_MODELS"
-                ].split(","):
-                    continue
                 for role, client in clients.items():
                     self.attack_create(client, role, model)
                     self.attack_writes(client, role, model)
@@ -640,10 +806,13 @@ class TestBypassOverRpc(HttpCase):
                     self.attack_methods(client, role, model)
             for role, client in clients.items():
                 self.attack_install_unvalidated(client, role)
-        from .bypass_client import TIMES
-
+            for model in self.models:
+                self.attack_json2(clients[JSON2_ROLE], JSON2_ROLE, model)
         _logger.info(
-            "bypass: %s over %s models %s", self.stats, len(self.models), self.timing
+            "bypass: %s over %s models; attempts by kind: %s",
+            self.stats,
+            len(self.models),
+            dict(self.kinds),
         )
         self.assertFalse(
             self.failures,
