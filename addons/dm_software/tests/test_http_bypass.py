@@ -40,6 +40,9 @@ ROLES = {
     "auditor": "medical_device.group_dm_auditor",
     "internal": "base.group_user",
 }
+# Who last wrote a row and when: a call that changed nothing else changed
+# nothing (an action may write a record's values as they were).
+META = frozenset({"write_uid", "write_date"})
 # The role that also calls /json/2 with an API key.
 JSON2_ROLE = "technician"
 
@@ -249,7 +252,7 @@ class TestBypassOverRpc(HttpCase):
                 rid: {
                     f: (row[f], after[rid][f])
                     for f in row
-                    if rid in after and after[rid][f] != row[f]
+                    if rid in after and after[rid][f] != row[f] and f not in META
                 }
                 for rid, row in before.items()
             }
@@ -286,7 +289,9 @@ class TestBypassOverRpc(HttpCase):
                 )
                 if not problem:
                     self.stats["allowed"] += 1
-                    _logger.info("bypass allowed: %s %s as %s: %s", model, what, role, {k: v for k, v in changed.items()})
+                    _logger.debug(
+                        "allowed: %s %s as %s: %s", model, what, role, changed
+                    )
                     return
             detail = body if error else {"changed": changed, "deleted": deleted}
             self.failures.append(
