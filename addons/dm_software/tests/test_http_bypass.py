@@ -676,7 +676,7 @@ class TestBypassOverRpc(HttpCase):
                 judge_unlink,
             )
 
-    def worth_attacking(self, record, method, first):
+    def worth_attacking(self, record, method, kwargs, first):
         """Whether calling the method on this record as a role can tell
         anything: not when it changes nothing even for the superuser (it
         opens a view, a wizard, a report), nor when the step or the data
@@ -690,7 +690,7 @@ class TestBypassOverRpc(HttpCase):
             before = self.snapshot(record), self.fingerprint()
             self.env.cr.execute("SAVEPOINT bypass_probe")
             try:
-                getattr(record, method)()
+                getattr(record, method)(**kwargs)
                 self.env.flush_all()
                 changed = before != (self.snapshot(record), self.fingerprint())
                 self.probes[key] = "effective" if changed else "inert"
@@ -705,17 +705,17 @@ class TestBypassOverRpc(HttpCase):
         return probe == "effective" or (probe == "refused" and first)
 
     def attack_methods(self, client, role, model):
-        for method in public_methods(self.env[model]):
+        for method, kwargs in public_methods(self.env[model]).items():
             for n, record in enumerate(self.targets[model]):
-                if not self.worth_attacking(record, method, first=not n):
+                if not self.worth_attacking(record, method, kwargs, first=not n):
                     continue
                 self.attempt(
                     role,
                     model,
                     f"{method}() on {record.display_name}",
                     record,
-                    lambda record=record, method=method: client.call(
-                        model, method, [record.ids]
+                    lambda record=record, method=method, kwargs=kwargs: client.call(
+                        model, method, [record.ids], kwargs
                     ),
                 )
 
@@ -763,17 +763,17 @@ class TestBypassOverRpc(HttpCase):
             lambda: client.call_json2(model, "write", record.ids, vals=writes),
             self.never,
         )
-        for method in public_methods(Model):
+        for method, kwargs in public_methods(Model).items():
             for n, target in enumerate(self.targets[model]):
-                if not self.worth_attacking(target, method, first=not n):
+                if not self.worth_attacking(target, method, kwargs, first=not n):
                     continue
                 self.attempt(
                     role,
                     model,
                     f"json2 {method}() on {target.display_name}",
                     target,
-                    lambda target=target, method=method: client.call_json2(
-                        model, method, target.ids
+                    lambda target=target, method=method, kwargs=kwargs: (
+                        client.call_json2(model, method, target.ids, **kwargs)
                     ),
                 )
 
