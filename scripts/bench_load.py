@@ -77,9 +77,12 @@ IMPORT_FILES = 40
 APPROVAL_DEVICES = 200  # devices whose approvals the RSSI and the DPO decide
 FIRST_PAGE = 80
 # Targets: each DM page's p95 against the core page it replaces, under the
-# same load. The DM pages read 3-5 times the fields of the core ones (the
-# kanban 5 columns of 80 records with their bars, against one page of 80).
-TARGET_RATIO = {"kanban": 4.0, "list": 3.0, "form": 3.0}
+# same load, below the ratio of what it reads: the kanban reads 6 times the
+# cells of the core list (5 columns of 80 records, 12 fields, and the column
+# bars, against one page of 80 records and 10 fields), the form 4.6 times
+# (110 fields against 24), the list 2.1 times (21 fields against 10) and
+# searches with a filter.
+TARGET_RATIO = {"kanban": 4.0, "list": 3.0, "form": 4.0}
 
 
 def add_arguments(parser):

@@ -98,6 +98,8 @@ def find_mapping(env, name):
 
 def run(args):
     import_odoo()
+    import psycopg2
+
     from odoo import SUPERUSER_ID, api
     from odoo.exceptions import UserError
     from odoo.modules.registry import Registry
@@ -183,6 +185,12 @@ def run(args):
         except UserError as error:
             cr.rollback()
             say(f"error: {error}")
+            return 2
+        except (psycopg2.OperationalError, psycopg2.InterfaceError) as error:
+            # The database went away (restart, network): the batches committed
+            # stay, the import stays "running" and resumes after them.
+            say(f"error: the connection to the database was lost ({error})".strip())
+            say("the import stopped: run the same command again to resume it")
             return 2
         say(record.log or "")
         if record.error_report:
