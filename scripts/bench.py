@@ -19,7 +19,13 @@ prints, measured in this one run against that database:
    second run that must create nothing;
 5. a fleet-wide recompute after one OS end-of-support date changes for 50,000
    devices vs a raw SQL UPDATE of the same rows;
-6. the peak resident memory growth of this Odoo process during the import.
+6. the peak resident memory growth of this Odoo process during the import;
+7. load (scripts/bench_load.py): a server in workers mode driven by 8
+   concurrent sessions of every role, p50/p95 per page against the core
+   equipment list and form under the same load;
+8. faults (scripts/bench_faults.py): a worker killed, the import process
+   killed and PostgreSQL restarted in the middle of import batches; the
+   imports resume and every row is counted.
 
 Each figure comes with its target and PASS/FAIL; the exit status is 1 when a
 target fails. Times are medians of several runs where the run is repeatable.

@@ -281,7 +281,9 @@ def kill_cli(args, registry, report, path, serials):
         f"{BATCH}): process killed (SIGKILL) in the middle of a batch (exit "
         f"{status}); import {before['state']}, last row written {before['last_row']:,}"
     )
-    return finish_cli(args, registry, report, path, serials, import_id, before, "kill")
+    return finish_cli(
+        args, registry, report, path, serials, import_id, before, "kill", True
+    )
 
 
 def pg_restart_command():
@@ -349,16 +351,30 @@ def restart_pg(args, registry, report, server, plan, path, serials):
         "answers",
     )
     return finish_cli(
-        args, registry, report, path, serials, import_id, before, "PostgreSQL restart"
+        args,
+        registry,
+        report,
+        path,
+        serials,
+        import_id,
+        before,
+        "PostgreSQL restart",
+        status == 2,  # the command says the connection was lost: run it again
     )
 
 
-def finish_cli(args, registry, report, path, serials, import_id, before, fault):
+def finish_cli(
+    args, registry, report, path, serials, import_id, before, fault, stopped_ok
+):
     status, resumed, lines = resume(args, path)
     ok, text = counted(registry, serials, import_id)
     report.say(f"     same command again (exit {status}): {resumed or lines[:1]}")
     report.say(f"     {text}")
-    cut = before["state"] == "running" and 1 < before["last_row"] < len(serials) + 1
+    cut = (
+        stopped_ok
+        and before["state"] == "running"
+        and 1 < before["last_row"] < len(serials) + 1
+    )
     report.check(
         f"{fault} in the middle of an import batch, then the same command: resumes "
         "after the last batch written, every row once, counters right",

@@ -73,7 +73,7 @@ SESSIONS = {
 CORE_PAGE = {"kanban": "core list", "list": "core list", "form": "core form"}
 CORE_PAGE["approval"] = "core form"
 IMPORT_ROWS = 250  # rows of each file the importer session imports
-IMPORT_FILES = 40
+IMPORT_FILES = 80  # enough for both phases: the import never stops
 APPROVAL_DEVICES = 200  # devices whose approvals the RSSI and the DPO decide
 FIRST_PAGE = 80
 # Targets: each DM page's p95 against the core page it replaces, under the
@@ -506,7 +506,7 @@ class Pages:
         return True
 
 
-def run_session(name, pages, page_names, stop_at, results, errors, lock):
+def run_session(name, pages, page_names, stop_at, results, errors, lock, fallback):
     index = 0
     while time.monotonic() < stop_at:
         page = page_names[index % len(page_names)]
@@ -521,7 +521,7 @@ def run_session(name, pages, page_names, stop_at, results, errors, lock):
             continue
         seconds = time.perf_counter() - start
         if done is None and page in ("approval", "import"):
-            page_names = [p for p in page_names if p != page] or ["form"]
+            page_names = [p for p in page_names if p != page] or [fallback]
             continue
         with lock:
             results.setdefault(page, []).append(seconds)
@@ -547,6 +547,7 @@ def load_phase(server, args, plan, core, seconds):
         thread = threading.Thread(
             target=run_session,
             args=(name, pages, page_names, stop_at, results, errors, lock),
+            kwargs={"fallback": CORE_PAGE["form"] if core else "form"},
         )
         thread.start()
         threads.append(thread)
