@@ -405,19 +405,20 @@ def prepare(env, args, largest):
 class Pages:
     """What each page asks the server for, as the web client does."""
 
-    def __init__(self, plan, client, rng):
+    def __init__(self, plan, client, role, rng):
         self.plan = plan
         self.client = client
         self.rng = rng
-        self.approvals = list(plan["approvals"].get(self.role_of(client), []))
+        self.approvals = list(plan["approvals"].get(role, []))
         self.files = plan.setdefault("_files_queue", list(plan["import_files"]))
         self.imported = plan.setdefault("_imported", [])
 
-    @staticmethod
-    def role_of(client):
-        return getattr(client, "role", None)
+    def load(self, page):
+        """Load ``page`` (a name of SESSIONS or CORE_PAGE); None: nothing left
+        to do on it (no approval pending for this user, no file to import)."""
+        return getattr(self, page.replace(" ", "_") + "_page")()
 
-    def kanban(self):
+    def kanban_page(self):
         kanban = self.plan["kanban"]
         Model = "maintenance.equipment"
         self.client.call(
@@ -437,7 +438,7 @@ class Pages:
             kanban["bar"],
         )
 
-    def list(self):
+    def list_page(self):
         self.client.call(
             "maintenance.equipment",
             "web_search_read",
@@ -447,7 +448,7 @@ class Pages:
             count_limit=10001,
         )
 
-    def form(self, spec_key="form_spec"):
+    def form_page(self, spec_key="form_spec"):
         self.client.call(
             "maintenance.equipment",
             "web_read",
@@ -455,7 +456,7 @@ class Pages:
             self.plan[spec_key],
         )
 
-    def core_list(self):
+    def core_list_page(self):
         self.client.call(
             "maintenance.equipment",
             "web_search_read",
@@ -465,10 +466,10 @@ class Pages:
             count_limit=10001,
         )
 
-    def core_form(self):
-        self.form("core_form_spec")
+    def core_form_page(self):
+        self.form_page("core_form_spec")
 
-    def approval(self):
+    def approval_page(self):
         """Open a pending approval and approve it. None: none left."""
         if not self.approvals:
             return None
@@ -482,7 +483,7 @@ class Pages:
         self.client.call("dm.approval", "action_approve", [line_id])
         return True
 
-    def import_(self):
+    def import_page(self):
         """Import the next file of new devices through the form's button."""
         if not self.files:
             return None
@@ -511,10 +512,9 @@ def run_session(name, pages, page_names, stop_at, results, errors, lock, fallbac
     while time.monotonic() < stop_at:
         page = page_names[index % len(page_names)]
         index += 1
-        method = getattr(pages, page.replace(" ", "_").replace("import", "import_"))
         start = time.perf_counter()
         try:
-            done = method()
+            done = pages.load(page)
         except Exception as error:
             with lock:
                 errors.append((page, name, f"{type(error).__name__}: {error}"[:300]))
@@ -532,18 +532,16 @@ def load_phase(server, args, plan, core, seconds):
     """``seconds`` of every session at once; returns ({page: [s]}, errors)."""
     clients = {}
     for name, (role, _pages) in SESSIONS.items():
-        client = Client(
+        clients[name] = Client(
             server.url, args.database, plan["logins"][role], plan["password"]
         )
-        client.role = role
-        clients[name] = client
     results, errors, lock = {}, [], threading.Lock()
     stop_at = time.monotonic() + seconds
     threads = []
-    for seed, (name, (_role, page_names)) in enumerate(SESSIONS.items()):
+    for seed, (name, (role, page_names)) in enumerate(SESSIONS.items()):
         if core:
             page_names = [CORE_PAGE.get(page, page) for page in page_names]
-        pages = Pages(plan, clients[name], random.Random(seed))
+        pages = Pages(plan, clients[name], role, random.Random(seed))
         thread = threading.Thread(
             target=run_session,
             args=(name, pages, page_names, stop_at, results, errors, lock),
