@@ -19,7 +19,13 @@ prints, measured in this one run against that database:
    second run that must create nothing;
 5. a fleet-wide recompute after one OS end-of-support date changes for 50,000
    devices vs a raw SQL UPDATE of the same rows;
-6. the peak resident memory growth of this Odoo process during the import.
+6. the peak resident memory growth of this Odoo process during the import;
+7. load (scripts/bench_load.py): a server in workers mode driven by 8
+   concurrent sessions of every role, p50/p95 per page against the core
+   equipment list and form under the same load;
+8. faults (scripts/bench_faults.py): a worker killed, the import process
+   killed and PostgreSQL restarted in the middle of import batches; the
+   imports resume and every row is counted.
 
 Each figure comes with its target and PASS/FAIL; the exit status is 1 when a
 target fails. Times are medians of several runs where the run is repeatable.
@@ -39,8 +45,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "data"))
 
+import bench_load  # noqa: E402  (scripts/, beside this file)
 import make_fleet  # noqa: E402
-from import_fleet import import_odoo  # noqa: E402  (scripts/, beside this file)
+from import_fleet import import_odoo  # noqa: E402
 
 DM_KANBAN_ACTION = "medical_device.maintenance_equipment_action_medical_devices"
 CORE_KANBAN_VIEW = "maintenance.hr_equipment_view_kanban"
@@ -65,6 +72,7 @@ def parse_args(argv=None):
         "--work-dir", type=Path, default=ROOT / ".local" / "bench", help="CSV files"
     )
     parser.add_argument("--repeat", type=int, default=5, help="runs per timing")
+    bench_load.add_arguments(parser)
     args = parser.parse_args(argv)
     args.sizes = sorted({int(size) for size in args.sizes.split(",")})
     return args
@@ -136,6 +144,14 @@ class Report:
         if not ok:
             self.failed.append(label)
         self.say(f"  [{status}] {label}: {figure} (target: {target})")
+
+    def summary(self):
+        """The last line; the exit status (1 when a target failed)."""
+        self.say(
+            f"\nbench: {len(self.failed)} target(s) failed"
+            + (": " + "; ".join(self.failed) if self.failed else "")
+        )
+        return 1 if self.failed else 0
 
 
 # ---------------------------------------------------------------- files
@@ -700,15 +716,30 @@ def run(args):
             "<= 1024 MiB",
         )
 
-    report.say(
-        f"\nbench: {len(report.failed)} target(s) failed"
-        + (": " + "; ".join(report.failed) if report.failed else "")
+    if args.load:
+        bench_load.run(args, registry, report, largest)
+    return report.summary()
+
+
+def run_load_only(args):
+    """The load and faults step alone, on the database of a previous run."""
+    import_odoo()
+    from odoo.modules.registry import Registry
+    from odoo.tools import config
+
+    config.parse_config(
+        ["-c", args.config, "-d", args.database, "--log-level=warn"],
+        setup_logging=True,
     )
-    return 1 if report.failed else 0
+    args.work_dir.mkdir(parents=True, exist_ok=True)
+    report = Report()
+    bench_load.run(args, Registry(args.database), report, args.sizes[-1])
+    return report.summary()
 
 
 def main(argv=None):
-    return run(parse_args(argv))
+    args = parse_args(argv)
+    return run_load_only(args) if args.load_only else run(args)
 
 
 if __name__ == "__main__":

@@ -631,9 +631,17 @@ cmd_bench() {
     # benchmark (scripts/bench.py): figures, targets and PASS/FAIL.
     setup
     local db="${DM_BENCH_DB:-dm_bench}"
-    db_exists "$db" && dropdb "$db"
-    say "creating database $db with the three addons (no demo data)"
-    odoo -d "$db" -i "$ADDONS" --stop-after-init --log-level=warn
+    case " $* " in *" --load-only "*) ;; *)
+        db_exists "$db" && dropdb "$db"
+        say "creating database $db with the three addons (no demo data)"
+        odoo -d "$db" -i "$ADDONS" --stop-after-init --log-level=warn ;;
+    esac
+    # The faults step (scripts/bench_faults.py) restarts the private cluster
+    # with pg_ctl, as its OS user; a server given by PG* variables is left alone.
+    if [ -n "${PGDATA_DIR:-}" ]; then  # set by pg_start for the private cluster only
+        export DM_PG_CTL="$(pg_bindir)/pg_ctl" DM_PGDATA="$PGDATA_DIR" DM_PG_LOG="$PG_BASE/server.log"
+        if is_root; then export DM_BENCH_PG_USER="$PG_OS_USER"; fi
+    fi
     "$PY" "$ROOT/scripts/bench.py" --config "$CONF" --database "$db" "$@"
 }
 

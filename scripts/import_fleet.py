@@ -98,6 +98,8 @@ def find_mapping(env, name):
 
 def run(args):
     import_odoo()
+    import psycopg2
+
     from odoo import SUPERUSER_ID, api
     from odoo.exceptions import UserError
     from odoo.modules.registry import Registry
@@ -184,6 +186,11 @@ def run(args):
             cr.rollback()
             say(f"error: {error}")
             return 2
+        except (psycopg2.OperationalError, psycopg2.InterfaceError) as error:
+            # The database went away (restart, network): the batches committed
+            # stay, the import stays "running" and resumes after them. Raised
+            # out of the cursor's block, which would otherwise commit.
+            raise ConnectionLost(str(error).strip()) from error
         say(record.log or "")
         if record.error_report:
             report = args.report or args.file.with_name(
@@ -197,10 +204,18 @@ def run(args):
         return 1 if record.failed_count else 0
 
 
+class ConnectionLost(Exception):
+    """The connection to PostgreSQL was lost during the import."""
+
+
 def main(argv=None):
     args = parse_args(argv)
     try:
         return run(args)
+    except ConnectionLost as error:
+        say(f"error: the connection to the database was lost ({error})")
+        say("the import stopped: run the same command again to resume it")
+        return 2
     except KeyboardInterrupt:
         say("interrupted: run the same command again to resume the import")
         return 130
