@@ -154,10 +154,11 @@ class DmInputGuard(models.AbstractModel):
             fields.Date.to_date if field.type == "date" else fields.Datetime.to_datetime
         )
         try:
-            if isinstance(value, str) and convert(value):
-                return None
+            valid = isinstance(value, str) and bool(convert(value))
         except (TypeError, ValueError, OverflowError):
-            pass
+            valid = False
+        if valid:
+            return None
         if field.type == "date":
             return self.env._(
                 "a date (YYYY-MM-DD) is expected, not %(value)s.", value=_show(value)
