@@ -14,9 +14,8 @@ from pathlib import Path
 import security_matrix_probe as sm
 from lxml import etree
 
-from odoo.tests import TransactionCase
-
 from odoo.addons.medical_device.tests.figures import record_figure
+from odoo.tests import TransactionCase
 
 DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "security.md"
 ROLES = [role for role in sm.ROLES if role[2][0].startswith("medical_device.")]
