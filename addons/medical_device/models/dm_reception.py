@@ -123,6 +123,7 @@ class DmReception(models.Model):
         help="Required when the reception is rejected: what must be fixed."
     )
     can_decide = fields.Boolean(
+        string="Can decide",
         compute="_compute_can_decide",
         help="The current user may accept or reject this report now: its "
         "acceptance is pending and they may decide it (their group, four eyes).",
