@@ -14,6 +14,7 @@
         "data/dm_os_version_data.xml",
         "data/dm_cyber_risk_factor_data.xml",
         "data/dm_approval_rule_data.xml",
+        "views/dm_cyber_menu_sections.xml",
         "views/maintenance_equipment_views.xml",
         "views/dm_it_handover_views.xml",
         "data/dm_cyber_data.xml",

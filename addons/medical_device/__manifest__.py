@@ -28,6 +28,7 @@
         "views/dm_pieu_level_views.xml",
         "views/maintenance_request_views.xml",
         "views/res_config_settings_views.xml",
+        "views/maintenance_equipment_role_views.xml",
         "views/medical_device_menus.xml",
         "views/dm_disposal_views.xml",
         "views/dm_fleet_import_views.xml",

@@ -122,10 +122,29 @@ class DmReception(models.Model):
     decision_comment = fields.Text(
         help="Required when the reception is rejected: what must be fixed."
     )
+    can_decide = fields.Boolean(
+        string="Can decide",
+        compute="_compute_can_decide",
+        help="The current user may accept or reject this report now: its "
+        "acceptance is pending and they may decide it (their group, four eyes).",
+    )
 
     _name_company_unique = models.Constraint(
         "UNIQUE (name, company_id)", "This reception report reference already exists."
     )
+
+    @api.depends("state", "approval_ids.state")
+    @api.depends_context("uid")
+    def _compute_can_decide(self):
+        """Shows Accept / Reject only to whom the engine lets decide, so the
+        submitter does not meet a four-eyes error after the click."""
+        for reception in self:
+            line = reception.state == "draft" and reception._dm_current_line(
+                "reception_acceptance"
+            )
+            reception.can_decide = bool(
+                line and line.state == "pending" and line.sudo(False).can_review
+            )
 
     @api.constrains(*PIEU_FIELDS)
     def _check_pieu_factors(self):

@@ -10,10 +10,10 @@ const row = `.o_list_view .o_data_row:contains("${DEVICE}"):contains("Data-proce
 registry.category("web_tour.tours").add("medical_device_approval_tour", {
     url: "/odoo",
     steps: () => [
-        ...stepUtils.goToAppSteps("maintenance.menu_maintenance_title", "Open the Maintenance app"),
+        ...stepUtils.goToAppSteps("medical_device.medical_device_menu_root", "Open the Medical devices app"),
         {
-            content: "Open the Medical devices menu",
-            trigger: '.o_menu_sections [data-menu-xmlid="medical_device.medical_device_menu_root"]',
+            content: "Open the Approvals section",
+            trigger: '.o_menu_sections [data-menu-xmlid="medical_device.dm_menu_approvals"]',
             run: "click",
         },
         {
