@@ -18,12 +18,13 @@ CYBER_LEVELS = [
     # no score, no watch. Last, so the rated levels keep their order.
     ("not_assessed", "Not assessed"),
 ]
-# The matrix counts as answered once the questions whose blank means "not
-# asked" are answered: the antivirus and the remote maintenance channel (each
-# offers an explicit "None"). Every other answer has a meaning when empty: a
-# yes/no question is "no", no operating system is "unknown OS" (its own risk
-# factor), no last patch is "never patched", no MDS2 is "not received".
-MATRIX_ANSWERED_FIELDS = ["antivirus", "remote_maintenance_channel"]
+# The matrix counts as answered once its question with no default answer is
+# answered: the antivirus (hospital, supplier or an explicit "None"), a column
+# of the hospital's own matrix and of the fleet import. Every other answer has
+# a meaning when empty: a yes/no question is "no", no operating system is
+# "unknown OS" (its own risk factor), no last patch is "never patched", no
+# remote maintenance channel is "none declared", no MDS2 is "not received".
+MATRIX_ANSWERED_FIELDS = ["antivirus"]
 # The answers of the simplified cyber matrix (seeds), all tracked.
 MATRIX_FIELDS = [
     "is_connected",
@@ -258,8 +259,8 @@ class MaintenanceEquipment(models.Model):
                 continue
             if not device._cyber_matrix_answered():
                 device.cyber_risk_explanation = Markup("<p>%s</p>") % self.env._(
-                    "Not assessed: answer the antivirus and the remote maintenance "
-                    "channel of the cyber matrix."
+                    "Not assessed: answer the antivirus question of the cyber "
+                    "matrix (None is an answer)."
                 )
                 continue
             reasons = cyber_risk.risk_reasons(device._cyber_answers(), weights)

@@ -1,6 +1,6 @@
 """No cyber rating and no cyber watch before the matrix is answered: a
-connected device whose antivirus or remote maintenance channel is unanswered is
-"Not assessed", whatever its lifecycle step."""
+connected device whose antivirus question is unanswered is "Not assessed",
+whatever its lifecycle step."""
 
 from datetime import date
 
@@ -38,15 +38,18 @@ class TestCyberNotAssessed(MedicalDeviceCase):
             (device.cyber_risk_level, device.cyber_risk_score), ("not_assessed", 0)
         )
         self.assertIn("Not assessed", device.cyber_risk_explanation)
-        # Half answered: still not assessed.
-        device.with_user(self.users["technician"]).write({"antivirus": "none"})
-        self.assertEqual(device.cyber_risk_level, "not_assessed")
-        # Answered (as the RSSI): rated from every answer, the blanks included.
-        device.with_user(self.users["rssi"]).write(
+        # Other answers alone do not make an assessment.
+        device.with_user(self.users["technician"]).write(
             {"remote_maintenance_channel": "uncontrolled"}
         )
+        self.assertEqual(device.cyber_risk_level, "not_assessed")
+        self.assertFalse(device.cyber_risk_score)
+        # Answered (as the RSSI; "None" is an answer): rated from every answer,
+        # the blanks included (never patched, no MDS2...).
+        device.with_user(self.users["rssi"]).write({"antivirus": "none"})
         self.assertEqual(device.cyber_risk_level, "critical")
         self.assertGreater(device.cyber_risk_score, 70)
+        self.assertIn("Operating system out of support", device.cyber_risk_explanation)
         # Unanswering brings it back to not assessed.
         device.with_user(self.users["rssi"]).write({"antivirus": False})
         self.assertEqual(
@@ -58,9 +61,7 @@ class TestCyberNotAssessed(MedicalDeviceCase):
         self.assertFalse(device.cyber_risk_level)
 
     def test_answered_fields_are_the_documented_ones(self):
-        self.assertEqual(
-            MATRIX_ANSWERED_FIELDS, ["antivirus", "remote_maintenance_channel"]
-        )
+        self.assertEqual(MATRIX_ANSWERED_FIELDS, ["antivirus"])
 
     def test_watch_skips_unassessed_devices_and_follows_answered_ones(self):
         common = {
@@ -74,7 +75,6 @@ class TestCyberNotAssessed(MedicalDeviceCase):
             user="technician",
             serial_no="NA-W2",
             antivirus="hospital",
-            remote_maintenance_channel="hospital_bastion",
             **common,
         )
         self.assertEqual(unanswered.cyber_risk_level, "not_assessed")
@@ -99,9 +99,7 @@ class TestCyberNotAssessed(MedicalDeviceCase):
         )
         self.assertEqual(rssi_activities.mapped("res_id"), answered.ids)
         # Once the matrix is answered, the next run follows the device up.
-        unanswered.with_user(self.users["rssi"]).write(
-            {"antivirus": "none", "remote_maintenance_channel": "none"}
-        )
+        unanswered.with_user(self.users["rssi"]).write({"antivirus": "none"})
         created = Equipment._cron_cyber_watch()
         self.assertEqual(created.mapped("res_id"), unanswered.ids)
 

@@ -1,6 +1,5 @@
 """Issue 13 (kanban): the cyber risk gained a "Not assessed" level for connected
-devices whose matrix is unanswered (no antivirus or no remote maintenance
-channel answer). The stored level of existing devices was computed before:
+devices whose matrix is unanswered (no antivirus answer, "None" being one). The stored level of existing devices was computed before:
 recompute it (and the score) for every connected device, archived included,
 without a chatter message per device."""
 
