@@ -111,9 +111,6 @@ class TestCyberNotAssessed(MedicalDeviceCase):
             acq_cyber_questionnaire=True,
         )
         for role in ("rssi", "technician"):
-            with self.subTest(role=role):
-                with self.assertRaises(UserError):
-                    device.with_user(self.users[role]).write(
-                        {"cyber_risk_level": "low"}
-                    )
+            with self.subTest(role=role), self.assertRaises(UserError):
+                device.with_user(self.users[role]).write({"cyber_risk_level": "low"})
         self.assertEqual(device.cyber_risk_level, "not_assessed")

@@ -44,7 +44,9 @@ class TestKanbanDisposedColumn(MedicalDeviceCase):
         eval_context = action._get_eval_context()
         context = safe_eval(action.context, eval_context)
         domain = safe_eval(action.domain, eval_context) + list(extra_domain)
-        Model = self.env["maintenance.equipment"].with_user(user).with_context(context)
+        Model = (
+            self.env["maintenance.equipment"].with_user(user).with_context(**context)
+        )
         arch = Model.get_view(action.view_id.id, "kanban")["arch"]
         result = Model.web_read_group(
             domain,
@@ -68,7 +70,7 @@ class TestKanbanDisposedColumn(MedicalDeviceCase):
                 self.assertIn(self.disposed.id, self.ids(disposed))
                 self.assertGreaterEqual(disposed["__count"], 1)
                 self.assertEqual(
-                    Model.search_count(domain + [("lifecycle_state", "=", "disposed")]),
+                    Model.search_count([*domain, ("lifecycle_state", "=", "disposed")]),
                     disposed["__count"],
                 )
                 in_service = self.ids(groups["in_service"])

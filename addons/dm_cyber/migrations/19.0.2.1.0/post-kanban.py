@@ -1,5 +1,6 @@
-"""Issue 13 (kanban): the cyber risk gained a "Not assessed" level for connected
-devices whose matrix is unanswered (no antivirus answer, "None" being one). The stored level of existing devices was computed before:
+"""Issue 13 (kanban): the cyber risk gained a "Not assessed" level for
+connected devices whose matrix is unanswered (no antivirus answer, "None"
+being one). The stored level of existing devices was computed before:
 recompute it (and the score) for every connected device, archived included,
 without a chatter message per device."""
 
