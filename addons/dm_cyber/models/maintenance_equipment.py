@@ -14,7 +14,17 @@ CYBER_LEVELS = [
     ("medium", "Medium"),
     ("high", "High"),
     ("critical", "Critical"),
+    # Connected, but the matrix is not answered yet (see MATRIX_ANSWERED_FIELDS):
+    # no score, no watch. Last, so the rated levels keep their order.
+    ("not_assessed", "Not assessed"),
 ]
+# The matrix counts as answered once its question with no default answer is
+# answered: the antivirus (hospital, supplier or an explicit "None"), a column
+# of the hospital's own matrix and of the fleet import. Every other answer has
+# a meaning when empty: a yes/no question is "no", no operating system is
+# "unknown OS" (its own risk factor), no last patch is "never patched", no
+# remote maintenance channel is "none declared", no MDS2 is "not received".
+MATRIX_ANSWERED_FIELDS = ["antivirus"]
 # The answers of the simplified cyber matrix (seeds), all tracked.
 MATRIX_FIELDS = [
     "is_connected",
@@ -184,6 +194,10 @@ class MaintenanceEquipment(models.Model):
             int(params.get_param("dm_cyber.risk_critical_from", 70)),
         )
 
+    def _cyber_matrix_answered(self):
+        self.ensure_one()
+        return all(self[fname] for fname in MATRIX_ANSWERED_FIELDS)
+
     def _cyber_answers(self):
         self.ensure_one()
         return {
@@ -224,6 +238,10 @@ class MaintenanceEquipment(models.Model):
                 device.cyber_risk_score = 0
                 device.cyber_risk_level = False
                 continue
+            if not device._cyber_matrix_answered():
+                device.cyber_risk_score = 0
+                device.cyber_risk_level = "not_assessed"
+                continue
             score, level, _reasons = cyber_risk.assess(
                 device._cyber_answers(), weights, thresholds
             )
@@ -238,6 +256,12 @@ class MaintenanceEquipment(models.Model):
         for device in self:
             if not device.is_connected:
                 device.cyber_risk_explanation = False
+                continue
+            if not device._cyber_matrix_answered():
+                device.cyber_risk_explanation = Markup("<p>%s</p>") % self.env._(
+                    "Not assessed: answer the antivirus question of the cyber "
+                    "matrix (None is an answer)."
+                )
                 continue
             reasons = cyber_risk.risk_reasons(device._cyber_answers(), weights)
             if not reasons:
@@ -394,6 +418,8 @@ class MaintenanceEquipment(models.Model):
         flagged = self.search(
             [
                 *connected,
+                # No watch before the matrix is answered (nothing to follow up).
+                ("cyber_risk_level", "!=", "not_assessed"),
                 "|",
                 ("cyber_os_obsolete", "=", True),
                 ("cyber_patch_outdated", "=", True),

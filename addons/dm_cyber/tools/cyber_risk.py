@@ -64,4 +64,8 @@ def assess(answers, weights, thresholds):
 
 
 def level_raised(old, new):
+    """Whether ``new`` is a worse rated level than ``old``; "not assessed" (or
+    no level) counts as no rating yet."""
+    old = old if old in LEVELS else None
+    new = new if new in LEVELS else None
     return LEVELS.index(new) > LEVELS.index(old) if old and new else bool(new)

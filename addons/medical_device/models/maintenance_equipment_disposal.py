@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.fields import Domain
 
 
 class MaintenanceEquipment(models.Model):
@@ -30,6 +31,28 @@ class MaintenanceEquipment(models.Model):
         compute_sudo=True,
         groups="medical_device.group_dm_auditor",
     )
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None, **kwargs):
+        """With ``dm_show_disposed`` in the context (the lifecycle kanban's
+        action), archived devices whose lifecycle is Disposed are found too, so
+        that the Disposed column counts and shows them; no other archived
+        equipment. A domain that names ``active`` (the Archived filter) or an
+        explicit ``active_test`` decides alone."""
+        domain = Domain(domain)
+        if (
+            self.env.context.get("dm_show_disposed")
+            and kwargs.get("active_test", True)
+            and self.env.context.get("active_test", True)
+            and not any(
+                leaf.field_expr == "active" for leaf in domain.iter_conditions()
+            )
+        ):
+            domain &= Domain("active", "=", True) | Domain(
+                "lifecycle_state", "=", "disposed"
+            )
+            kwargs["active_test"] = False
+        return super()._search(domain, offset, limit, order, **kwargs)
 
     @api.depends("disposal_ids.state")
     def _compute_current_disposal(self):

@@ -31,7 +31,11 @@ class DmCriticalityReport(models.Model):
         string="Criticality",
         readonly=True,
     )
-    pieu_score = fields.Float(string="PIEU score", readonly=True, aggregator="min")
+    # The device's precision: a very critical score (e.g. 0.0001) must not
+    # read 0.00.
+    pieu_score = fields.Float(
+        string="PIEU score", readonly=True, aggregator="min", digits=(16, 4)
+    )
     device_count = fields.Integer(string="Devices", readonly=True)
     corrective_count = fields.Integer(
         string="Failures (12 months)",

@@ -29,3 +29,4 @@ from . import test_http_deployment
 from . import test_fuzz_tools
 from . import test_fuzz_fleet_import
 from . import test_reception_can_decide
+from . import test_kanban_disposed
