@@ -159,7 +159,10 @@ class DmApprovalMixin(models.AbstractModel):
         """The risk level shown next to an approval of this document: the
         cyber risk, else the PIEU criticality, of the document or its device."""
         self.ensure_one()
-        for record in (self, self["equipment_id"] if "equipment_id" in self else None):
+        device = self.env["maintenance.equipment"]
+        if "equipment_id" in self._fields:
+            device = self.equipment_id
+        for record in (self, device):
             if not record:
                 continue
             for fname in ("cyber_risk_level", "pieu_criticality"):
