@@ -43,6 +43,20 @@ class TestApprovalInFrench(MedicalDeviceCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("fr_FR")
+        # The French of the rules' names, fields and selections (database
+        # terms, loaded when the language is installed; not in a test
+        # database installed in English).
+        modules = (
+            cls.env["ir.module.module"]
+            .search(
+                [
+                    ("name", "in", ["medical_device", "dm_cyber", "dm_software"]),
+                    ("state", "=", "installed"),
+                ]
+            )
+            .mapped("name")
+        )
+        cls.env["ir.module.module"]._load_module_terms(modules, ["fr_FR"])
         # The requester reads English; the reviewers read French.
         cls.users["technician"].lang = "en_US"
         for role in ("dpo", "auditor"):
