@@ -24,6 +24,7 @@
         "wizards/dm_software_qualification_wizard_views.xml",
         "wizards/dm_software_install_wizard_views.xml",
         "views/dm_software_menus.xml",
+        "views/dm_approval_box_views.xml",
     ],
     "demo": [
         "demo/dm_software_demo.xml",

@@ -32,6 +32,7 @@
         "views/medical_device_menus.xml",
         "views/dm_disposal_views.xml",
         "views/dm_fleet_import_views.xml",
+        "views/dm_approval_box_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

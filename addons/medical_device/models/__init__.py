@@ -4,6 +4,7 @@ from . import dm_workflow_mixin
 from . import dm_document_tracking
 from . import dm_reference_data
 from . import dm_approval
+from . import dm_approval_display
 from . import dm_approval_mixin
 from . import dm_approval_rule
 from . import dm_ce_transition_rule

@@ -5,6 +5,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
+from odoo.tools import plaintext2html
 
 from .dm_workflow_mixin import ORM_FIELDS
 
@@ -25,6 +26,7 @@ DECISION_FIELDS = {
     "rule_id",
     "group_id",
     "data_fingerprint",
+    "data_values",
 }
 # A reminder digest lists this many approvals, then says how many more wait.
 REMINDER_DIGEST_LINES = 20
@@ -118,11 +120,6 @@ class DmApproval(models.Model):
     reviewed_on = fields.Datetime(readonly=True)
     comment = fields.Text(
         readonly=True, help="The reviewer's comment; required to reject."
-    )
-    data_summary = fields.Text(
-        string="Data to approve",
-        readonly=True,
-        help="The values the reviewer approves, as they were when requested.",
     )
     data_fingerprint = fields.Char(readonly=True)
     active = fields.Boolean(
@@ -258,6 +255,8 @@ class DmApproval(models.Model):
             vals["data_fingerprint"] = record._dm_fingerprint(
                 record._dm_rule(rule.key) or {"fields": []}
             )
+        if record and "data_values" not in vals and record._dm_rule(rule.key):
+            vals["data_values"] = record._dm_data_values(record._dm_rule(rule.key))
         if not vals.get("group_id") and vals.get("role"):
             group = self.env.ref(self._role_groups()[vals["role"]])
             vals["group_id"] = group.id
@@ -459,7 +458,22 @@ class DmApproval(models.Model):
             "res_model": "dm.approval.reject.wizard",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_approval_ids": self.ids},
+            "context": {"default_approval_ids": self.ids, "default_decision": "reject"},
+        }
+
+    def action_open_approve_wizard(self):
+        """Approve with an optional comment, after reading the data."""
+        self._check_can_decide()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Approve"),
+            "res_model": "dm.approval.reject.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_approval_ids": self.ids,
+                "default_decision": "approve",
+            },
         }
 
     def action_open_document(self):
@@ -482,14 +496,17 @@ class DmApproval(models.Model):
             for user in line._members():
                 if user == line.requested_by_id:
                     continue
+                # Written in the reviewer's language, not the requester's.
+                in_lang = line.with_context(lang=user.lang or self.env.lang)
                 # sudo: the requester may not be allowed to assign activities to
                 # the reviewers' role; the activity only points at the record.
                 activities |= record.sudo().activity_schedule(
                     activity_type_id=activity_type.id,
-                    summary=self.env._(
-                        "Approval requested: %(approval)s", approval=line.name
+                    summary=in_lang.env._(
+                        "Approval requested: %(approval)s",
+                        approval=in_lang.display_name,
                     ),
-                    note=line.data_summary or "",
+                    note=plaintext2html(in_lang.data_summary or ""),
                     user_id=user.id,
                 )
             line.sudo().activity_ids = activities
@@ -553,7 +570,7 @@ class DmApproval(models.Model):
                 role=role_label,
             ),
             Markup("").join(
-                Markup("<li>%s — %s</li>") % (line.res_name, line.name)
+                Markup("<li>%s — %s</li>") % (line.res_name, line.display_name)
                 for line in shown
             ),
         )

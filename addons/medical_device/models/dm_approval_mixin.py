@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.safe_eval import safe_eval
 
+from ..tools import approval_values
+
 
 class DmApprovalMixin(models.AbstractModel):
     """Approvals by medical device roles, for any model.
@@ -37,6 +39,33 @@ class DmApprovalMixin(models.AbstractModel):
         compute="_compute_validation_status",
         help="Approvals needed for the next step of this document.",
     )
+
+    dm_review_line_ids = fields.Many2many(
+        "dm.approval",
+        string="Approvals to decide",
+        compute="_compute_dm_review_line_ids",
+        help="The pending approvals of this document that you may decide.",
+    )
+
+    @api.depends("approval_ids.state")
+    @api.depends_context("uid")
+    def _compute_dm_review_line_ids(self):
+        Approval = self.env["dm.approval"]
+        ids = [record.id for record in self if record._origin.id]
+        lines = (
+            Approval.search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", [record._origin.id for record in self]),
+                    ("can_review", "=", True),
+                ]
+            )
+            if ids
+            else Approval
+        )
+        by_doc = lines.grouped("res_id")
+        for record in self:
+            record.dm_review_line_ids = by_doc.get(record._origin.id, Approval)
 
     # ------------------------------------------------------------ rules
     def _dm_approval_rules(self):
@@ -105,21 +134,44 @@ class DmApprovalMixin(models.AbstractModel):
             values.append(f"{fname}={value!r}")
         return hashlib.sha256("\n".join(values).encode()).hexdigest()
 
+    def _dm_data_values(self, rule):
+        """The values shown to the reviewer, raw (field name -> JSON value):
+        the line renders them in each reader's language."""
+        self.ensure_one()
+        return {
+            fname: approval_values.raw_value(self, fname)
+            for fname in rule.get("summary_fields") or rule["fields"]
+        }
+
     def _dm_summary(self, rule):
-        lines = []
-        for fname in rule.get("summary_fields") or rule["fields"]:
-            field = self._fields[fname]
-            value = self[fname]
-            if field.type == "boolean":
-                shown = self.env._("Yes") if value else self.env._("No")
-            elif field.type == "selection":
-                shown = dict(field._description_selection(self.env)).get(value, "")
-            elif isinstance(value, models.BaseModel):
-                shown = ", ".join(value.mapped("display_name"))
-            else:
-                shown = value or ""
-            lines.append(f"{field.get_description(self.env)['string']}: {shown}")
-        return "\n".join(lines)
+        """The values shown to the reviewer, as text in the current language."""
+        values = self._dm_data_values(rule)
+        Approval = self.env["dm.approval"]
+        return "\n".join(
+            Approval._dm_value_row(
+                self._fields[fname].get_description(self.env)["string"],
+                approval_values.render_value(self, fname, value),
+            )
+            for fname, value in values.items()
+        )
+
+    def _dm_approval_risk(self):
+        """The risk level shown next to an approval of this document: the
+        cyber risk, else the PIEU criticality, of the document or its device."""
+        self.ensure_one()
+        device = self.env["maintenance.equipment"]
+        if "equipment_id" in self._fields:
+            device = self.equipment_id
+        for record in (self, device):
+            if not record:
+                continue
+            for fname in ("cyber_risk_level", "pieu_criticality"):
+                if fname in record._fields and record[fname]:
+                    field = record._fields[fname]
+                    return dict(field._description_selection(self.env)).get(
+                        record[fname]
+                    )
+        return False
 
     # ------------------------------------------------------------ status
     def _dm_rule_status(self, rule):
@@ -218,7 +270,7 @@ class DmApprovalMixin(models.AbstractModel):
                     "role": rule["role"],
                     "requested_by_id": self.env.uid,
                     "requested_on": fields.Datetime.now(),
-                    "data_summary": self._dm_summary(rule),
+                    "data_values": self._dm_data_values(rule),
                     "data_fingerprint": self.sudo()._dm_fingerprint(rule),
                 }
             )
@@ -352,7 +404,7 @@ class DmApprovalMixin(models.AbstractModel):
                     )
                 elif current.state == "pending":
                     # sudo: the pending request shows the current values.
-                    current.sudo().write({"data_summary": record._dm_summary(rule)})
+                    current.sudo().write({"data_values": record._dm_data_values(rule)})
 
     def _dm_reopen_approval(self, rule, why):
         """Send the line of ``rule`` (approved or pending) back to pending: it

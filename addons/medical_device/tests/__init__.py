@@ -1,5 +1,6 @@
 from . import test_approval
 from . import test_approval_attacks
+from . import test_approval_fr
 from . import test_approval_rule
 from . import test_audit_trail
 from . import test_bad_input

@@ -54,14 +54,24 @@ registry.category("web_tour.tours").add("dm_cyber_rssi_tour", {
             content: "Approve the network connection",
             trigger:
                 '.o_field_one2many[name="approval_ids"] .o_data_row:contains("Network connection") ' +
-                'button[name="action_approve"]',
+                'button[name="action_open_approve_wizard"]',
+            run: "click",
+        },
+        {
+            content: "Approve in the dialog, which shows the data",
+            trigger: '.modal button[name="action_approve"]',
+            run: "click",
+        },
+        {
+            content: "Confirm the final decision",
+            trigger: '.modal:contains("The decision is final") .modal-footer .btn-primary',
             run: "click",
         },
         {
             content: "The network connection is approved",
             trigger:
                 '.o_field_one2many[name="approval_ids"] .o_data_row:contains("Network connection")' +
-                ':contains("Approved"):not(:has(button[name="action_approve"]))',
+                ':contains("Approved"):not(:has(button[name="action_open_approve_wizard"]))',
         },
     ],
 });

@@ -27,7 +27,17 @@ registry.category("web_tour.tours").add("medical_device_approval_tour", {
         },
         {
             content: "Approve it",
-            trigger: `${row} button[name="action_approve"]`,
+            trigger: `${row} button[name="action_open_approve_wizard"]`,
+            run: "click",
+        },
+        {
+            content: "Approve in the dialog, which shows the data",
+            trigger: '.modal button[name="action_approve"]',
+            run: "click",
+        },
+        {
+            content: "Confirm the final decision",
+            trigger: '.modal:contains("The decision is final") .modal-footer .btn-primary',
             run: "click",
         },
         {
