@@ -451,7 +451,9 @@ class MaintenanceEquipment(models.Model):
         company_of = {device.id: device.company_id for device in flagged}
         digest_company = {
             digest.id: digest.company_id
-            for digest in self.env["dm.activity.digest"].browse(digests.mapped("res_id"))
+            for digest in self.env["dm.activity.digest"].browse(
+                digests.mapped("res_id")
+            )
         }
         signalled_by_company = signalled.grouped("company_id")
         notified = self.env["res.users"]

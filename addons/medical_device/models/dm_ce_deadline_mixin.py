@@ -130,9 +130,11 @@ class DmCeDeadlineMixin(models.AbstractModel):
         )
         digests = created.filtered(lambda a: a.res_model == "dm.activity.digest")
         company_of = {device.id: device.company_id for device in devices}
-        for company, activities in (created - digests).grouped(
-            lambda activity: company_of[activity.res_id]
-        ).items():
+        for company, activities in (
+            (created - digests)
+            .grouped(lambda activity: company_of[activity.res_id])
+            .items()
+        ):
             members, responsible = pharmacists_of(company)
             if members:
                 self._ce_deadline_summary(activities, days, members, responsible)

@@ -28,3 +28,4 @@ from . import test_workflow_mixin
 from . import test_http_deployment
 from . import test_fuzz_tools
 from . import test_fuzz_fleet_import
+from . import test_activity_digest
