@@ -27,4 +27,4 @@ from . import maintenance_request
 from . import res_config_settings
 from . import ir_http
 from . import dm_activity_digest
-from . import maintenance_equipment_digest
+from . import maintenance_equipment_signal

@@ -5,7 +5,7 @@ class MaintenanceEquipment(models.Model):
     """What the daily jobs last signalled on a device, so that an activity
     marked done does not come back until the data changes."""
 
-    _inherit = "maintenance.equipment"
+    _inherit = "maintenance.equipment"  # pylint: disable=consider-merging-classes-inherited
 
     dm_ce_signalled = fields.Char(
         string="CE deadline signalled",
