@@ -119,18 +119,13 @@ class DmActivityDigest(models.Model):
                 ]
             )
         }
-        for site, site_devices in by_site.items():
-            digest = open_digests.get(site)
-            if digest:
-                digest.write(
-                    {
-                        "device_ids": [Command.link(d) for d in site_devices.ids],
-                        "device_count": digest.device_count + len(site_devices),
-                    }
-                )
-                digest.activity_ids.summary = digest.with_context(
-                    lang=user.lang
-                )._dm_text()
+        grown = {
+            open_digests[site]: devices_
+            for site, devices_ in by_site.items()
+            if site in open_digests
+        }
+        if grown:
+            self._dm_grow(grown, user)
         new_sites = [site for site in by_site if site not in open_digests]
         if not new_sites:
             return self.env["mail.activity"]
@@ -170,6 +165,47 @@ class DmActivityDigest(models.Model):
                 ]
             )
         )
+
+    @api.model
+    def _dm_grow(self, grown, user):
+        """Add devices to open digests ``{digest: devices}``: three queries,
+        whatever the number of digests (the relation, the counts, the
+        summaries of their activities)."""
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "INSERT INTO dm_activity_digest_device_rel (digest_id, device_id) "
+                "VALUES %s ON CONFLICT DO NOTHING",
+                SQL(", ").join(
+                    SQL("(%s, %s)", digest.id, device_id)
+                    for digest, devices in grown.items()
+                    for device_id in devices.ids
+                ),
+            )
+        )
+        digests = self.browse([digest.id for digest in grown])
+        cr.execute(
+            SQL(
+                "UPDATE dm_activity_digest AS d SET device_count = "
+                "(SELECT count(*) FROM dm_activity_digest_device_rel AS r "
+                "WHERE r.digest_id = d.id) WHERE d.id = ANY(%s)",
+                digests.ids,
+            )
+        )
+        digests.invalidate_recordset(["device_ids", "device_count"])
+        for_user = digests.with_context(lang=user.lang)
+        cr.execute(
+            SQL(
+                "UPDATE mail_activity AS a SET summary = v.summary "
+                "FROM (VALUES %s) AS v(id, summary) "
+                "WHERE a.res_model = %s AND a.res_id = v.id",
+                SQL(", ").join(
+                    SQL("(%s, %s)", digest.id, digest._dm_text()) for digest in for_user
+                ),
+                self._name,
+            )
+        )
+        self.env["mail.activity"].invalidate_model(["summary"])
 
     @api.model
     def _dm_remember(self, devices, signal_field, key_of):

@@ -14,6 +14,8 @@ TODAY = date(2027, 9, 1)
 THRESHOLD = 5
 # The CE job with digests, whatever the number of devices and sites.
 DIGEST_QUERIES = 41
+# The same, when every site's digest is open and grows.
+DIGEST_GROW_QUERIES = 16
 
 
 @tagged("post_install", "-at_install")
@@ -203,3 +205,30 @@ class TestActivityDigest(MedicalDeviceCase):
             with self.assertQueryCount(DIGEST_QUERIES):
                 created = self.run_job()
             self.assertEqual(len(created), sites)
+
+    def test_growing_digests_queries_do_not_grow_with_devices_or_sites(self):
+        self.devices("WARM", THRESHOLD + 1, location="Warm")
+        self.run_job()
+        for prefix, count, sites in (("S", 10, 2), ("L", 120, 12)):
+            for round_ in ("new", "grow"):
+                for site in range(sites):
+                    self.devices(
+                        f"{prefix}{round_}{site}",
+                        count // sites,
+                        location=f"{prefix} site {site}",
+                    )
+                self.env.flush_all()
+                self.env.invalidate_all()
+                if round_ == "new":
+                    first = self.run_job()
+                    continue
+                with self.assertQueryCount(DIGEST_GROW_QUERIES):
+                    self.assertFalse(self.run_job(), "the open digests grow")
+            digests = self.env["dm.activity.digest"].browse(first.mapped("res_id"))
+            self.assertEqual(
+                digests.mapped("device_count"), [count // sites * 2] * sites
+            )
+            self.assertEqual(
+                [len(d.device_ids) for d in digests], [count // sites * 2] * sites
+            )
+            self.assertIn(f"{count // sites * 2}", first[0].summary)
