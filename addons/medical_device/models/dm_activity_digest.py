@@ -34,6 +34,7 @@ class DmActivityDigest(models.Model):
         "device_id",
         string="Devices",
         readonly=True,
+        check_company=True,
     )
     device_count = fields.Integer(string="Devices to follow up", readonly=True)
 

@@ -21,6 +21,7 @@ class MaintenanceEquipment(models.Model):
         string="Digests",
         readonly=True,
         copy=False,
+        check_company=True,
     )
 
     @api.model
