@@ -53,6 +53,11 @@ DM_KANBAN_ACTION = "medical_device.maintenance_equipment_action_medical_devices"
 CORE_KANBAN_VIEW = "maintenance.hr_equipment_view_kanban"
 CRON_QUERY_BUDGET = 20  # SQL queries per 1,000 devices, at most
 OS_FLEET = 50_000
+# The daily jobs that schedule a digest per role and site above the threshold.
+DIGEST_JOBS = {
+    "cyber watch (OS obsolescence, patch age)": "cyber_watch",
+    "CE certificate and transition deadlines": "ce_deadline",
+}
 
 
 def parse_args(argv=None):
@@ -407,7 +412,12 @@ def run_daily_jobs(env, meter, fleet_size):
 
     results = {}
     for label, job in daily_jobs(env):
+        night_before = night_counts(env)
         first = run_once(job)
+        night = [
+            after - was
+            for after, was in zip(night_counts(env), night_before, strict=True)
+        ]
         before = created_counts(env)
         second = run_once(job)
         results[label] = {
@@ -419,8 +429,38 @@ def run_daily_jobs(env, meter, fleet_size):
                 for after, was in zip(created_counts(env), before, strict=True)
             ],
             "second_queries": second["queries"],
+            # The first night: activities created, of them digests.
+            "night_activities": night[0],
+            "night_digests": night[1],
         }
     return results
+
+
+def night_counts(env):
+    """Activities and digest activities, to count what one night creates."""
+    env.cr.execute(
+        """SELECT (SELECT count(*) FROM mail_activity),
+                  (SELECT count(*) FROM mail_activity
+                    WHERE res_model = 'dm.activity.digest')"""
+    )
+    return env.cr.fetchone()
+
+
+def digest_bounds(env):
+    """(sites, companies, CE flags, cyber flags, digests by kind) of the
+    fleet: the (company, location) pairs of the active devices, their
+    companies, the devices whose signalled CE deadline or cyber state is
+    remembered (the per-device flags), and the digests of all the nights."""
+    env.cr.execute(
+        """SELECT count(DISTINCT (company_id, coalesce(location, ''))),
+                  count(DISTINCT company_id),
+                  count(*) FILTER (WHERE dm_ce_signalled IS NOT NULL),
+                  count(*) FILTER (WHERE dm_cyber_signalled IS NOT NULL)
+             FROM maintenance_equipment WHERE active"""
+    )
+    bounds = env.cr.fetchone()
+    env.cr.execute("SELECT kind, count(*) FROM dm_activity_digest GROUP BY kind")
+    return (*bounds, dict(env.cr.fetchall()))
 
 
 # ---------------------------------------------------------------- recompute
@@ -690,6 +730,36 @@ def run(args):
                 figures["second_new"] == [0, 0, 0],
                 f"{figures['second_new']} new activities, messages, followers",
                 "[0, 0, 0]",
+            )
+
+        report.section("4b. the first night's activities (digests above the threshold)")
+        threshold = env["dm.activity.digest"]._dm_threshold()
+        sites, companies, ce_flags, cyber_flags, digests = digest_bounds(env)
+        for size, results in crons_by_size.items():
+            for label, figures in results.items():
+                if label in DIGEST_JOBS:
+                    report.say(
+                        f"  {size:>7,} devices, {label}: "
+                        f"{figures['night_activities']:,} activities "
+                        f"({figures['night_digests']:,} digests)"
+                    )
+        report.say(
+            f"  at {largest:,}: {sites} sites (company, location), threshold "
+            f"{threshold}; per-device flags: CE {ce_flags:,}, cyber {cyber_flags:,}; "
+            f"digests of all the nights: {digests}"
+        )
+        for label, kind in DIGEST_JOBS.items():
+            figures = crons_by_size[largest][label]
+            per_device = figures["night_activities"] - figures["night_digests"]
+            # An open digest grows with the next import: count them all.
+            report.check(
+                f"{label}: the first night after the {largest:,}-device import, "
+                "at most one digest per role and site, plus per-device flags",
+                digests.get(kind, 0) <= sites and per_device <= threshold * companies,
+                f"{figures['night_activities']:,} activities "
+                f"({figures['night_digests']:,} new digests, {per_device:,} per "
+                f"device), {digests.get(kind, 0)} digests in all",
+                f"<= {sites} digests + {threshold * companies} per device",
             )
 
         report.section(

@@ -200,6 +200,16 @@ class TestMultiCompany(TransactionCase):
         )
         disposal = env["dm.disposal"].create({"equipment_id": devices[1].id})
         b["dm.disposal"] = disposal
+        # A daily job's digest of the company's devices (issue 13).
+        b["dm.activity.digest"] = env["dm.activity.digest"].create(
+            {
+                "kind": "ce_deadline",
+                "company_id": company,
+                "site": f"{label} radiology",
+                "device_ids": [(6, 0, devices.ids)],
+                "device_count": len(devices),
+            }
+        )
         b["dm.erasure.medium"] = env["dm.erasure.medium"].create(
             {"disposal_id": disposal.id}
         )

@@ -17,6 +17,7 @@
         "data/dm_approval_data.xml",
         "data/dm_approval_rule_data.xml",
         "data/dm_ce_deadline_data.xml",
+        "data/dm_activity_digest_data.xml",
         "data/dm_import_mapping_data.xml",
         "report/dm_reception_report.xml",
         "report/dm_criticality_report_views.xml",
@@ -33,6 +34,7 @@
         "views/dm_disposal_views.xml",
         "views/dm_fleet_import_views.xml",
         "views/dm_approval_box_views.xml",
+        "views/dm_activity_digest_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

@@ -10,3 +10,5 @@ from . import dm_remote_agreement
 from . import dm_remote_session
 from . import maintenance_equipment
 from . import res_config_settings
+from . import dm_activity_digest
+from . import maintenance_equipment_signal

@@ -461,16 +461,41 @@ class MaintenanceEquipment(models.Model):
                 "user_id": rssi_of(device.company_id)[1].id,
             }
 
-        created = self.env["mail.activity"]._dm_schedule_once(
-            flagged, activity_type, alert
+        # A cyber state is signalled once: a done activity comes back only when
+        # the state changes; above the threshold, one digest per site.
+        created, signalled = self.env["dm.activity.digest"]._dm_signal(
+            "cyber_watch",
+            flagged,
+            "dm_cyber_signalled",
+            lambda device: device._dm_cyber_signal_key(),
+            lambda group: self.env["mail.activity"]._dm_schedule_once(
+                group, activity_type, alert
+            ),
+            lambda company: rssi_of(company)[1],
         )
+        digests = created.filtered(lambda a: a.res_model == "dm.activity.digest")
         company_of = {device.id: device.company_id for device in flagged}
+        digest_company = {
+            digest.id: digest.company_id
+            for digest in self.env["dm.activity.digest"].browse(
+                digests.mapped("res_id")
+            )
+        }
+        signalled_by_company = signalled.grouped("company_id")
         notified = self.env["res.users"]
         for company, activities in created.grouped(
-            lambda activity: company_of[activity.res_id]
+            lambda activity: (
+                digest_company[activity.res_id]
+                if activity.res_model == "dm.activity.digest"
+                else company_of[activity.res_id]
+            )
         ).items():
             members = rssi_of(company)[0]
-            self._cyber_watch_summary(newly_obsolete, activities, members)
+            # A digest counts its devices, not its one activity.
+            followed = (
+                signalled_by_company[company] if activities & digests else activities
+            )
+            self._cyber_watch_summary(newly_obsolete, followed, members)
             notified |= members
         # The newly obsolete versions are reference data: every RSSI hears of
         # them, with no device of another company counted.

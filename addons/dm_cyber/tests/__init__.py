@@ -19,3 +19,4 @@ from . import test_workflow_attacks
 from . import test_http_fuzz_it_api
 from . import test_cyber_not_assessed
 from . import test_tour_kanban
+from . import test_cyber_digest

@@ -27,3 +27,5 @@ from . import maintenance_equipment_disposal
 from . import maintenance_request
 from . import res_config_settings
 from . import ir_http
+from . import dm_activity_digest
+from . import maintenance_equipment_signal

@@ -115,18 +115,56 @@ class DmCeDeadlineMixin(models.AbstractModel):
                 "date_deadline": max(deadline, today),
             }
 
-        # By batches, each prefetching its own devices (see _dm_schedule_once).
-        created = self.env["mail.activity"]._dm_schedule_once(
-            devices, activity_type, values
+        # A deadline is signalled once: a done activity comes back only when the
+        # deadline changes; above the threshold, one digest per site.
+        created, signalled = self.env["dm.activity.digest"]._dm_signal(
+            "ce_deadline",
+            devices,
+            "dm_ce_signalled",
+            lambda device: str(device.ce_next_deadline),
+            # By batches, each prefetching its own devices (see _dm_schedule_once).
+            lambda group: self.env["mail.activity"]._dm_schedule_once(
+                group, activity_type, values
+            ),
+            lambda company: pharmacists_of(company)[1],
         )
+        digests = created.filtered(lambda a: a.res_model == "dm.activity.digest")
         company_of = {device.id: device.company_id for device in devices}
-        for company, activities in created.grouped(
-            lambda activity: company_of[activity.res_id]
-        ).items():
+        for company, activities in (
+            (created - digests)
+            .grouped(lambda activity: company_of[activity.res_id])
+            .items()
+        ):
             members, responsible = pharmacists_of(company)
             if members:
                 self._ce_deadline_summary(activities, days, members, responsible)
+        digested = set(
+            self.env["dm.activity.digest"].browse(digests.mapped("res_id")).company_id
+        )
+        for company, group in signalled.grouped("company_id").items():
+            if company in digested:
+                members, responsible = pharmacists_of(company)
+                self._ce_deadline_digest_summary(group, days, members, responsible)
         return created
+
+    @api.model
+    def _ce_deadline_digest_summary(self, devices, days, pharmacists, responsible):
+        if not pharmacists:
+            return
+        body = Markup("<p>%s</p>") % self.env._(
+            "%(count)s medical device(s) reach a CE deadline within %(days)s days or "
+            "have passed it (certificate expiry or end of the transition period). "
+            "%(user)s has one digest per site, which opens the list of its devices.",
+            count=len(devices),
+            days=days,
+            user=responsible.name,
+        )
+        # sudo: the cron user notifies the pharmacists' group, not tied to one record.
+        self.env["mail.thread"].sudo().message_notify(
+            partner_ids=pharmacists.partner_id.ids,
+            subject=self.env._("CE deadlines"),
+            body=body,
+        )
 
     @api.model
     def _ce_deadline_summary(self, activities, days, pharmacists, responsible):
