@@ -26,3 +26,4 @@ from . import maintenance_equipment_disposal
 from . import maintenance_request
 from . import res_config_settings
 from . import ir_http
+from . import res_partner
