@@ -141,7 +141,9 @@ class DmErasureMedium(models.Model):
     # The same rule as the constraint below (tools/erasure.py), for the level
     # dropdown of the views (core's filterable_selection widget): a level the
     # medium does not allow is not offered.
-    allowed_level_keys = fields.Json(compute="_compute_allowed_levels")
+    allowed_level_keys = fields.Json(
+        string="Levels offered", compute="_compute_allowed_levels"
+    )
     method = fields.Selection(
         METHODS,
         compute="_compute_method",

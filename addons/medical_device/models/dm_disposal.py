@@ -332,9 +332,7 @@ class DmDisposal(models.Model):
                     self.env._(
                         "the recipient (%(destination)s)",
                         destination=dict(
-                            self._fields["destination"]._description_selection(
-                                self.env
-                            )
+                            self._fields["destination"]._description_selection(self.env)
                         )[self.destination],
                     )
                 )
@@ -349,11 +347,10 @@ class DmDisposal(models.Model):
             missing.append(
                 self.env._("the confirmation of the disposal by a biomedical engineer")
             )
-        if self.destination == "recycler":
-            # The recycler's name is the request's (above); its certificate of
-            # treatment comes at the end.
-            if not self.recycler_certificate_ref:
-                missing.append(self.env._("the recycler's certificate number"))
+        # The recycler's name is the request's (above); its certificate of
+        # treatment comes at the end.
+        if self.destination == "recycler" and not self.recycler_certificate_ref:
+            missing.append(self.env._("the recycler's certificate number"))
         return missing
 
     def _dm_withdraw_pending(self, reason):

@@ -41,13 +41,15 @@ class ResPartner(models.Model):
         if self._dm_is_recipient_creator():
             self._dm_check_recipient_vals(vals_list)
             # The context's defaults would give the refused fields too.
-            partners = self.with_context(
-                {
-                    key: value
-                    for key, value in self.env.context.items()
-                    if not key.startswith("default_")
-                    or key[len("default_") :] in RECIPIENT_FIELDS
-                }
+            partners = self.with_env(
+                self.env(
+                    context={
+                        key: value
+                        for key, value in self.env.context.items()
+                        if not key.startswith("default_")
+                        or key[len("default_") :] in RECIPIENT_FIELDS
+                    }
+                )
             )
         return super(ResPartner, partners).create(vals_list)
 
