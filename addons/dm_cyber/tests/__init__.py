@@ -18,3 +18,4 @@ from . import test_tour_disposal
 from . import test_workflow_attacks
 from . import test_http_fuzz_it_api
 from . import test_disposal_traps
+from . import test_tour_erasure_line
