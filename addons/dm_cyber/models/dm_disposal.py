@@ -191,6 +191,16 @@ class DmDisposal(models.Model):
             )
 
     # ------------------------------------------------------------ guard
+    def _dm_state_missing(self, new_state):
+        """The request (reason, destination, recipient) is complete before the
+        erasure goes to the RSSI and the DPO, or is skipped by the engineer's
+        no-data statement: nobody discovers after the signatures that the
+        recipient is missing."""
+        missing = super()._dm_state_missing(new_state)
+        if new_state in ("verification", "ready"):
+            missing += self._request_missing()
+        return missing
+
     def _dm_protected_message(self, fnames):
         return self.env._(
             "The steps, decisions and dates of a disposal are set by its actions "
@@ -219,7 +229,19 @@ class DmDisposal(models.Model):
             return [self.env._("an erasure plan (at least one storage medium)")]
         missing = []
         for medium in self.medium_ids:
-            if medium.state != "sanitised":
+            if medium.state == "planned":
+                # The line a performer filled but did not record stays Planned:
+                # say which one, and the button that records it.
+                missing.append(
+                    self.env._(
+                        "the sanitisation of %(medium)s (%(state)s: fill its date, "
+                        "result, verification method and sanitiser, then click "
+                        "“Record the erasure” on its line)",
+                        medium=medium.display_name,
+                        state=medium._dm_state_label(),
+                    )
+                )
+            elif medium.state != "sanitised":
                 missing.append(
                     self.env._(
                         "the sanitisation of %(medium)s (%(state)s)",

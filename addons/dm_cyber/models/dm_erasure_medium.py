@@ -138,6 +138,12 @@ class DmErasureMedium(models.Model):
     allowed_levels = fields.Char(
         string="Allowed levels", compute="_compute_allowed_levels"
     )
+    # The same rule as the constraint below (tools/erasure.py), for the level
+    # dropdown of the views (core's filterable_selection widget): a level the
+    # medium does not allow is not offered.
+    allowed_level_keys = fields.Json(
+        string="Levels offered", compute="_compute_allowed_levels"
+    )
     method = fields.Selection(
         METHODS,
         compute="_compute_method",
@@ -217,6 +223,7 @@ class DmErasureMedium(models.Model):
             medium.allowed_levels = ", ".join(
                 labels[level] for level in erasure.allowed_levels(medium.media_type)
             )
+            medium.allowed_level_keys = list(erasure.allowed_levels(medium.media_type))
 
     @api.depends("media_type", "level")
     def _compute_method(self):
@@ -390,7 +397,7 @@ class DmErasureMedium(models.Model):
 
     def _dm_protected_message(self, fnames):
         return self.env._(
-            "The status of a medium is recorded with its Record execution action, "
+            "The status of a medium is recorded with its Record the erasure action, "
             "once the sanitisation is done and verified, and what it shows of its "
             "disposal follows the disposal: not edited (fields refused: "
             "%(fields)s).",

@@ -20,3 +20,5 @@ from . import test_http_fuzz_it_api
 from . import test_cyber_not_assessed
 from . import test_tour_kanban
 from . import test_cyber_digest
+from . import test_disposal_traps
+from . import test_tour_erasure_line

@@ -29,3 +29,4 @@ from . import res_config_settings
 from . import ir_http
 from . import dm_activity_digest
 from . import maintenance_equipment_signal
+from . import res_partner

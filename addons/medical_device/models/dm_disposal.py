@@ -8,6 +8,7 @@ from ..tools.disposal_selections import (
     DESTINATIONS,
     DISPOSAL_REASONS,
     DISPOSAL_STATES,
+    RECIPIENT_DESTINATIONS,
 )
 
 ENGINEER = "medical_device.group_dm_engineer"
@@ -314,13 +315,27 @@ class DmDisposal(models.Model):
         return action
 
     def _request_missing(self):
-        """What the request itself lacks (the reason and the destination)."""
+        """What the request itself lacks: the reason, the destination and who
+        receives the device (asked with the request, checked before the
+        erasure is submitted, not discovered after the signatures)."""
         self.ensure_one()
         missing = []
         if not self.reason:
             missing.append(self.env._("the disposal reason"))
         if not self.destination:
             missing.append(self.env._("the destination"))
+        elif self.destination in RECIPIENT_DESTINATIONS and not self.recipient_id:
+            if self.destination == "recycler":
+                missing.append(self.env._("the name of the WEEE recycler"))
+            else:
+                missing.append(
+                    self.env._(
+                        "the recipient (%(destination)s)",
+                        destination=dict(
+                            self._fields["destination"]._description_selection(self.env)
+                        )[self.destination],
+                    )
+                )
         return missing
 
     def _disposal_missing(self):
@@ -332,11 +347,10 @@ class DmDisposal(models.Model):
             missing.append(
                 self.env._("the confirmation of the disposal by a biomedical engineer")
             )
-        if self.destination == "recycler":
-            if not self.recipient_id:
-                missing.append(self.env._("the name of the WEEE recycler"))
-            if not self.recycler_certificate_ref:
-                missing.append(self.env._("the recycler's certificate number"))
+        # The recycler's name is the request's (above); its certificate of
+        # treatment comes at the end.
+        if self.destination == "recycler" and not self.recycler_certificate_ref:
+            missing.append(self.env._("the recycler's certificate number"))
         return missing
 
     def _dm_withdraw_pending(self, reason):

@@ -22,3 +22,7 @@ DESTINATIONS = [
     ("donation", "Donation"),
     ("destruction", "Destruction"),
 ]
+# The destinations whose recipient is named with the request: the supplier, the
+# recycler, the beneficiary of the donation (a destruction may be the
+# hospital's own).
+RECIPIENT_DESTINATIONS = ("supplier_return", "recycler", "donation")
