@@ -415,6 +415,21 @@ class Fixtures:
             if state == "in_progress":
                 session.action_start()
 
+    def _dm_activity_digest(self):
+        # The daily jobs make digests only above a threshold of devices: one
+        # of the demo's devices is enough to open its list.
+        Digest = self.env["dm.activity.digest"]
+        device = self._device()
+        Digest.create(
+            {
+                "kind": Digest._fields["kind"].get_values(self.env)[0],
+                "company_id": self.company.id,
+                "site": device.location or "Matrix site",
+                "device_ids": [(6, 0, device.ids)],
+                "device_count": len(device),
+            }
+        )
+
     def _dm_fleet_import(self):
         mapping = self.env["dm.import.mapping"].search([], limit=1)
         record = self.env["dm.fleet.import"].create(
