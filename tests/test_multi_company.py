@@ -30,6 +30,7 @@ from odoo.addons.dm_cyber.controllers.main import (
     cyber_matrix_rows,
     it_query_domain,
 )
+from odoo.addons.medical_device.tests.common import ROLE_GROUPS as ROLES
 from odoo.addons.medical_device.tests.figures import record_figure
 from odoo.addons.medical_device.tests.test_fleet_import import device_row, to_csv
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -38,15 +39,6 @@ from odoo.tools import mute_logger
 
 ADDONS = ("medical_device", "dm_cyber", "dm_software")
 CORE_MODELS = ("maintenance.equipment", "maintenance.request")
-ROLES = {
-    "technician": "medical_device.group_dm_technician",
-    "engineer": "medical_device.group_dm_engineer",
-    "pharmacist": "medical_device.group_dm_pharmacist",
-    "rssi": "medical_device.group_dm_rssi",
-    "dpo": "medical_device.group_dm_dpo",
-    "auditor": "medical_device.group_dm_auditor",
-    "internal": "base.group_user",
-}
 # A word found in every name, reference and note of company B: finding it in
 # anything a user of A receives is a leak.
 SECRET = "Zorglub"

@@ -9,6 +9,7 @@ import zipfile
 from datetime import datetime, timedelta
 
 from odoo import fields
+from odoo.addons.medical_device.tests.common import ROLE_GROUPS as ROLES
 from odoo.addons.medical_device.tests.figures import record_figure
 from odoo.addons.medical_device.tests.test_fleet_import import device_row, to_csv
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -20,15 +21,6 @@ EXPORT_URLS = (
     "/dm_cyber/export/cyber-matrix.csv",
     "/dm_cyber/export/cyber-matrix.xlsx",
 )
-ROLES = {
-    "technician": "medical_device.group_dm_technician",
-    "engineer": "medical_device.group_dm_engineer",
-    "pharmacist": "medical_device.group_dm_pharmacist",
-    "rssi": "medical_device.group_dm_rssi",
-    "dpo": "medical_device.group_dm_dpo",
-    "auditor": "medical_device.group_dm_auditor",
-    "internal": "base.group_user",
-}
 # In every name of company B: finding it in a response is a leak.
 SECRET = "Quetzal"
 

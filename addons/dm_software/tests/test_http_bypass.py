@@ -13,6 +13,7 @@ import logging
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
+from odoo.addons.medical_device.tests.common import ROLE_GROUPS as ROLES
 from odoo.addons.medical_device.tests.figures import record_figure
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -31,15 +32,6 @@ from .bypass_client import (
 
 _logger = logging.getLogger(__name__)
 
-ROLES = {
-    "technician": "medical_device.group_dm_technician",
-    "engineer": "medical_device.group_dm_engineer",
-    "pharmacist": "medical_device.group_dm_pharmacist",
-    "rssi": "medical_device.group_dm_rssi",
-    "dpo": "medical_device.group_dm_dpo",
-    "auditor": "medical_device.group_dm_auditor",
-    "internal": "base.group_user",
-}
 # Who last wrote a row and when: a call that changed nothing else changed
 # nothing (an action may write a record's values as they were).
 META = frozenset({"write_uid", "write_date"})

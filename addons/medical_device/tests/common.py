@@ -4,6 +4,18 @@ from odoo.tests import TransactionCase, new_test_user
 
 from ..models.dm_reception import RECEPTION_CRITERIA
 
+# The suite's roles and their groups, for the tests that act as each of them.
+DM_ROLE_GROUPS = {
+    "technician": "medical_device.group_dm_technician",
+    "engineer": "medical_device.group_dm_engineer",
+    "pharmacist": "medical_device.group_dm_pharmacist",
+    "rssi": "medical_device.group_dm_rssi",
+    "dpo": "medical_device.group_dm_dpo",
+    "auditor": "medical_device.group_dm_auditor",
+}
+# The same, and an employee with no medical device role.
+ROLE_GROUPS = {**DM_ROLE_GROUPS, "internal": "base.group_user"}
+
 
 def pieu_levels(env, p, i, e, u):
     """PIEU field values from the shipped scale levels (xml ids by value)."""
@@ -24,17 +36,9 @@ class MedicalDeviceCase(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
         cls.company = cls.env.company
-        groups = {
-            "technician": "medical_device.group_dm_technician",
-            "engineer": "medical_device.group_dm_engineer",
-            "pharmacist": "medical_device.group_dm_pharmacist",
-            "rssi": "medical_device.group_dm_rssi",
-            "dpo": "medical_device.group_dm_dpo",
-            "auditor": "medical_device.group_dm_auditor",
-        }
         cls.users = {
             role: new_test_user(cls.env, login=f"test_dm_{role}", groups=group)
-            for role, group in groups.items()
+            for role, group in DM_ROLE_GROUPS.items()
         }
         cls.users["internal"] = new_test_user(
             cls.env, login="test_dm_internal", groups="base.group_user"
