@@ -22,5 +22,5 @@ setup:
 shell:
 	@bash scripts/dm.sh shell
 
-screenshots:  ## README screenshots from a running `make run` server
-	@.local/venv/bin/python scripts/screenshots.py
+screenshots:  ## README screenshots from a running `make run` server (ARGS="--url … --db …" to change)
+	@.local/venv/bin/python scripts/screenshots.py $(ARGS)

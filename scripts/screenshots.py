@@ -2,17 +2,28 @@
 """Screenshots of the medical devices screens, for the documentation.
 
 Logs in to a running Odoo server, then drives a headless Chromium over the
-DevTools protocol to capture:
+DevTools protocol to capture, each as the demo role that uses the screen and
+in its language (French by default):
 
-* the lifecycle kanban of the medical devices (/odoo/medical-devices),
-* the form of a device (the CT scanner of the demo data when there is one),
-* the criticality dashboard.
+* the lifecycle kanban of the medical devices (engineer),
+* the top of the form of a device in reception, where its next step shows
+  (engineer),
+* "My approvals", the approvals waiting for the reader (DPO),
+* the criticality dashboard (engineer): the dashboard client action when the
+  database has one, else the criticality pivot (``--dashboard`` chooses),
+* the criticality x cyber risk matrix (RSSI),
+* the form of a disposal at its erasure step, on its erasure plan (technician).
 
 Only the standard library and ``websocket-client`` are used. Run it with the
-project's virtualenv::
+project's virtualenv against a server with the demo data::
 
     .local/venv/bin/python scripts/screenshots.py --url http://localhost:8069 \
         --db medical_devices --login admin --password admin
+
+The administrator's session finds the records to show and, with ``--lang``,
+sets the demo users' language (a preference each user may change). The demo
+users log in with their password (= login, ``--role-password`` otherwise);
+``--no-roles`` takes every screenshot as the administrator instead.
 
 It prints the paths it wrote and exits with a non-zero status on failure.
 """
@@ -37,6 +48,24 @@ import websocket
 ROOT = Path(__file__).resolve().parent.parent
 READY_SELECTOR = ".o_kanban_renderer, .o_form_view, .o_pivot"
 LOGIN_SELECTOR = ".oe_login_form, form.oe_login_form"
+# The criticality dashboard: a client action of the addons when the database
+# has one (found by its xml id containing "dashboard"), else this pivot.
+DASHBOARD_FALLBACK = "medical_device.dm_criticality_report_action"
+DASHBOARD_SELECTOR = (
+    ".o_pivot, .o_graph_renderer, .o_view_nocontent,"
+    # A client action: whatever it renders in the action manager.
+    " .o_action_manager > :not(.o_view_controller)"
+)
+ADDONS = ("medical_device", "dm_cyber", "dm_software")
+# The demo user of each role (medical_device/demo/res_users_demo.xml).
+ROLE_LOGINS = {
+    "engineer": "dm_engineer",
+    "technician": "dm_technician",
+    "pharmacist": "dm_pharmacist",
+    "rssi": "dm_rssi",
+    "dpo": "dm_dpo",
+    "auditor": "dm_auditor",
+}
 
 
 class ScreenshotError(Exception):
@@ -104,25 +133,92 @@ class OdooSession:
             {"model": model, "method": "search_read", "args": [], "kwargs": kwargs},
         )
 
-    def find_device(self):
-        """The CT scanner of the demo data, else the first very critical device in
-        service, else the first medical device."""
-        domains = [
-            [("is_medical_device", "=", True), ("name", "ilike", "Scanner")],
-            [
-                ("is_medical_device", "=", True),
-                ("lifecycle_state", "=", "in_service"),
-                ("pieu_criticality", "=", "very_critical"),
-            ],
-            [("is_medical_device", "=", True)],
-        ]
+    def call(self, model, method, *args, **kwargs):
+        return self.rpc(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+        )
+
+    def first(self, model, domains, what):
+        """The first record (by id) of the first domain that finds one."""
         for domain in domains:
-            records = self.search_read(
-                "maintenance.equipment", domain, ["name"], order="id"
-            )
+            records = self.search_read(model, domain, ["display_name"], order="id")
             if records:
                 return records[0]
-        raise ScreenshotError("no medical device found to show its form")
+        raise ScreenshotError(f"no {what} found to show")
+
+    def find_device(self):
+        """A device in reception (its form shows what its next step needs),
+        else the CT scanner of the demo data, else the first medical device."""
+        return self.first(
+            "maintenance.equipment",
+            [
+                [
+                    ("is_medical_device", "=", True),
+                    ("lifecycle_state", "=", "reception"),
+                ],
+                [("is_medical_device", "=", True), ("name", "ilike", "Scanner")],
+                [("is_medical_device", "=", True)],
+            ],
+            "medical device",
+        )
+
+    def find_disposal(self):
+        """A disposal at its erasure step, else any disposal in progress, else
+        the first one."""
+        return self.first(
+            "dm.disposal",
+            [
+                [("state", "=", "erasure")],
+                [("state", "not in", ("done", "cancelled"))],
+                [],
+            ],
+            "disposal",
+        )
+
+    def dashboard_path(self, choice):
+        """The URL path of the criticality dashboard: ``choice`` (an xml id or
+        a path), else the addons' dashboard client action, else the pivot."""
+        if choice and choice.startswith("/"):
+            return choice
+        if not choice:
+            found = self.search_read(
+                "ir.model.data",
+                [
+                    ("module", "in", ADDONS),
+                    ("model", "=", "ir.actions.client"),
+                    ("name", "ilike", "dashboard"),
+                ],
+                ["module", "name"],
+                order="module, name",
+            )
+            # The criticality dashboard first, if there are several.
+            found.sort(key=lambda xid: "critical" not in xid["name"])
+            choice = (
+                f"{found[0]['module']}.{found[0]['name']}"
+                if found
+                else DASHBOARD_FALLBACK
+            )
+        return f"/odoo/action-{choice}"
+
+    def set_language(self, logins, lang):
+        """Set the language of these users (a preference), if it is installed."""
+        if not self.search_read("res.lang", [("code", "=", lang)], ["code"]):
+            raise ScreenshotError(
+                f"the language {lang} is not installed (make run installs fr_FR)"
+            )
+        users = self.search_read(
+            "res.users", [("login", "in", sorted(logins))], ["login", "lang"], limit=0
+        )
+        missing = set(logins) - {user["login"] for user in users}
+        if missing:
+            raise ScreenshotError(
+                f"no user {', '.join(sorted(missing))}: install with demo data"
+                " or use --no-roles"
+            )
+        to_change = [user["id"] for user in users if user["lang"] != lang]
+        if to_change:
+            self.call("res.users", "write", to_change, {"lang": lang})
 
 
 # ---------------------------------------------------------------- Chromium / CDP
@@ -256,6 +352,36 @@ class Chromium:
         if result.get("success") is False:
             raise ScreenshotError(f"could not set the {name} cookie")
 
+    def wait_for(self, selector, what):
+        ready = json.dumps(selector)
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            if self.evaluate(f"!!document.querySelector({ready})"):
+                return
+            time.sleep(0.25)
+        raise ScreenshotError(f"{what}: '{selector}' not rendered in {self.timeout}s")
+
+    def click(self, selector, then, settle):
+        """Click the first element matching selector (if any), wait for then."""
+        target = json.dumps(selector)
+        clicked = self.evaluate(
+            f"(() => {{ const el = document.querySelector({target});"
+            " if (el) { el.click(); return true; } return false; })()"
+        )
+        if clicked:
+            self.wait_for(then, selector)
+            time.sleep(settle)
+        return clicked
+
+    def resize(self, height):
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=self.width,
+            height=height or self.height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+
     def open(self, url, selector, settle):
         """Navigate to url and wait until selector is rendered, then settle."""
         result = self.call("Page.navigate", url=url)
@@ -307,34 +433,127 @@ def parse_args(argv):
     parser.add_argument(
         "--device-id", type=int, help="device of the form screenshot (default: found)"
     )
+    parser.add_argument(
+        "--disposal-id",
+        type=int,
+        help="disposal of the disposal screenshot (default: found)",
+    )
+    parser.add_argument(
+        "--dashboard",
+        help="criticality dashboard: an action xml id or a URL path (default:"
+        " the addons' dashboard client action, else "
+        f"{DASHBOARD_FALLBACK})",
+    )
+    parser.add_argument(
+        "--lang",
+        default="fr_FR",
+        help="language of the demo users shown (default fr_FR; empty: leave as is)",
+    )
+    parser.add_argument(
+        "--role-password",
+        help="password of the demo users (default: their login, as in the demo)",
+    )
+    parser.add_argument(
+        "--no-roles",
+        action="store_true",
+        help="take every screenshot as --login instead of the demo role",
+    )
+    parser.add_argument(
+        "--only", nargs="+", metavar="FILE", help="take only these screenshots"
+    )
     return parser.parse_args(argv)
+
+
+def shot_list(session, args):
+    """(file, role, URL path, selector to wait for, tab to click, height)."""
+    device_id = args.device_id or session.find_device()["id"]
+    disposal_id = args.disposal_id or session.find_disposal()["id"]
+    return [
+        (
+            "medical_devices_kanban.png",
+            "engineer",
+            "/odoo/medical-devices",
+            ".o_kanban_renderer",
+            None,
+            None,
+        ),
+        (
+            "medical_device_form.png",
+            "engineer",
+            f"/odoo/medical-devices/{device_id}",
+            ".o_form_view .o_form_renderer",
+            None,
+            None,
+        ),
+        (
+            "my_approvals.png",
+            "dpo",
+            "/odoo/action-medical_device.dm_approval_action_my",
+            ".o_list_view, .o_view_nocontent",
+            None,
+            None,
+        ),
+        (
+            "criticality_dashboard.png",
+            "engineer",
+            session.dashboard_path(args.dashboard),
+            DASHBOARD_SELECTOR,
+            None,
+            None,
+        ),
+        (
+            "criticality_cyber_matrix.png",
+            "rssi",
+            "/odoo/dm-cyber",
+            ".o_pivot",
+            None,
+            None,
+        ),
+        (
+            "disposal_form.png",
+            "technician",
+            f"/odoo/dm-disposals/{disposal_id}",
+            ".o_form_view .o_form_renderer",
+            '.o_form_view .o_notebook .nav-link[name="erasure"]',
+            1100,
+        ),
+    ]
 
 
 def take_screenshots(args):
     session = OdooSession(args.url, args.db, args.timeout)
-    session_id = session.authenticate(args.login, args.password)
-    device_id = args.device_id or session.find_device()["id"]
+    admin_session_id = session.authenticate(args.login, args.password)
+    shots = shot_list(session, args)
+    if args.only:
+        shots = [shot for shot in shots if shot[0] in args.only]
+        unknown = set(args.only) - {shot[0] for shot in shots}
+        if unknown:
+            raise ScreenshotError(f"unknown screenshot(s): {', '.join(unknown)}")
+    logins = {ROLE_LOGINS[shot[1]] for shot in shots}
+    if not args.no_roles and args.lang:
+        session.set_language(logins, args.lang)
+    # One session per role, opened after its language is set.
+    session_ids = {}
+    if args.no_roles:
+        session_ids = dict.fromkeys(logins, admin_session_id)
+    else:
+        for login in sorted(logins):
+            password = args.role_password or login
+            session_ids[login] = OdooSession(
+                args.url, args.db, args.timeout
+            ).authenticate(login, password)
     base = session.url
-    shots = [
-        ("medical_devices_kanban.png", "/odoo/medical-devices", ".o_kanban_renderer"),
-        (
-            "medical_device_form.png",
-            f"/odoo/medical-devices/{device_id}",
-            ".o_form_view .o_form_renderer",
-        ),
-        (
-            "criticality_dashboard.png",
-            "/odoo/action-medical_device.dm_criticality_report_action",
-            ".o_pivot, .o_view_nocontent",
-        ),
-        ("criticality_cyber_matrix.png", "/odoo/dm-cyber", ".o_pivot"),
-    ]
     args.output.mkdir(parents=True, exist_ok=True)
     written = []
     with Chromium(args.chromium, args.width, args.height, args.timeout) as browser:
-        browser.set_cookie(base + "/", "session_id", session_id)
-        for filename, path, selector in shots:
-            browser.open(base + path, selector or READY_SELECTOR, args.settle)
+        for filename, role, path, selector, tab, height in shots:
+            browser.set_cookie(base + "/", "session_id", session_ids[ROLE_LOGINS[role]])
+            browser.resize(height)
+            # A dashboard loads its figures after it shows: twice the settle.
+            settle = args.settle * (2 if selector == DASHBOARD_SELECTOR else 1)
+            browser.open(base + path, selector or READY_SELECTOR, settle)
+            if tab:
+                browser.click(tab, f"{tab}.active", args.settle)
             target = args.output / filename
             browser.screenshot(target)
             written.append(target)
