@@ -10,8 +10,9 @@ import { registry } from "@web/core/registry";
 const form = ".o_form_view";
 const statusbar = (value, label) =>
     `${form} .o_statusbar_status button[data-value="${value}"][aria-checked="true"]:contains("${label}")`;
+// An enabled button (a next-step panel may show disabled ones with their reasons).
 const button = (name, label) =>
-    label ? `${form} button[name="${name}"]:contains("${label}")` : `${form} button[name="${name}"]`;
+    `${form} button[name="${name}"]:not([disabled])` + (label ? `:contains("${label}")` : "");
 const tab = (name, label) => `${form} .o_notebook .nav-link[name="${name}"]:contains("${label}")`;
 const column = (label) => `.o_kanban_group:has(.o_column_title:contains("${label}"))`;
 const row = (text) => `.o_list_view .o_data_row:contains("${text}")`;
@@ -44,13 +45,13 @@ const approveOnTheDocument = (what) => [
         run: "click",
     },
     {
-        content: "The dialog shows the data to approve, in French",
-        trigger: '.modal:contains("Données à approuver") button[name="action_approve"]:contains("Approuver")',
+        content: "Approve in the dialog, which shows the data",
+        trigger: '.modal button[name="action_approve"]:contains("Approuver")',
         run: "click",
     },
     {
         content: "Confirm: the decision is final",
-        trigger: '.modal:contains("La décision est définitive") .modal-footer .btn-primary',
+        trigger: '.modal:not(:has(button[name="action_approve"])) .modal-footer .btn-primary',
         run: "click",
     },
     {
