@@ -152,7 +152,11 @@ class TestNextStepDisposal(MedicalDeviceCase):
     def test_no_data_statement(self):
         device = self.device_in_service(serial_no="NSD-0002")
         disposal = self.Disposal.with_user(self.users["technician"]).create(
-            {"equipment_id": device.id, "reason": "obsolete", "destination": "destruction"}
+            {
+                "equipment_id": device.id,
+                "reason": "obsolete",
+                "destination": "destruction",
+            }
         )
         disposal.with_user(self.users["engineer"]).action_confirm()
         self.assertFalse(disposal.holds_data)

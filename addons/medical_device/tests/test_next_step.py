@@ -109,7 +109,7 @@ class TestNextStep(MedicalDeviceCase):
         self.assertEqual(device.lifecycle_state, "reception")
 
     def test_device_reception_shows_put_in_service_before_the_pv(self):
-        """"Put in service" is offered before a reception report is accepted:
+        """ "Put in service" is offered before a reception report is accepted:
         disabled, with what is missing, each item on its page."""
         device = self.create_device(serial_no="NS-0002")
         device.with_user(self.users["technician"]).action_to_reception()
@@ -197,9 +197,9 @@ class TestNextStep(MedicalDeviceCase):
         device = self.create_device(serial_no="NS-0006")
         self.assertFalse(device.pieu_criticality)
         arch = etree.fromstring(
-            self.Equipment.with_user(self.users["engineer"]).get_view(
-                view_type="form"
-            )["arch"]
+            self.Equipment.with_user(self.users["engineer"]).get_view(view_type="form")[
+                "arch"
+            ]
         )
         score = arch.xpath("//page[@name='dm_pieu']//field[@name='pieu_score']")
         self.assertEqual(score[0].get("invisible"), "not pieu_criticality")
@@ -207,9 +207,9 @@ class TestNextStep(MedicalDeviceCase):
 
     def test_device_form_opens_on_its_identity(self):
         arch = etree.fromstring(
-            self.Equipment.with_user(self.users["engineer"]).get_view(
-                view_type="form"
-            )["arch"]
+            self.Equipment.with_user(self.users["engineer"]).get_view(view_type="form")[
+                "arch"
+            ]
         )
         pages = [page.get("name") for page in arch.xpath("//notebook/page")]
         self.assertEqual(
