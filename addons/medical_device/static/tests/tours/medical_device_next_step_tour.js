@@ -3,7 +3,9 @@ import { registry } from "@web/core/registry";
 // Fixture: tests/test_tour_next_step.py opens "Tour Next Step Monitor", in
 // Reception without PIEU factors nor an accepted reception report.
 const PANEL = ".o_form_view .o_dm_next_step";
-const missing = (text) => `${PANEL} li.o_dm_item_missing:contains("${text}")`;
+// Items are found by the field that fixes them: the labels are the user's
+// language.
+const missing = (field) => `${PANEL} li.o_dm_item_missing[data-field="${field}"]`;
 
 registry.category("web_tour.tours").add("medical_device_next_step_tour", {
     steps: () => [
@@ -21,11 +23,11 @@ registry.category("web_tour.tours").add("medical_device_next_step_tour", {
         },
         {
             content: "The regulatory identity is met",
-            trigger: `${PANEL} li.o_dm_item_met:contains("risk class")`,
+            trigger: `${PANEL} li.o_dm_item_met[data-field="dm_risk_class"][data-page="dm_regulatory"]`,
         },
         {
             content: "The accepted reception report is missing",
-            trigger: missing("reception report accepted"),
+            trigger: missing("reception_ids"),
         },
         {
             content: "The button says why it is disabled",
@@ -33,7 +35,7 @@ registry.category("web_tour.tours").add("medical_device_next_step_tour", {
         },
         {
             content: "Follow the missing PIEU factors to their tab",
-            trigger: `${missing("PIEU")} a.o_dm_next_step_link`,
+            trigger: `${missing("pieu_p_id")}[data-page="dm_pieu"] a.o_dm_next_step_link`,
             run: "click",
         },
         {
@@ -46,7 +48,7 @@ registry.category("web_tour.tours").add("medical_device_next_step_tour", {
         },
         {
             content: "Follow the missing reception report to its tab",
-            trigger: `${missing("reception report accepted")} a.o_dm_next_step_link`,
+            trigger: `${missing("reception_ids")} a.o_dm_next_step_link`,
             run: "click",
         },
         {
