@@ -197,9 +197,9 @@ class DmWorkflowMixin(models.AbstractModel):
             if not origin.id or not origin._dm_workflow_records():
                 record.dm_next_step = False
                 continue
-            if pages is None:
-                pages = self._dm_field_pages()
             try:
+                if pages is None:
+                    pages = self._dm_field_pages()
                 record.dm_next_step = origin._dm_next_step_values(pages)
             except AccessError:
                 # Something of the next step the user may not read: no panel.

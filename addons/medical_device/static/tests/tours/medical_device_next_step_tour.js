@@ -57,3 +57,28 @@ registry.category("web_tour.tours").add("medical_device_next_step_tour", {
         },
     ],
 });
+
+// Fixture: "Tour Next Step Ready Pump", in Reception with everything met.
+registry.category("web_tour.tours").add("medical_device_next_step_ready_tour", {
+    steps: () => [
+        {
+            content: "Every condition is met",
+            trigger: `${PANEL}[data-ready="1"][data-state="in_service"]:not(:has(li.o_dm_item_missing))`,
+        },
+        {
+            content: "Put in service from the panel",
+            trigger: `${PANEL} button.o_dm_next_step_button[name="action_put_in_service"]:enabled`,
+            run: "click",
+        },
+        {
+            content: "The statusbar shows the device in service",
+            trigger:
+                ".o_form_view .o_statusbar_status " +
+                'button[data-value="in_service"][aria-checked="true"]',
+        },
+        {
+            content: "In service, no step ahead: the panel is gone",
+            trigger: ".o_form_view .o_form_renderer.o_form_saved:not(:has(.o_dm_next_step))",
+        },
+    ],
+});
