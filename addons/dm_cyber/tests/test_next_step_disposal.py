@@ -137,6 +137,13 @@ class TestNextStepDisposal(MedicalDeviceCase):
         with self.assertRaises(UserError) as caught:
             device.with_user(self.users["engineer"]).action_mark_disposed()
         self.assertEqual(gate_missing(str(caught.exception)), missing)
+        # Who may read the device but not its disposal sees no step.
+        self.assertFalse(
+            self.env["dm.disposal"]
+            .with_user(self.users["maintenance_manager"])
+            .has_access("read")
+        )
+        self.assertFalse(self.panel(device, "maintenance_manager"))
 
         disposal.with_user(self.users["dpo"]).action_sign_off()
         self.assertEqual(disposal.state, "ready")
@@ -160,6 +167,11 @@ class TestNextStepDisposal(MedicalDeviceCase):
         )
         disposal.with_user(self.users["engineer"]).action_confirm()
         self.assertFalse(disposal.holds_data)
+        # The device's step is the disposal's: shown to who may read it only.
+        self.assertEqual(
+            self.panel(device, "engineer")["button"]["name"], "action_mark_disposed"
+        )
+        self.assertFalse(self.panel(device, "maintenance_manager"))
         panel = self.panel(disposal, "engineer")
         self.assertEqual(panel["button"]["name"], "action_state_no_data")
         missing = panel_missing(panel)

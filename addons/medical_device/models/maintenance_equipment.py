@@ -478,6 +478,15 @@ class MaintenanceEquipment(models.Model):
     def _dm_next_action(self):
         if not self.is_medical_device:
             return None
+        if self.lifecycle_state == "disposal":
+            disposal = self._dm_open_disposal()
+            # The step's conditions are the disposal's (its media, its
+            # recipient): shown only to who may read it.
+            if disposal and not (
+                self.env["dm.disposal"].has_access("read")
+                and disposal.sudo(False).has_access("read")
+            ):
+                return None
         return {
             "acquisition": {
                 "state": "reception",
