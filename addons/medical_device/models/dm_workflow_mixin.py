@@ -191,16 +191,15 @@ class DmWorkflowMixin(models.AbstractModel):
         """Read as the current user: the conditions are the gate's own (see
         ``_dm_state_checklist``), the labels name nothing the gate would not
         tell this user."""
-        pages = None
+        # The form's page map, read once, when a record has a step to show.
+        cache = {}
         for record in self:
             origin = record._origin
             if not origin.id or not origin._dm_workflow_records():
                 record.dm_next_step = False
                 continue
             try:
-                if pages is None:
-                    pages = self._dm_field_pages()
-                record.dm_next_step = origin._dm_next_step_values(pages)
+                record.dm_next_step = origin._dm_next_step_values(cache)
             except AccessError:
                 # Something of the next step the user may not read: no panel.
                 record.dm_next_step = False
@@ -226,12 +225,17 @@ class DmWorkflowMixin(models.AbstractModel):
         besides the conditions; default: the move's roles)."""
         return None
 
-    def _dm_next_step_values(self, pages=None):
-        """The panel's data (see ``dm_next_step``)."""
+    def _dm_next_step_values(self, cache=None):
+        """The panel's data (see ``dm_next_step``); ``cache``: a dict kept
+        between the records of one computation."""
         self.ensure_one()
         action = self._dm_next_action()
         if not action:
             return False
+        cache = {} if cache is None else cache
+        if "pages" not in cache:
+            cache["pages"] = self._dm_field_pages()
+        pages = cache["pages"]
         state = action["state"]
         items = action.get("items")
         if items is None:
@@ -239,7 +243,6 @@ class DmWorkflowMixin(models.AbstractModel):
         blockers = action.get("blockers")
         if blockers is None:
             blockers = self._dm_move_blockers(state)
-        pages = self._dm_field_pages() if pages is None else pages
         unmet = checklist.missing(items)
         return {
             "state": state,
