@@ -35,6 +35,7 @@
         "views/dm_fleet_import_views.xml",
         "views/dm_approval_box_views.xml",
         "views/dm_activity_digest_views.xml",
+        "views/dm_next_step_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
@@ -43,6 +44,9 @@
         "demo/maintenance_request_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "medical_device/static/src/**/*",
+        ],
         "web.assets_tests": [
             "medical_device/static/tests/tours/**/*",
         ],

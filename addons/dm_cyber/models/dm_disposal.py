@@ -3,6 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.addons.medical_device.models.dm_disposal import ENGINEER
 from odoo.addons.medical_device.models.dm_disposal import DmDisposal as BaseDisposal
+from odoo.addons.medical_device.tools import checklist
 from odoo.exceptions import UserError
 
 RULE_VERIFY = "disposal_erasure_verification"
@@ -191,15 +192,15 @@ class DmDisposal(models.Model):
             )
 
     # ------------------------------------------------------------ guard
-    def _dm_state_missing(self, new_state):
+    def _dm_state_checklist(self, new_state):
         """The request (reason, destination, recipient) is complete before the
         erasure goes to the RSSI and the DPO, or is skipped by the engineer's
         no-data statement: nobody discovers after the signatures that the
         recipient is missing."""
-        missing = super()._dm_state_missing(new_state)
+        items = super()._dm_state_checklist(new_state)
         if new_state in ("verification", "ready"):
-            missing += self._request_missing()
-        return missing
+            items += self._request_checklist()
+        return items
 
     def _dm_protected_message(self, fnames):
         return self.env._(
@@ -221,54 +222,92 @@ class DmDisposal(models.Model):
                     )
                 )
 
-    def _erasure_evidence_missing(self):
-        """What the erasure lacks before the RSSI can verify it: every medium
-        executed, with its result, verification method, performer and date."""
+    def _erasure_evidence_checklist(self):
+        """What the erasure needs before the RSSI can verify it, as
+        ``tools.checklist`` items: every medium executed, with its result,
+        verification method, performer and date."""
         self.ensure_one()
         if not self.medium_ids:
-            return [self.env._("an erasure plan (at least one storage medium)")]
-        missing = []
+            return [
+                checklist.item(
+                    self.env._("an erasure plan (at least one storage medium)"),
+                    False,
+                    "medium_ids",
+                )
+            ]
+        items = []
         for medium in self.medium_ids:
             if medium.state == "planned":
                 # The line a performer filled but did not record stays Planned:
                 # say which one, and the button that records it.
-                missing.append(
-                    self.env._(
-                        "the sanitisation of %(medium)s (%(state)s: fill its date, "
-                        "result, verification method and sanitiser, then click "
-                        "“Record the erasure” on its line)",
-                        medium=medium.display_name,
-                        state=medium._dm_state_label(),
+                items.append(
+                    checklist.item(
+                        self.env._(
+                            "the sanitisation of %(medium)s (%(state)s: fill its "
+                            "date, result, verification method and sanitiser, then "
+                            "click “Record the erasure” on its line)",
+                            medium=medium.display_name,
+                            state=medium._dm_state_label(),
+                        ),
+                        False,
+                        "medium_ids",
                     )
                 )
             elif medium.state != "sanitised":
-                missing.append(
-                    self.env._(
-                        "the sanitisation of %(medium)s (%(state)s)",
-                        medium=medium.display_name,
-                        state=medium._dm_state_label(),
+                items.append(
+                    checklist.item(
+                        self.env._(
+                            "the sanitisation of %(medium)s (%(state)s)",
+                            medium=medium.display_name,
+                            state=medium._dm_state_label(),
+                        ),
+                        False,
+                        "medium_ids",
                     )
                 )
             else:
-                missing += medium._execution_problem_messages()
-        return missing
+                problems = medium._execution_problem_messages()
+                items += [
+                    checklist.item(problem, False, "medium_ids") for problem in problems
+                ] or [
+                    checklist.item(
+                        self.env._(
+                            "the sanitisation of %(medium)s (%(state)s)",
+                            medium=medium.display_name,
+                            state=medium._dm_state_label(),
+                        ),
+                        True,
+                        "medium_ids",
+                    )
+                ]
+        return items
 
-    def _disposal_missing(self):
-        """What this open disposal lacks for its device to be disposed: the
+    def _erasure_evidence_missing(self):
+        """What the erasure lacks before the RSSI can verify it (see
+        ``_erasure_evidence_checklist``)."""
+        return checklist.missing(self._erasure_evidence_checklist())
+
+    def _disposal_checklist(self):
+        """What this open disposal needs for its device to be disposed: the
         request's own needs, then the verified and signed-off erasure, or an
         engineer's no-data statement."""
-        missing = super()._disposal_missing()
+        items = super()._disposal_checklist()
         if self.holds_data:
-            missing += self._erasure_evidence_missing()
-            missing += self._dm_approvals_missing("verify")
-            missing += self._dm_approvals_missing("sign_off")
-        elif not self.no_data_confirmed_by_id:
-            missing.append(
-                self.env._(
-                    "a biomedical engineer's statement that the device holds no data"
+            items += self._erasure_evidence_checklist()
+            items += self._dm_approvals_checklist("verify")
+            items += self._dm_approvals_checklist("sign_off")
+        else:
+            items.append(
+                checklist.item(
+                    self.env._(
+                        "a biomedical engineer's statement that the device holds "
+                        "no data"
+                    ),
+                    self.no_data_confirmed_by_id,
+                    "no_data_statement",
                 )
             )
-        return missing
+        return items
 
     def _summary_people(self):
         """Sanitisers, verifier and approver for the certificate."""
@@ -375,6 +414,58 @@ class DmDisposal(models.Model):
             # sudo: the engine is the gate (see _dm_transitions).
             self.sudo()._dm_set_state("ready" if approved else "erasure")
         return result
+
+    # ------------------------------------------------------------ next step
+    def _dm_next_action(self):
+        """The erasure steps: submit it (or state no data), then the RSSI's
+        verification and the DPO's sign-off, decided through the engine."""
+        if self.state == "erasure":
+            if not self.holds_data:
+                return {
+                    "state": "ready",
+                    "method": "action_state_no_data",
+                    "string": self.env._("State no data"),
+                    "items": [
+                        checklist.item(
+                            self.env._("the no-data statement"),
+                            (self.no_data_statement or "").strip(),
+                            "no_data_statement",
+                        ),
+                        *self._dm_state_checklist("ready"),
+                    ],
+                }
+            blockers = []
+            if not self.has_access("write"):
+                blockers.append(
+                    self.env._(
+                        "Only a user who may change %(disposal)s submits its erasure.",
+                        disposal=self.display_name,
+                    )
+                )
+            # What action_submit_verification checks.
+            return {
+                "state": "verification",
+                "method": "action_submit_verification",
+                "string": self.env._("Submit for verification"),
+                "items": self._request_checklist() + self._erasure_evidence_checklist(),
+                "blockers": blockers,
+            }
+        if self.state in ("verification", "sign_off"):
+            verify = self.state == "verification"
+            rule_key = RULE_VERIFY if verify else RULE_SIGN_OFF
+            return {
+                "state": "sign_off" if verify else "ready",
+                "method": "action_verify" if verify else "action_sign_off",
+                "string": self.env._("Verify erasure")
+                if verify
+                else self.env._("Sign off"),
+                # What the engine checks before the decision (_dm_before_approval).
+                "items": self._erasure_evidence_checklist()
+                if verify
+                else self._dm_approvals_checklist("verify"),
+                "blockers": self._dm_decision_blockers(rule_key),
+            }
+        return super()._dm_next_action()
 
     # ------------------------------------------------------------ actions
     def _dm_confirmed_state(self):

@@ -4,6 +4,7 @@ import re
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
+from odoo.addons.medical_device.tools import checklist
 from odoo.exceptions import ValidationError
 
 from ..tools import cyber_risk
@@ -308,22 +309,26 @@ class MaintenanceEquipment(models.Model):
                 )
 
     # ------------------------------------------------------------ lifecycle
-    def _lifecycle_missing(self, state):
-        missing = super()._lifecycle_missing(state)
+    def _lifecycle_checklist(self, state):
+        items = super()._lifecycle_checklist(state)
         if state == "in_service" and self.is_medical_device and self.is_connected:
-            empty = [
-                self._fields[f].get_description(self.env)["string"]
-                for f in REQUIRED_MATRIX_FIELDS
-                if not self[f]
-            ]
-            if empty:
-                missing.append(
+            empty = [f for f in REQUIRED_MATRIX_FIELDS if not self[f]]
+            items.append(
+                checklist.item(
                     self.env._(
                         "a complete cyber matrix (missing: %(fields)s)",
-                        fields=", ".join(empty),
+                        fields=", ".join(
+                            self._fields[f].get_description(self.env)["string"]
+                            for f in empty
+                        ),
                     )
+                    if empty
+                    else self.env._("a complete cyber matrix"),
+                    not empty,
+                    empty[0] if empty else REQUIRED_MATRIX_FIELDS[0],
                 )
-        return missing
+            )
+        return items
 
     def write(self, vals):
         watch = bool(set(vals) & set(MATRIX_FIELDS))

@@ -428,8 +428,8 @@ class DmSoftware(models.Model):
         extra = {"state_field": state_field} if state_field else {}
         return super()._dm_may_move(old_state, new_state, **extra)
 
-    def _dm_state_missing(self, new_state):
-        return self._lifecycle_missing(new_state)
+    def _dm_state_checklist(self, new_state):
+        return self._lifecycle_checklist(new_state)
 
     # ------------------------------------------------------------ views
     def action_view_versions(self):

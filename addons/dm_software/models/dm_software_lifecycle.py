@@ -7,6 +7,7 @@ needs, and the actions that move the lifecycle.
 """
 
 from odoo import fields, models
+from odoo.addons.medical_device.tools import checklist
 from odoo.exceptions import UserError
 
 from .dm_software import PHARMACIST_GROUP, QUALIFICATION_ACTIVITY
@@ -113,58 +114,121 @@ class DmSoftware(models.Model):
         return action
 
     # ------------------------------------------------------------ lifecycle
-    def _lifecycle_missing(self, state):
-        """Readable list of what the software lacks to be in ``state``."""
+    def _lifecycle_checklist(self, state):
+        """What the software needs to be in ``state``, as ``tools.checklist``
+        items."""
         self.ensure_one()
-        missing = []
+        items = []
         if state == "reception":
-            if not self.publisher_id:
-                missing.append(self.env._("the publisher"))
-            if not (self.intended_purpose or "").strip():
-                missing.append(self.env._("the intended purpose"))
-            if not self.referent_id:
-                missing.append(self.env._("the referent"))
+            items += [
+                checklist.item(
+                    self.env._("the publisher"), self.publisher_id, "publisher_id"
+                ),
+                checklist.item(
+                    self.env._("the intended purpose"),
+                    (self.intended_purpose or "").strip(),
+                    "intended_purpose",
+                ),
+                checklist.item(
+                    self.env._("the referent"), self.referent_id, "referent_id"
+                ),
+            ]
         elif state == "in_use":
-            missing += self._lifecycle_missing("reception")
-            if self.qualification_state != "qualified":
-                missing.append(
-                    self.env._("a confirmed qualification (is it a medical device?)")
+            items += self._lifecycle_checklist("reception")
+            items.append(
+                checklist.item(
+                    self.env._("a confirmed qualification (is it a medical device?)"),
+                    self.qualification_state == "qualified",
+                    "qualification_state",
                 )
+            )
             if self.is_medical_device:
-                missing += self._dm_regulatory_missing()
-            if not self.training_done:
-                missing.append(self.env._("the user training"))
+                items += self._dm_regulatory_checklist()
+            items.append(
+                checklist.item(
+                    self.env._("the user training"), self.training_done, "training_done"
+                )
+            )
             # From the installations themselves, not the stored current version.
-            if not self.install_ids.filtered(
-                lambda i: i.state == "current" and i.version_id.software_id == self
-            ):
-                missing.append(self.env._("an installed version"))
-            if self.contains_ai and not self.qc_plan_ids.filtered("active"):
-                missing.append(
-                    self.env._("a plan for the quality control of its AI results")
+            items.append(
+                checklist.item(
+                    self.env._("an installed version"),
+                    self.install_ids.filtered(
+                        lambda i: (
+                            i.state == "current" and i.version_id.software_id == self
+                        )
+                    ),
+                    "install_ids",
+                )
+            )
+            if self.contains_ai:
+                items.append(
+                    checklist.item(
+                        self.env._("a plan for the quality control of its AI results"),
+                        self.qc_plan_ids.filtered("active"),
+                        "qc_plan_ids",
+                    )
                 )
             last_qc = self.qc_record_ids.filtered("active").sorted(
                 lambda r: (r.date, r.id), reverse=True
             )[:1]
             if last_qc and last_qc._measured_result()[1] == "fail":
-                missing.append(
-                    self.env._("a passed quality control after the failed one")
+                items.append(
+                    checklist.item(
+                        self.env._("a passed quality control after the failed one"),
+                        False,
+                        "qc_record_ids",
+                    )
                 )
-            missing += self._dm_approvals_missing("in_use")
-        return missing
+            items += self._dm_approvals_checklist("in_use")
+        return items
+
+    def _lifecycle_missing(self, state):
+        """Readable list of what the software lacks to be in ``state`` (see
+        ``_lifecycle_checklist``)."""
+        return checklist.missing(self._lifecycle_checklist(state))
 
     def _dm_ce_marking_exempt(self):
         # A medical device made in-house (MDR art. 5(5)) carries no CE marking.
         return self.in_house
 
-    def _dm_regulatory_missing(self):
-        missing = super()._dm_regulatory_missing()
+    def _dm_regulatory_checklist(self):
+        items = super()._dm_regulatory_checklist()
         if self.in_house:
-            if not (self.in_house_justification or "").strip():
-                missing.append(self.env._("the in-house justification (art. 5(5))"))
-        elif not self.ce_checked:
-            missing.append(self.env._("the CE marking check"))
-        return missing
+            items.append(
+                checklist.item(
+                    self.env._("the in-house justification (art. 5(5))"),
+                    (self.in_house_justification or "").strip(),
+                    "in_house_justification",
+                )
+            )
+        else:
+            items.append(
+                checklist.item(
+                    self.env._("the CE marking check"), self.ce_checked, "ce_checked"
+                )
+            )
+        return items
+
+    # ------------------------------------------------------------ next step
+    def _dm_next_action(self):
+        return {
+            "request": {
+                "state": "reception",
+                "method": "action_to_reception",
+                "string": self.env._("Receive"),
+            },
+            "reception": {
+                "state": "in_use",
+                "method": "action_put_in_use",
+                "string": self.env._("Put in use"),
+            },
+            "suspended": {
+                "state": "in_use",
+                "method": "action_resume",
+                "string": self.env._("Resume use"),
+            },
+        }.get(self.lifecycle_state)
 
     def action_to_reception(self):
         return self._dm_set_state("reception")

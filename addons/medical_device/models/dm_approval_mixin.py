@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.safe_eval import safe_eval
 
-from ..tools import approval_values
+from ..tools import approval_values, checklist
 
 
 class DmApprovalMixin(models.AbstractModel):
@@ -208,23 +208,25 @@ class DmApprovalMixin(models.AbstractModel):
             else:
                 record.validation_status = "validated"
 
-    def _dm_approvals_missing(self, step):
-        """What still blocks ``step``: one readable line per approval."""
+    def _dm_approvals_checklist(self, step):
+        """The approvals ``step`` needs, one ``tools.checklist`` item each:
+        met once approved (on the data as it is now)."""
         self.ensure_one()
         status_labels = {
             "missing": self.env._("not requested"),
             "pending": self.env._("pending"),
             "rejected": self.env._("rejected"),
             "changed": self.env._("data changed since the request"),
+            "approved": self.env._("approved"),
         }
         roles = dict(
             self.env["dm.approval"]._fields["role"]._description_selection(self.env)
         )
-        missing = []
+        items = []
         for rule in self._dm_applicable_rules(step):
             status = self._dm_rule_status(rule)
-            if status != "approved":
-                missing.append(
+            items.append(
+                checklist.item(
                     self.env._(
                         "the approval of %(approval)s by the %(role)s (%(status)s)",
                         approval=rule["name"],
@@ -232,9 +234,32 @@ class DmApprovalMixin(models.AbstractModel):
                         # sudo: the group's name, for anyone the gate stops.
                         or self.env["res.groups"].sudo().browse(rule["group_id"]).name,
                         status=status_labels[status],
-                    )
+                    ),
+                    status == "approved",
+                    "approval_ids",
                 )
-        return missing
+            )
+        return items
+
+    def _dm_approvals_missing(self, step):
+        """What still blocks ``step``: one readable line per approval."""
+        return checklist.missing(self._dm_approvals_checklist(step))
+
+    def _dm_decision_blockers(self, rule_key):
+        """Why the current user may not decide now the approval of
+        ``rule_key`` (not pending, another role, four eyes, data changed):
+        the engine's own refusal, empty when they may."""
+        self.ensure_one()
+        line = self._dm_current_line(rule_key)
+        if not line:
+            return [
+                self.env._(
+                    "%(document)s has no pending approval to decide.",
+                    document=self.display_name,
+                )
+            ]
+        error = line._cannot_decide()
+        return [error.args[0]] if error else []
 
     def _dm_check_approvals(self, step):
         for record in self:

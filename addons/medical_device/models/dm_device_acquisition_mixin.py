@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..tools import checklist
+
 
 class DmDeviceAcquisitionMixin(models.AbstractModel):
     """The acquisition of a medical device: how it is acquired, the checks
@@ -78,21 +80,45 @@ class DmDeviceAcquisitionMixin(models.AbstractModel):
         help="How long the data is kept, e.g. '10 years after the last stay'.",
     )
 
+    def _acquisition_checklist(self):
+        """What the device needs to leave acquisition for reception, as
+        ``tools.checklist`` items."""
+        self.ensure_one()
+        items = [
+            checklist.item(
+                self.env._("the acquisition mode"),
+                self.acquisition_mode,
+                "acquisition_mode",
+            ),
+            checklist.item(
+                self.env._("the CE marking check at acquisition"),
+                self.acq_ce_checked,
+                "acq_ce_checked",
+            ),
+            checklist.item(
+                self.env._("planned user training"),
+                self.acq_training_planned,
+                "acq_training_planned",
+            ),
+        ]
+        if self.is_connected:
+            items += [
+                checklist.item(
+                    self.env._(
+                        "the supplier's cybersecurity answers (connected device)"
+                    ),
+                    self.acq_cyber_questionnaire,
+                    "acq_cyber_questionnaire",
+                ),
+                checklist.item(
+                    self.env._("the data-protection clauses (connected device)"),
+                    self.acq_data_protection_clauses,
+                    "acq_data_protection_clauses",
+                ),
+            ]
+        items += self._dm_approvals_checklist("reception")
+        return items
+
     def _acquisition_missing(self):
         """What the device lacks to leave acquisition for reception."""
-        self.ensure_one()
-        missing = []
-        if not self.acquisition_mode:
-            missing.append(self.env._("the acquisition mode"))
-        if not self.acq_ce_checked:
-            missing.append(self.env._("the CE marking check at acquisition"))
-        if not self.acq_training_planned:
-            missing.append(self.env._("planned user training"))
-        if self.is_connected and not self.acq_cyber_questionnaire:
-            missing.append(
-                self.env._("the supplier's cybersecurity answers (connected device)")
-            )
-        if self.is_connected and not self.acq_data_protection_clauses:
-            missing.append(self.env._("the data-protection clauses (connected device)"))
-        missing += self._dm_approvals_missing("reception")
-        return missing
+        return checklist.missing(self._acquisition_checklist())

@@ -3,6 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import checklist
 from ..tools.disposal_selections import (
     CLOSED_STATES,
     DESTINATIONS,
@@ -314,44 +315,63 @@ class DmDisposal(models.Model):
             action.update(view_mode="list,form", domain=[("id", "in", self.ids)])
         return action
 
-    def _request_missing(self):
-        """What the request itself lacks: the reason, the destination and who
-        receives the device (asked with the request, checked before the
-        erasure is submitted, not discovered after the signatures)."""
+    def _request_checklist(self):
+        """What the request itself needs, as ``tools.checklist`` items: the
+        reason, the destination and who receives the device (asked with the
+        request, checked before the erasure is submitted, not discovered after
+        the signatures)."""
         self.ensure_one()
-        missing = []
-        if not self.reason:
-            missing.append(self.env._("the disposal reason"))
-        if not self.destination:
-            missing.append(self.env._("the destination"))
-        elif self.destination in RECIPIENT_DESTINATIONS and not self.recipient_id:
+        items = [
+            checklist.item(self.env._("the disposal reason"), self.reason, "reason"),
+            checklist.item(
+                self.env._("the destination"), self.destination, "destination"
+            ),
+        ]
+        if self.destination in RECIPIENT_DESTINATIONS:
             if self.destination == "recycler":
-                missing.append(self.env._("the name of the WEEE recycler"))
+                label = self.env._("the name of the WEEE recycler")
             else:
-                missing.append(
-                    self.env._(
-                        "the recipient (%(destination)s)",
-                        destination=dict(
-                            self._fields["destination"]._description_selection(self.env)
-                        )[self.destination],
-                    )
+                label = self.env._(
+                    "the recipient (%(destination)s)",
+                    destination=dict(
+                        self._fields["destination"]._description_selection(self.env)
+                    )[self.destination],
                 )
-        return missing
+            items.append(checklist.item(label, self.recipient_id, "recipient_id"))
+        return items
 
-    def _disposal_missing(self):
-        """What this open disposal lacks for its device to be disposed (dm_cyber
-        adds the erasure or the engineer's no-data statement)."""
+    def _request_missing(self):
+        """What the request itself lacks (see ``_request_checklist``)."""
+        return checklist.missing(self._request_checklist())
+
+    def _disposal_checklist(self):
+        """What this open disposal needs for its device to be disposed, as
+        ``tools.checklist`` items (dm_cyber adds the erasure or the engineer's
+        no-data statement)."""
         self.ensure_one()
-        missing = self._request_missing()
-        if self.state == "draft":
-            missing.append(
-                self.env._("the confirmation of the disposal by a biomedical engineer")
+        items = self._request_checklist()
+        items.append(
+            checklist.item(
+                self.env._("the confirmation of the disposal by a biomedical engineer"),
+                self.state != "draft",
             )
+        )
         # The recycler's name is the request's (above); its certificate of
         # treatment comes at the end.
-        if self.destination == "recycler" and not self.recycler_certificate_ref:
-            missing.append(self.env._("the recycler's certificate number"))
-        return missing
+        if self.destination == "recycler":
+            items.append(
+                checklist.item(
+                    self.env._("the recycler's certificate number"),
+                    self.recycler_certificate_ref,
+                    "recycler_certificate_ref",
+                )
+            )
+        return items
+
+    def _disposal_missing(self):
+        """What this open disposal lacks for its device to be disposed (see
+        ``_disposal_checklist``)."""
+        return checklist.missing(self._disposal_checklist())
 
     def _dm_withdraw_pending(self, reason):
         """Withdraw the pending approvals (kept, archived, as history)."""
@@ -372,6 +392,31 @@ class DmDisposal(models.Model):
             pending._dm_lock()
             pending._close_activities()
             pending.write({"active": False, "superseded_reason": reason})
+
+    # ------------------------------------------------------------ next step
+    def _dm_next_action(self):
+        if self.state == "draft":
+            confirmed = self._dm_confirmed_state()
+            return {
+                "state": confirmed,
+                "method": "action_confirm",
+                "string": self.env._("Confirm disposal"),
+                "confirm": self.env._(
+                    "The device leaves service and moves to Disposal. Continue?"
+                ),
+            }
+        if self.state == "ready":
+            # The device's gate to Disposed reads this disposal's checklist.
+            return {
+                "state": "done",
+                "method": "action_dispose",
+                "string": self.env._("Dispose of the device"),
+                "confirm": self.env._(
+                    "The device will be disposed of, archived and read-only. Continue?"
+                ),
+                "items": self._disposal_checklist(),
+            }
+        return None
 
     # ------------------------------------------------------------ actions
     def _dm_confirmed_state(self):

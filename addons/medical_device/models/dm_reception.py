@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import checklist
 from ..tools.pieu import FIELDS as PIEU_FIELDS
 from .dm_device_criticality_mixin import check_pieu_factors
 
@@ -181,8 +182,32 @@ class DmReception(models.Model):
         )
 
     # ------------------------------------------------------------ approval
+    def _criteria_checklist(self):
+        """The acceptance criteria, one ``tools.checklist`` item each."""
+        self.ensure_one()
+        return [
+            checklist.item(
+                self._fields[name].get_description(self.env)["string"],
+                self[name],
+                name,
+            )
+            for name in RECEPTION_CRITERIA
+        ]
+
+    def _pieu_checklist_item(self):
+        return checklist.item(
+            self.env._("the four PIEU criticality values"),
+            all(self[f] for f in PIEU_FIELDS),
+            next((f for f in PIEU_FIELDS if not self[f]), PIEU_FIELDS[0]),
+        )
+
+    def _acceptance_checklist(self):
+        """What the report needs to be accepted (``_dm_before_approval``):
+        the criteria, then the four PIEU values."""
+        return [*self._criteria_checklist(), self._pieu_checklist_item()]
+
     def _missing_criteria(self):
-        return [label for label, checked in self._report_criteria() if not checked]
+        return checklist.missing(self._criteria_checklist())
 
     def _dm_before_approval(self, line):
         if self.state != "draft":
@@ -199,7 +224,7 @@ class DmReception(models.Model):
                     missing=", ".join(missing),
                 )
             )
-        if not all(self[f] for f in PIEU_FIELDS):
+        if not self._pieu_checklist_item()["met"]:
             raise UserError(
                 self.env._(
                     "Reception %(name)s cannot be accepted without the four PIEU "
@@ -207,6 +232,28 @@ class DmReception(models.Model):
                     name=self.name,
                 )
             )
+
+    def _dm_next_action(self):
+        """Accept: submitted, every criterion and PIEU value, and a reviewer
+        who may decide (the engine's role and four eyes)."""
+        if self.state != "draft":
+            return None
+        line = self._dm_current_line("reception_acceptance")
+        pending = bool(line and line.state == "pending")
+        blockers = self._dm_decision_blockers("reception_acceptance") if pending else []
+        return {
+            "state": "accepted",
+            "method": "action_accept",
+            "string": self.env._("Accept"),
+            "items": [
+                checklist.item(
+                    self.env._("the submission for acceptance (Submit for acceptance)"),
+                    pending,
+                ),
+                *self._acceptance_checklist(),
+            ],
+            "blockers": blockers,
+        }
 
     def _dm_after_approval_decision(self, line):
         result = super()._dm_after_approval_decision(line)

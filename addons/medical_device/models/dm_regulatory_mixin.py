@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import regulatory, udi
+from ..tools import checklist, regulatory, udi
 from ..tools.messages import tools_error
 from ..tools.selections import CE_REGIMES, RISK_CLASSES
 
@@ -184,21 +184,37 @@ class DmRegulatoryMixin(models.AbstractModel):
         """True when the record needs no CE marking (e.g. in-house software)."""
         return False
 
-    def _dm_regulatory_missing(self):
-        """Translated list of the regulatory identity missing before use: the
-        class, then (unless exempt from CE marking) the regime and, when a
-        notified body is required, its number and the certificate."""
+    def _dm_regulatory_checklist(self):
+        """The regulatory identity needed before use, as ``tools.checklist``
+        items: the class, then (unless exempt from CE marking) the regime and,
+        when a notified body is required, its number and the certificate."""
         self.ensure_one()
-        missing = []
-        if not self.dm_risk_class:
-            missing.append(self.env._("the risk class"))
+        items = [
+            checklist.item(
+                self.env._("the risk class"), self.dm_risk_class, "dm_risk_class"
+            )
+        ]
         if self._dm_ce_marking_exempt():
-            return missing
-        if not self.ce_regime:
-            missing.append(self.env._("the CE regime"))
+            return items
+        items.append(
+            checklist.item(self.env._("the CE regime"), self.ce_regime, "ce_regime")
+        )
         if regulatory.notified_body_required(self.ce_regime, self.dm_risk_class):
-            if not self.notified_body_number:
-                missing.append(self.env._("the notified body number"))
-            if not self.ce_certificate_ref:
-                missing.append(self.env._("the CE certificate reference"))
-        return missing
+            items += [
+                checklist.item(
+                    self.env._("the notified body number"),
+                    self.notified_body_number,
+                    "notified_body_number",
+                ),
+                checklist.item(
+                    self.env._("the CE certificate reference"),
+                    self.ce_certificate_ref,
+                    "ce_certificate_ref",
+                ),
+            ]
+        return items
+
+    def _dm_regulatory_missing(self):
+        """Translated list of the regulatory identity missing before use (see
+        ``_dm_regulatory_checklist``)."""
+        return checklist.missing(self._dm_regulatory_checklist())

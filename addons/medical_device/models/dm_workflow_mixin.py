@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from ..tools import checklist
+
 # Fields the mail mixins write on a record in any state (attachments, followers).
 MAIL_FIELDS = frozenset(
     {
@@ -76,7 +78,9 @@ class DmWorkflowMixin(models.AbstractModel):
     Stored computed and related fields that are not editable in the views
     (``readonly``) are never written by a client: gates may read them.
 
-    Hooks: ``_dm_state_missing()`` (conditions of a state),
+    Hooks: ``_dm_state_checklist()`` (conditions of a state, met or missing:
+    ``_dm_state_missing()`` and the form's next-step panel read it),
+    ``_dm_next_action()`` (the action of the next step the panel offers),
     ``_dm_check_open_for_change()`` (a client change refused for a reason
     outside the record's own state, e.g. the document it belongs to is closed),
     ``_dm_prepare_vals()`` (values the model derives from what the client sent)
@@ -113,6 +117,12 @@ class DmWorkflowMixin(models.AbstractModel):
         string="Read-only fields",
         compute="_compute_dm_readonly_fields",
         help="Fields the current user cannot change at the document's step.",
+    )
+    dm_next_step = fields.Json(
+        string="Next step",
+        compute="_compute_dm_next_step",
+        help="The next step of the document: its conditions, met or missing, "
+        "and whether the current user may take it now.",
     )
 
     # ------------------------------------------------------------ configuration
@@ -175,6 +185,98 @@ class DmWorkflowMixin(models.AbstractModel):
                 readonly |= record._origin._dm_history_locked_fields()
             record.dm_is_editable = not frozen
             record.dm_readonly_fields = sorted(readonly)
+
+    @api.depends_context("uid", "lang", "allowed_company_ids")
+    def _compute_dm_next_step(self):
+        """Read as the current user: the conditions are the gate's own (see
+        ``_dm_state_checklist``), the labels name nothing the gate would not
+        tell this user."""
+        # The form's page map, read once, when a record has a step to show.
+        cache = {}
+        for record in self:
+            origin = record._origin
+            if not origin.id or not origin._dm_workflow_records():
+                record.dm_next_step = False
+                continue
+            try:
+                record.dm_next_step = origin._dm_next_step_values(cache)
+            except AccessError:
+                # Something of the next step the user may not read: no panel.
+                record.dm_next_step = False
+
+    @api.model
+    def _dm_field_pages(self):
+        """``{field: notebook page name}`` of the model's form as the user
+        gets it, so that an item of the panel opens the page where it is
+        fixed."""
+        try:
+            arch = self.get_view(view_type="form")["arch"]
+        except (ValueError, UserError):
+            return {}
+        return checklist.field_pages(arch)
+
+    def _dm_next_action(self):
+        """The next step the form's panel offers, or None (no step ahead):
+        a dict with ``state`` (the state the step reaches; its conditions are
+        ``_dm_state_checklist(state)``), ``method`` (the action the button
+        runs), ``string`` (its label) and optionally ``confirm`` (a question
+        before it runs), ``items`` (conditions, when the step is not a move of
+        the state field) and ``blockers`` (why the user may not take it,
+        besides the conditions; default: the move's roles)."""
+        return None
+
+    def _dm_next_step_values(self, cache=None):
+        """The panel's data (see ``dm_next_step``); ``cache``: a dict kept
+        between the records of one computation."""
+        self.ensure_one()
+        action = self._dm_next_action()
+        if not action:
+            return False
+        cache = {} if cache is None else cache
+        if "pages" not in cache:
+            cache["pages"] = self._dm_field_pages()
+        pages = cache["pages"]
+        state = action["state"]
+        items = action.get("items")
+        if items is None:
+            items = self._dm_state_checklist(state)
+        blockers = action.get("blockers")
+        if blockers is None:
+            blockers = self._dm_move_blockers(state)
+        unmet = checklist.missing(items)
+        return {
+            "state": state,
+            "state_label": action.get("state_label") or self._dm_state_label(state),
+            "button": {
+                "name": action["method"],
+                "string": action["string"],
+                "confirm": action.get("confirm") or False,
+            },
+            "items": [
+                {
+                    "label": entry["label"],
+                    "met": entry["met"],
+                    "field": entry["field"] or False,
+                    "page": pages.get(entry["field"]) or False,
+                }
+                for entry in items
+            ],
+            "blockers": list(blockers),
+            "ready": not unmet and not blockers,
+        }
+
+    def _dm_move_blockers(self, new_state):
+        """Why the user may not make the move to ``new_state`` whatever the
+        data (the roles of ``_dm_transitions``)."""
+        self.ensure_one()
+        old_state = self[self._dm_state_field]
+        if old_state == new_state or self.env.su:
+            return []
+        if (old_state, new_state) not in self._dm_transitions:
+            return [self._dm_transition_message(old_state, new_state)]
+        if not self._dm_may_move(old_state, new_state):
+            return [self._dm_role_message(old_state, new_state)]
+        return []
 
     # ------------------------------------------------------------ create
     @api.model
@@ -534,9 +636,17 @@ class DmWorkflowMixin(models.AbstractModel):
                     )
                 )
 
-    def _dm_state_missing(self, new_state):
-        """Readable list of what the record lacks to be in ``new_state``."""
+    def _dm_state_checklist(self, new_state):
+        """The conditions of ``new_state``, met or missing: a list of
+        ``tools.checklist.item()`` dicts (label, met, field where it is
+        fixed). The gate refuses the move with the labels of those missing,
+        the form's panel shows them all."""
         return []
+
+    def _dm_state_missing(self, new_state):
+        """Readable list of what the record lacks to be in ``new_state``: the
+        conditions of ``_dm_state_checklist`` not met."""
+        return checklist.missing(self._dm_state_checklist(new_state))
 
     def _dm_set_state(self, new_state, values=None, state_field=None):
         """Move the records to ``new_state`` on behalf of an action: checks the

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..tools import pieu, regulatory, udi
+from ..tools import checklist, pieu, regulatory, udi
 from ..tools.messages import tools_error
 from ..tools.selections import LIFECYCLE_STATES
 from .dm_regulatory_mixin import REGULATORY_FIELDS
@@ -435,31 +435,76 @@ class MaintenanceEquipment(models.Model):
         make it (see ``_dm_transitions``)."""
         self._dm_workflow_records()._dm_check_transition(new_state)
 
-    def _dm_state_missing(self, new_state):
-        return self._lifecycle_missing(new_state)
+    def _dm_state_checklist(self, new_state):
+        return self._lifecycle_checklist(new_state)
 
-    def _lifecycle_missing(self, state):
-        """Human-readable list of what the device lacks to be in ``state``,
-        read from the source records (the reports, the PIEU factors), never
-        from a stored flag."""
+    def _lifecycle_checklist(self, state):
+        """What the device needs to be in ``state``, as ``tools.checklist``
+        items, read from the source records (the reports, the PIEU factors),
+        never from a stored flag."""
         self.ensure_one()
         if not self.is_medical_device:
             return []
-        missing = []
+        items = []
         if state == "reception":
-            missing += self._acquisition_missing()
+            items += self._acquisition_checklist()
         elif state == "in_service":
-            missing += self._dm_regulatory_missing()
-            if not all(self[f] for f in pieu.FIELDS):
-                missing.append(self.env._("the four PIEU criticality factors"))
+            items += self._dm_regulatory_checklist()
+            items.append(
+                checklist.item(
+                    self.env._("the four PIEU criticality factors"),
+                    all(self[f] for f in pieu.FIELDS),
+                    next((f for f in pieu.FIELDS if not self[f]), pieu.FIELDS[0]),
+                )
+            )
             # sudo: the gate reads every report, whoever moves the device.
             receptions = self.sudo().reception_ids
-            if not any(r.state == "accepted" for r in receptions):
-                missing.append(
-                    self.env._("a reception report accepted by a biomedical engineer")
+            items.append(
+                checklist.item(
+                    self.env._("a reception report accepted by a biomedical engineer"),
+                    any(r.state == "accepted" for r in receptions),
+                    "reception_ids",
                 )
-            missing += self._dm_approvals_missing("in_service")
-        return missing
+            )
+            items += self._dm_approvals_checklist("in_service")
+        return items
+
+    def _lifecycle_missing(self, state):
+        """Human-readable list of what the device lacks to be in ``state``
+        (see ``_lifecycle_checklist``)."""
+        return checklist.missing(self._lifecycle_checklist(state))
+
+    # ------------------------------------------------------------ next step
+    def _dm_next_action(self):
+        if not self.is_medical_device:
+            return None
+        if self.lifecycle_state == "disposal":
+            disposal = self._dm_open_disposal()
+            # The step's conditions are the disposal's (its media, its
+            # recipient): shown only to who may read it.
+            if disposal and not (
+                self.env["dm.disposal"].has_access("read")
+                and disposal.sudo(False).has_access("read")
+            ):
+                return None
+        return {
+            "acquisition": {
+                "state": "reception",
+                "method": "action_to_reception",
+                "string": self.env._("Receive"),
+            },
+            "reception": {
+                "state": "in_service",
+                "method": "action_put_in_service",
+                "string": self.env._("Put in service"),
+            },
+            "disposal": {
+                "state": "disposed",
+                "method": "action_mark_disposed",
+                "string": self.env._("Mark disposed"),
+                "confirm": self.env._("The device will be read-only. Continue?"),
+            },
+        }.get(self.lifecycle_state)
 
     # ------------------------------------------------------------ approvals
     def _dm_next_step(self):

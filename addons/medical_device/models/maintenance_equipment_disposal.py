@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.fields import Domain
 
+from ..tools import checklist
+
 
 class MaintenanceEquipment(models.Model):
     """The device's side of its disposal: the lifecycle moves to Disposal and
@@ -68,25 +70,31 @@ class MaintenanceEquipment(models.Model):
         return self.env["dm.disposal"].sudo()._open_for_device(self).sudo(False)
 
     # ------------------------------------------------------------ lifecycle
-    def _lifecycle_missing(self, state):
-        missing = super()._lifecycle_missing(state)
+    def _lifecycle_checklist(self, state):
+        items = super()._lifecycle_checklist(state)
         if not self.is_medical_device or state not in ("disposal", "disposed"):
-            return missing
+            return items
         disposal = self._dm_open_disposal()
         if state == "disposal":
-            if not disposal or disposal.state == "draft":
-                missing.append(
+            items.append(
+                checklist.item(
                     self.env._(
                         "a disposal request confirmed by a biomedical engineer "
                         "(Request disposal)"
-                    )
+                    ),
+                    disposal and disposal.state != "draft",
                 )
+            )
         elif not disposal:
-            missing.append(self.env._("a disposal request"))
+            items.append(checklist.item(self.env._("a disposal request"), False))
         else:
-            # sudo: see _dm_open_disposal.
-            missing += disposal.sudo()._disposal_missing()
-        return missing
+            # sudo: see _dm_open_disposal. The items are fixed on the
+            # disposal's form, not the device's.
+            items += [
+                {**entry, "field": None}
+                for entry in disposal.sudo()._disposal_checklist()
+            ]
+        return items
 
     def write(self, vals):
         new_state = vals.get("lifecycle_state")

@@ -17,6 +17,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from ..models.dm_disposal import DmDisposal as BaseDisposal
+from ..tools import checklist
 from .common import MedicalDeviceCase
 
 
@@ -114,7 +115,7 @@ class TestBaseDisposal(MedicalDeviceCase):
         device = self.device_in_service(serial_no="BD-0002")
         disposal = self.request(device, destination="recycler", reason=False)
         self.assertEqual(BaseDisposal._dm_confirmed_state(disposal), "ready")
-        missing = BaseDisposal._disposal_missing(disposal)
+        missing = checklist.missing(BaseDisposal._disposal_checklist(disposal))
         for expected in (
             "disposal reason",
             "confirmation of the disposal",
@@ -126,7 +127,9 @@ class TestBaseDisposal(MedicalDeviceCase):
             {"reason": "obsolete", "destination": "destruction"}
         )
         disposal.with_user(self.users["engineer"]).action_confirm()
-        self.assertEqual(BaseDisposal._disposal_missing(disposal), [])
+        self.assertEqual(
+            checklist.missing(BaseDisposal._disposal_checklist(disposal)), []
+        )
         self.assertIn("ready", self.Disposal._open_states())
         self.assertNotIn("done", self.Disposal._open_states())
 
