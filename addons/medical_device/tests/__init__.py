@@ -32,3 +32,4 @@ from . import test_fuzz_fleet_import
 from . import test_reception_can_decide
 from . import test_kanban_disposed
 from . import test_activity_digest
+from . import test_http_reception_pdf
