@@ -23,3 +23,4 @@ from . import test_cyber_digest
 from . import test_disposal_traps
 from . import test_tour_erasure_line
 from . import test_http_erasure_certificate_pdf
+from . import test_http_export_filter
