@@ -16,9 +16,9 @@ import xlsxwriter
 from werkzeug.exceptions import BadRequest, Forbidden
 
 from odoo import fields, http
-from odoo.fields import Domain
 from odoo.addons.medical_device.tools.spreadsheet import csv_row, write_xlsx_row
 from odoo.exceptions import AccessError
+from odoo.fields import Domain
 from odoo.http import content_disposition, request
 
 # One definition of the IT department's shared queries: the saved filters

@@ -6,9 +6,10 @@ from urllib.parse import urlencode
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 
+from ..controllers.main import _it_export_allowed, forbidden_message
 from ..tools import cyber_risk
 
 MAC_RE = re.compile(r"^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$")
@@ -376,10 +377,15 @@ class MaintenanceEquipment(models.Model):
         every device of the list's current filter (``active_domain``, sent by
         the list's button), in the companies active in the web client.
 
-        It only builds the link: the export route checks the IT hand-over
-        group, combines the filter with the hand-over's domain and applies the
-        record rules, so this public method gives nobody more than the route
-        would."""
+        It only builds the link, for the IT hand-over group (the route checks
+        it again), and the route combines the filter with the hand-over's
+        domain and applies the record rules: this public method gives nobody
+        more than the route would."""
+        if not _it_export_allowed(self.env):
+            raise AccessError(forbidden_message(self.env))
+        # The selected devices are the user's to read (the route would find
+        # none of the others, but the selection is not a way to probe them).
+        self.check_access("read")
         try:
             domain = Domain(self.env.context.get("active_domain") or [])
         except (ValueError, TypeError) as error:

@@ -44,21 +44,32 @@ class TestErasureCertificatePdf(MedicalDeviceCase, HttpCase):
         device = self.device_in_service(
             serial_no=DEVICE_SERIAL, patient_data=True, data_hosting="device"
         )
-        disposal = self.env["dm.disposal"].with_user(self.users["technician"]).create(
-            {
-                "equipment_id": device.id,
-                "reason": "obsolete",
-                "destination": "recycler",
-                "recipient_id": self.recycler.id,
-                "recycler_certificate_ref": "DEEE-2026-0042",
-            }
+        disposal = (
+            self.env["dm.disposal"]
+            .with_user(self.users["technician"])
+            .create(
+                {
+                    "equipment_id": device.id,
+                    "reason": "obsolete",
+                    "destination": "recycler",
+                    "recipient_id": self.recycler.id,
+                    "recycler_certificate_ref": "DEEE-2026-0042",
+                }
+            )
         )
         disposal.with_user(self.users["engineer"]).action_confirm()
         Medium = self.env["dm.erasure.medium"].with_user(self.users["technician"])
-        media = (("ssd", MEDIUM_SERIAL, "sampling"), ("removable_card", "SD-1", "visual"))
+        media = (
+            ("ssd", MEDIUM_SERIAL, "sampling"),
+            ("removable_card", "SD-1", "visual"),
+        )
         for media_type, serial, verification in media:
             medium = Medium.create(
-                {"disposal_id": disposal.id, "media_type": media_type, "serial_no": serial}
+                {
+                    "disposal_id": disposal.id,
+                    "media_type": media_type,
+                    "serial_no": serial,
+                }
             )
             medium.write(
                 {
@@ -98,6 +109,8 @@ class TestErasureCertificatePdf(MedicalDeviceCase, HttpCase):
             with self.subTest(page=page, word=word):
                 self.assertLessEqual(x_max, width - 10)
         # the sign-off and the signatures are on one page
-        signature = [i for i, page in enumerate(pages) if "Data protection officer" in page]
+        signature = [
+            i for i, page in enumerate(pages) if "Data protection officer" in page
+        ]
         self.assertEqual(len(signature), 1)
         self.assertIn("Verification and sign-off", pages[signature[0]])

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import openpyxl
 
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
 
 XLSX = "/dm_cyber/export/cyber-matrix.xlsx"
 CSV = "/dm_cyber/export/cyber-matrix.csv"
@@ -55,19 +56,32 @@ class TestExportFollowsTheFilter(HttpCase):
         common = {"is_medical_device": True, "dm_kind": "dm", "is_connected": True}
         cls.no_av = Equipment.create(
             [
-                {**common, "name": f"Filter pump {n}", "serial_no": f"FILTER-NOAV-{n}",
-                 "antivirus": "none"}
+                {
+                    **common,
+                    "name": f"Filter pump {n}",
+                    "serial_no": f"FILTER-NOAV-{n}",
+                    "antivirus": "none",
+                }
                 for n in (1, 2)
             ]
         )
         cls.with_av = Equipment.create(
-            {**common, "name": "Filter monitor", "serial_no": "FILTER-AV-1",
-             "antivirus": "hospital"}
+            {
+                **common,
+                "name": "Filter monitor",
+                "serial_no": "FILTER-AV-1",
+                "antivirus": "hospital",
+            }
         )
         env_b = env(context=dict(env.context, allowed_company_ids=cls.company_b.ids))
         cls.device_b = env_b["maintenance.equipment"].create(
-            {**common, "name": f"{SECRET} scanner", "serial_no": f"{SECRET}-1",
-             "company_id": cls.company_b.id, "antivirus": "none"}
+            {
+                **common,
+                "name": f"{SECRET} scanner",
+                "serial_no": f"{SECRET}-1",
+                "company_id": cls.company_b.id,
+                "antivirus": "none",
+            }
         )
 
     def serials(self, response):
@@ -103,8 +117,10 @@ class TestExportFollowsTheFilter(HttpCase):
         self.assertNotIn("FILTER-AV-1", serials)
         self.assertNotIn(f"{SECRET}-1", serials)
         # what the list shows, as counted by the list itself
-        shown = self.env["maintenance.equipment"].with_user(self.rssi).search_count(
-            ACTION_DOMAIN + NO_ANTIVIRUS
+        shown = (
+            self.env["maintenance.equipment"]
+            .with_user(self.rssi)
+            .search_count(ACTION_DOMAIN + NO_ANTIVIRUS)
         )
         self.assertEqual(len(serials), shown)
 
@@ -113,8 +129,10 @@ class TestExportFollowsTheFilter(HttpCase):
         action = self.button(self.no_av[:1].ids, ACTION_DOMAIN)
         self.assertEqual(self.serials(self.url_open(action["url"])), {"FILTER-NOAV-1"})
         # "select all" of a filter: the filter itself, not a list of ids
-        everything = self.env["maintenance.equipment"].with_user(self.rssi).search(
-            ACTION_DOMAIN + NO_ANTIVIRUS
+        everything = (
+            self.env["maintenance.equipment"]
+            .with_user(self.rssi)
+            .search(ACTION_DOMAIN + NO_ANTIVIRUS)
         )
         action = self.button(everything.ids, ACTION_DOMAIN + NO_ANTIVIRUS)
         domain = json.loads(parse_qs(urlparse(action["url"]).query)["domain"][0])
@@ -142,11 +160,12 @@ class TestExportFollowsTheFilter(HttpCase):
                     response = self.url_open(f"{url}?{query}")
                     self.assertEqual(response.status_code, 200)
                     self.assertNotIn(SECRET.encode(), response.content)
-        # through the button, with B in the client's companies
-        action = self.button(
-            [self.device_b.id], [("company_id", "=", self.company_b.id)],
-        )
-        self.assertNotIn(f"{SECRET}-1", self.serials(self.url_open(action["url"])))
+        # through the button: B's device as the selection is refused, B's
+        # company as the filter finds nothing
+        with self.assertRaisesRegex(JsonRpcException, "AccessError"):
+            self.button([self.device_b.id], ACTION_DOMAIN)
+        action = self.button([], [("company_id", "=", self.company_b.id)])
+        self.assertEqual(self.serials(self.url_open(action["url"])), set())
 
     def test_the_active_companies_of_the_client_are_kept(self):
         self.authenticate("export_filter_rssi_ab", "export_filter_rssi_ab")
@@ -161,15 +180,22 @@ class TestExportFollowsTheFilter(HttpCase):
 
     def test_the_filter_does_not_open_the_export_to_other_roles(self):
         self.authenticate("export_filter_engineer", "export_filter_engineer")
-        action = self.button([], ACTION_DOMAIN)
-        response = self.url_open(action["url"])
+        with self.assertRaisesRegex(JsonRpcException, "AccessError"):
+            self.button([], ACTION_DOMAIN)
+        query = urlencode({"domain": json.dumps(ACTION_DOMAIN)})
+        response = self.url_open(f"{XLSX}?{query}")
         self.assertEqual(response.status_code, 403)
         self.assertNotIn(b"FILTER-NOAV-1", response.content)
 
     def test_a_bad_filter_gets_a_clear_error(self):
         self.authenticate("export_filter_rssi", "export_filter_rssi")
-        for domain in ("not json", "{}", '[["no_such_field", "=", 1]]',
-                       '[["name", "no-op", 1]]', '"a"'):
+        for domain in (
+            "not json",
+            "{}",
+            '[["no_such_field", "=", 1]]',
+            '[["name", "no-op", 1]]',
+            '"a"',
+        ):
             with self.subTest(domain=domain):
                 response = self.url_open(f"{XLSX}?{urlencode({'domain': domain})}")
                 self.assertEqual(response.status_code, 400)

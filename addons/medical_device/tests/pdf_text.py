@@ -39,8 +39,13 @@ def pdf_words(pdf):
         width = float(page.get("width"))
         for word in page.iter("{*}word"):
             words.append(
-                (number, width, word.text or "", float(word.get("xMin")),
-                 float(word.get("xMax")))
+                (
+                    number,
+                    width,
+                    word.text or "",
+                    float(word.get("xMin")),
+                    float(word.get("xMax")),
+                )
             )
     return words
 
@@ -54,7 +59,9 @@ def pdf_columns(pdf):
     for number, page in enumerate(root.iter("{*}page"), start=1):
         for word in page.iter("{*}word"):
             key = (number, round(float(word.get("xMin"))))
-            columns.setdefault(key, []).append((float(word.get("yMin")), word.text or ""))
+            columns.setdefault(key, []).append(
+                (float(word.get("yMin")), word.text or "")
+            )
     return [" ".join(text for _y, text in sorted(words)) for words in columns.values()]
 
 

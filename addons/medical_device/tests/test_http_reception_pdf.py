@@ -69,20 +69,25 @@ class TestReceptionPdf(MedicalDeviceCase, HttpCase):
             source.flush()
             images = subprocess.run(
                 ["pdfimages", "-list", "-f", "1", "-l", "1", source.name],
-                capture_output=True, text=True, check=True,
+                capture_output=True,
+                text=True,
+                check=True,
             ).stdout.splitlines()[2:]
         self.assertTrue(images, "the company's logo is printed on the first page")
 
     def test_scores_read_as_written(self):
         # syringe pump: 1 x 2 x 3 x 2 = 12, not "12,0000"
-        pump = self.accepted("PDF-SCORE-12", self.pieu_syringe_pump, reader_lang="fr_FR")
+        pump = self.accepted(
+            "PDF-SCORE-12", self.pieu_syringe_pump, reader_lang="fr_FR"
+        )
         text = "\n".join(pdf_pages(self.render(pump)))
         self.assertRegex(text, r"(?m)^\s*12\s*$|\s12\s")
         self.assertNotIn("12,0000", text)
         self.assertNotIn("12.0000", text)
         # CT scanner: 0.01 x 0.01 x 3 x 1, in the reader's decimal point
         scanner = self.accepted(
-            "PDF-SCORE-CT", pieu_levels(self.env, "0_01", "0_01", 3, 1),
+            "PDF-SCORE-CT",
+            pieu_levels(self.env, "0_01", "0_01", 3, 1),
             reader_lang="fr_FR",
         )
         text = "\n".join(pdf_pages(self.render(scanner)))
@@ -109,12 +114,19 @@ class TestReceptionPdf(MedicalDeviceCase, HttpCase):
         reception = self.accepted("PDF-KEEP-1", self.pieu_syringe_pump, notes=notes)
         pages = pdf_pages(self.render(reception))
         self.assertGreater(len(pages), 1, "the remarks fill the first page")
-        signature = [i for i, page in enumerate(pages) if "Signature of the receiver" in page]
+        signature = [
+            i for i, page in enumerate(pages) if "Signature of the receiver" in page
+        ]
         self.assertEqual(len(signature), 1)
         page = pages[signature[0]]
         # the whole decision table is on the signatures' page
-        for label in ("Decision", "Biomedical engineer", "Comment", "Accepted",
-                      "Signature of the biomedical engineer"):
+        for label in (
+            "Decision",
+            "Biomedical engineer",
+            "Comment",
+            "Accepted",
+            "Signature of the biomedical engineer",
+        ):
             self.assertIn(label, page)
 
     def test_nothing_cut_at_the_right_edge(self):
