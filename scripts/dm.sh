@@ -438,7 +438,8 @@ setup() {
     say "Odoo 19 source: $ODOO_SRC"
     setup_venv "$ODOO_SRC"
     # wkhtmltopdf renders the PDF reports (reception PV); offscreen needs no X server.
-    apt_install wkhtmltopdf
+    # poppler-utils (pdftotext): the tests read the printed PDFs back.
+    apt_install wkhtmltopdf poppler-utils
     export QT_QPA_PLATFORM=offscreen
     pg_start
     write_conf "$ODOO_SRC"

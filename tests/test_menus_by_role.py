@@ -42,6 +42,15 @@ ROLES = {
 }
 
 
+# demo users who see the daily digests menu: those who receive digests
+# (pharmacist: CE deadlines; RSSI: cyber watch) and the engineer.
+DIGEST_READERS = {
+    "medical_device.user_dm_engineer_demo",
+    "medical_device.user_dm_pharmacist_demo",
+    "medical_device.user_dm_rssi_demo",
+}
+
+
 class TestMenusByRole(TransactionCase):
     test_tags = {"standard", "post_install"}
     test_module = "medical_device"
@@ -109,3 +118,20 @@ class TestMenusByRole(TransactionCase):
             )
             with self.subTest(user=xmlid):
                 self.assertEqual(my in self.visible(user), reviewer)
+
+    def test_daily_digests_for_the_roles_that_receive_them(self):
+        """The digests of the daily jobs have a menu in the fleet section, for
+        the roles they are assigned to; it opens the digests still to follow
+        up, which these roles may read."""
+        menu = self.env.ref("medical_device.dm_activity_digest_menu")
+        fleet = self.env.ref(SECTIONS["fleet"])
+        self.assertEqual(menu.parent_id, fleet)
+        action = self.env.ref("medical_device.dm_activity_digest_action")
+        self.assertEqual(menu.action, action)
+        for xmlid in ROLES:
+            user = self.env.ref(xmlid)
+            with self.subTest(user=xmlid):
+                self.assertEqual(menu in self.visible(user), xmlid in DIGEST_READERS)
+                if xmlid in DIGEST_READERS:
+                    Digest = self.env["dm.activity.digest"].with_user(user)
+                    self.assertTrue(Digest.has_access("read"))

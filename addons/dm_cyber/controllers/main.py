@@ -9,6 +9,7 @@ Who may read the hand-over: ``_it_export_allowed()``.
 
 import csv
 import io
+import json
 from datetime import date
 
 import xlsxwriter
@@ -17,6 +18,7 @@ from werkzeug.exceptions import BadRequest, Forbidden
 from odoo import fields, http
 from odoo.addons.medical_device.tools.spreadsheet import csv_row, write_xlsx_row
 from odoo.exceptions import AccessError
+from odoo.fields import Domain
 from odoo.http import content_disposition, request
 
 # One definition of the IT department's shared queries: the saved filters
@@ -145,6 +147,26 @@ def it_query_domain(query):
     if not query:
         return list(BASE_DOMAIN)
     return BASE_DOMAIN + IT_QUERIES[query]
+
+
+def list_filter_domain(env, domain_json):
+    """The domain of a list's current filter, sent as JSON by the export
+    button (``maintenance.equipment.action_export_cyber_matrix_xlsx``), checked
+    and normalised; raises ValueError with a translated message when it is not
+    a domain of the devices. It only narrows the hand-over: it is combined with
+    the hand-over's own domain and the record rules still apply, so a domain
+    naming another company's devices finds none of them."""
+    message = env._("The filter of the export is not a valid filter of the devices.")
+    try:
+        parsed = json.loads(domain_json)
+        if not isinstance(parsed, list):
+            raise ValueError(parsed)
+        domain = Domain(parsed)
+        # Unknown fields and operators fail here rather than in the search.
+        domain.validate(env[EQUIPMENT])
+    except (ValueError, TypeError, KeyError) as error:
+        raise ValueError(message) from error
+    return domain
 
 
 def _iso(value):
@@ -281,15 +303,48 @@ class DmCyberItController(http.Controller):
     def _forbidden_message():
         return forbidden_message(request.env)
 
-    def _export_rows(self, query):
-        """Rows for the spreadsheet exports, after the checks they share."""
+    def _export_rows(self, query, domain=None, company_ids=None):
+        """Rows for the spreadsheet exports, after the checks they share.
+
+        ``domain`` (JSON) is the current filter of the list the export was
+        asked from, ``company_ids`` (comma-separated) the companies active in
+        the user's web client: the file holds what the list showed, never more
+        than the record rules give the user."""
         env = request.env
         if not _it_export_allowed(env):
             raise Forbidden(self._forbidden_message())
-        domain = self._query_domain(query)
-        if domain is None:
+        base_domain = self._query_domain(query)
+        if base_domain is None:
             raise BadRequest(self._unknown_query_message(query))
-        return tabular_rows(env, cyber_matrix_rows(env, domain))
+        if company_ids:
+            env = self._env_for_companies(env, company_ids)
+        search_domain = Domain(base_domain)
+        if domain:
+            try:
+                search_domain &= list_filter_domain(env, domain)
+            except ValueError as error:
+                raise BadRequest(str(error)) from None
+        try:
+            rows = cyber_matrix_rows(env, list(search_domain))
+        except AccessError as error:
+            # a filter on a field the user may not read
+            raise Forbidden(str(error)) from None
+        return env, tabular_rows(env, rows)
+
+    @staticmethod
+    def _env_for_companies(env, company_ids):
+        """``env`` restricted to the listed companies among the user's own
+        (others are ignored: the record rules never reach them anyway)."""
+        try:
+            wanted = {int(value) for value in company_ids.split(",") if value}
+        except ValueError:
+            raise BadRequest(
+                env._("The companies of the export must be given by their ids.")
+            ) from None
+        allowed = [cid for cid in env.user.company_ids.ids if cid in wanted]
+        if not allowed:
+            return env
+        return env(context=dict(env.context, allowed_company_ids=allowed))
 
     @staticmethod
     def _file_name(query, extension):
@@ -353,12 +408,14 @@ class DmCyberItController(http.Controller):
         methods=["GET"],
         readonly=True,
     )
-    def export_cyber_matrix_csv(self, query=None, **kwargs):
+    def export_cyber_matrix_csv(
+        self, query=None, domain=None, company_ids=None, **kwargs
+    ):
         """CSV for French Excel: UTF-8 with BOM, ``;`` separator."""
-        table = self._export_rows(query)
+        env, table = self._export_rows(query, domain, company_ids)
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-        writer.writerow(csv_row(column_labels(request.env)))
+        writer.writerow(csv_row(column_labels(env)))
         for values in table:
             writer.writerow(csv_row(values))
         content = ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -380,13 +437,15 @@ class DmCyberItController(http.Controller):
         methods=["GET"],
         readonly=True,
     )
-    def export_cyber_matrix_xlsx(self, query=None, **kwargs):
+    def export_cyber_matrix_xlsx(
+        self, query=None, domain=None, company_ids=None, **kwargs
+    ):
         """XLSX: a header row, one row per device, filters on the header."""
-        table = self._export_rows(query)
-        labels = column_labels(request.env)
+        env, table = self._export_rows(query, domain, company_ids)
+        labels = column_labels(env)
         buffer = io.BytesIO()
         workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-        sheet = workbook.add_worksheet(request.env._("Cyber matrix")[:31])
+        sheet = workbook.add_worksheet(env._("Cyber matrix")[:31])
         header_format = workbook.add_format({"bold": True, "text_wrap": True})
         date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
         write_xlsx_row(sheet, 0, labels, header_format)

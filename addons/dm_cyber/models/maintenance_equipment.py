@@ -1,12 +1,16 @@
 import ipaddress
+import json
 import re
+from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.addons.medical_device.tools import checklist
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
 
+from ..controllers.main import _it_export_allowed, forbidden_message
 from ..tools import cyber_risk
 
 MAC_RE = re.compile(r"^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$")
@@ -371,6 +375,40 @@ class MaintenanceEquipment(models.Model):
                     new=levels[new_level],
                 ),
             )
+
+    # ------------------------------------------------------------ export
+    def action_export_cyber_matrix_xlsx(self):
+        """The XLSX hand-over of what the list shows: the selected devices, or
+        every device of the list's current filter (``active_domain``, sent by
+        the list's button), in the companies active in the web client.
+
+        It only builds the link, for the IT hand-over group (the route checks
+        it again), and the route combines the filter with the hand-over's
+        domain and applies the record rules: this public method gives nobody
+        more than the route would."""
+        if not _it_export_allowed(self.env):
+            raise AccessError(forbidden_message(self.env))
+        # The selected devices are the user's to read (the route would find
+        # none of the others, but the selection is not a way to probe them).
+        self.check_access("read")
+        try:
+            domain = Domain(self.env.context.get("active_domain") or [])
+        except (ValueError, TypeError) as error:
+            raise UserError(
+                self.env._("The filter of the list cannot be exported.")
+            ) from error
+        # The selection, unless it is the whole filter ("select all").
+        if self and set(self.ids) != set(self.search(domain).ids):
+            domain &= Domain("id", "in", self.ids)
+        params = {
+            "domain": json.dumps(list(domain)),
+            "company_ids": ",".join(str(cid) for cid in self.env.companies.ids),
+        }
+        return {
+            "type": "ir.actions.act_url",
+            "url": "/dm_cyber/export/cyber-matrix.xlsx?" + urlencode(params),
+            "target": "download",
+        }
 
     # ------------------------------------------------------------ daily job
     def _cyber_date_flags_stale(self):

@@ -24,3 +24,5 @@ from . import test_disposal_traps
 from . import test_tour_erasure_line
 from . import test_tour_roles
 from . import test_next_step_disposal
+from . import test_http_erasure_certificate_pdf
+from . import test_http_export_filter

@@ -66,6 +66,8 @@ class DmDeviceCriticalityMixin(models.AbstractModel):
         compute="_compute_pieu",
         store=True,
         digits=(16, 4),
+        # A group of devices reads its most critical score, not a sum.
+        aggregator="min",
         help="P × I × E × U. The lower, the more critical.",
     )
     pieu_criticality = fields.Selection(

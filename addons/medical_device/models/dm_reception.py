@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import checklist
+from ..tools import checklist, pieu
 from ..tools.pieu import FIELDS as PIEU_FIELDS
 from .dm_device_criticality_mixin import check_pieu_factors
 
@@ -321,6 +321,25 @@ class DmReception(models.Model):
                 )
             line.action_reject(reception.decision_comment)
         return True
+
+    def _report_pieu(self):
+        """The PV's PIEU score and level, from the factors the PV records (not
+        the device's, which may have changed since): the score as a person
+        writes it ("6", "0,0001", in the reader's decimal point), None when a
+        factor is missing (the PV says "not assessed", never "0")."""
+        self.ensure_one()
+        score = pieu.pieu_score(
+            *(self[name].value if self[name] else None for name in PIEU_FIELDS)
+        )
+        Equipment = self.env["maintenance.equipment"]
+        level = pieu.pieu_criticality(score, *Equipment._pieu_thresholds())
+        decimal_point = self.env["res.lang"]._get_data(code=self.env.lang).decimal_point
+        return {
+            "score": pieu.format_pieu_score(score, decimal_point or "."),
+            "criticality": dict(
+                Equipment._fields["pieu_criticality"]._description_selection(self.env)
+            ).get(level, ""),
+        }
 
     def _report_criteria(self):
         """(label, checked) pairs for the printed PV, in the form's order."""

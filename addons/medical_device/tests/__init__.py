@@ -34,3 +34,4 @@ from . import test_kanban_disposed
 from . import test_activity_digest
 from . import test_next_step
 from . import test_tour_next_step
+from . import test_http_reception_pdf

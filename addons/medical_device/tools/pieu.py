@@ -32,3 +32,21 @@ def pieu_criticality(score, very_critical_below, low_above):
     if score > low_above:
         return LOW
     return MODERATE
+
+
+def format_pieu_score(score, decimal_point=".", max_digits=4):
+    """The score as a person reads it: as many decimals as it has, at most
+    ``max_digits`` (the precision of the levels), none when it is whole, with
+    the reader's decimal point: 6 -> "6", 0.0001 -> "0,0001", 1.5 -> "1,5".
+    None (a factor missing) gives None: say "not assessed", never "0". A
+    score below the precision (levels of 0.0001 multiplied) keeps its first
+    significant digit rather than reading 0."""
+    if score is None or score is False:
+        return None
+    digits = max_digits
+    while digits < 16 and score and not round(score, digits):
+        digits += 1
+    text = f"{score:.{digits}f}".rstrip("0").rstrip(".")
+    if text in ("", "-0"):
+        text = "0"
+    return text.replace(".", decimal_point)
