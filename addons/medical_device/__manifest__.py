@@ -19,6 +19,7 @@
         "data/dm_ce_deadline_data.xml",
         "data/dm_activity_digest_data.xml",
         "data/dm_import_mapping_data.xml",
+        "data/dm_dashboard_indicator_data.xml",
         "report/dm_reception_report.xml",
         "report/dm_criticality_report_views.xml",
         "views/maintenance_equipment_views.xml",
@@ -30,6 +31,7 @@
         "views/maintenance_request_views.xml",
         "views/res_config_settings_views.xml",
         "views/maintenance_equipment_role_views.xml",
+        "views/dm_dashboard_views.xml",
         "views/medical_device_menus.xml",
         "views/dm_disposal_views.xml",
         "views/dm_fleet_import_views.xml",
@@ -43,6 +45,9 @@
         "demo/maintenance_request_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "medical_device/static/src/dashboard/**/*",
+        ],
         "web.assets_tests": [
             "medical_device/static/tests/tours/**/*",
         ],
