@@ -34,3 +34,4 @@ from . import test_kanban_disposed
 from . import test_activity_digest
 from . import test_dashboard
 from . import test_tools_dashboard
+from . import test_tour_dashboard

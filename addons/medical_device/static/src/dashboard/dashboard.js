@@ -63,12 +63,21 @@ export class DmDashboard extends Component {
         this.orm = useService("orm");
         this.actionService = useService("action");
         this.state = useState({ panels: [], loaded: false });
+        this.load = this.load.bind(this);
         onWillStart(() => this.load());
     }
 
     async load() {
         this.state.panels = await this.orm.call("dm.dashboard", "get_panels", []);
         this.state.loaded = true;
+    }
+
+    get title() {
+        return this.props.action?.name || "";
+    }
+
+    openAnalysis() {
+        this.actionService.doAction("medical_device.dm_criticality_report_action");
     }
 
     open(action) {
