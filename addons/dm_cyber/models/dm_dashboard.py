@@ -1,5 +1,4 @@
 from odoo import models
-
 from odoo.addons.medical_device.models.dm_dashboard import COLOURS
 from odoo.addons.medical_device.tools import dashboard
 
@@ -29,22 +28,23 @@ class DmDashboard(models.AbstractModel):
     _inherit = "dm.dashboard"
 
     def _dm_panels(self):
-        return super()._dm_panels() + [
+        return [
+            *super()._dm_panels(),
             {
                 "key": "cyber",
                 "title": self.env._("Cybersecurity"),
                 "subtitle": self.env._("Connected devices not disposed"),
                 "groups": CYBER_READERS,
                 "devices": self._dm_cyber_domain(),
-            }
+            },
         ]
 
     def _dm_cyber_domain(self, *conditions):
-        return (
-            list(BASE_DOMAIN)
-            + [("lifecycle_state", "!=", "disposed")]
-            + list(conditions)
-        )
+        return [
+            *BASE_DOMAIN,
+            ("lifecycle_state", "!=", "disposed"),
+            *conditions,
+        ]
 
     def _dm_cyber_count(self, domain):
         count = self.env["maintenance.equipment"].search_count(domain)
@@ -91,7 +91,7 @@ class DmDashboard(models.AbstractModel):
                 self._dm_action(
                     self.env._("Cyber risk: %(level)s", level=labels[level]),
                     "maintenance.equipment",
-                    base + [("cyber_risk_level", "=", level)],
+                    [*base, ("cyber_risk_level", "=", level)],
                     clock,
                 )
             )

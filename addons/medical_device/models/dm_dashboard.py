@@ -51,7 +51,9 @@ class DmDashboard(models.AbstractModel):
         if not specs:
             return []
         clock = self._dm_clock()
-        indicators = self.env["dm.dashboard.indicator"].search([])
+        indicators = self.env["dm.dashboard.indicator"].search(
+            [("panel", "in", [spec["key"] for spec in specs])]
+        )
         by_panel = indicators.grouped("panel")
         panels = []
         for spec in specs:
@@ -78,33 +80,32 @@ class DmDashboard(models.AbstractModel):
     def _dm_panels(self):
         """The panels in order: key (the indicators' ``panel``), title, the
         groups that see it, and the devices it is about (for its total)."""
-        _ = self.env._
         return [
             {
                 "key": "very_critical",
-                "title": _("Very critical devices"),
-                "subtitle": _("Heavy equipment: unavailability and downtime"),
+                "title": self.env._("Very critical devices"),
+                "subtitle": self.env._("Heavy equipment: unavailability and downtime"),
                 "groups": CRITICALITY_READERS,
                 "devices": self._dm_devices_domain("very_critical"),
             },
             {
                 "key": "moderate",
-                "title": _("Moderately critical devices"),
-                "subtitle": _("Overdue preventive maintenance"),
+                "title": self.env._("Moderately critical devices"),
+                "subtitle": self.env._("Overdue preventive maintenance"),
                 "groups": CRITICALITY_READERS,
                 "devices": self._dm_devices_domain("moderate"),
             },
             {
                 "key": "low",
-                "title": _("Low criticality devices"),
-                "subtitle": _("Follow-up of the maintenance programme"),
+                "title": self.env._("Low criticality devices"),
+                "subtitle": self.env._("Follow-up of the maintenance programme"),
                 "groups": CRITICALITY_READERS,
                 "devices": self._dm_devices_domain("low"),
             },
             {
                 "key": "ce",
-                "title": _("CE deadlines"),
-                "subtitle": _("Certificates and transition periods ending"),
+                "title": self.env._("CE deadlines"),
+                "subtitle": self.env._("Certificates and transition periods ending"),
                 "groups": CE_READERS,
                 "devices": self._dm_ce_domain(),
             },
@@ -178,7 +179,8 @@ class DmDashboard(models.AbstractModel):
         the period (or has not ended)."""
         since = fields.Datetime.to_string(clock["since"])
         since_date = fields.Date.to_string(clock["since_date"])
-        return self._dm_requests_domain(criticality) + [
+        return [
+            *self._dm_requests_domain(criticality),
             "|",
             ("maintenance_type", "=", "corrective"),
             ("use_stopped_on", "!=", False),
@@ -222,7 +224,8 @@ class DmDashboard(models.AbstractModel):
         now = fields.Datetime.to_string(clock["now"])
         since_date = fields.Date.to_string(clock["since_date"])
         today = fields.Date.to_string(clock["today"])
-        return self._dm_requests_domain(criticality) + [
+        return [
+            *self._dm_requests_domain(criticality),
             ("maintenance_type", "=", "preventive"),
             "|",
             "&",
@@ -288,8 +291,10 @@ class DmDashboard(models.AbstractModel):
         """The list behind a figure: exactly the records of its domain."""
         if model == "maintenance.request":
             views = [
-                [self.env.ref("medical_device.maintenance_register_view_list").id,
-                 "list"],
+                [
+                    self.env.ref("medical_device.maintenance_register_view_list").id,
+                    "list",
+                ],
                 [False, "form"],
             ]
         else:
@@ -308,8 +313,9 @@ class DmDashboard(models.AbstractModel):
     # Each returns the figure's value, and the model and domain of the
     # records it is computed from (counted, or summed for hours and rates).
     def _dm_indicator_vc_unavailable(self, clock):
-        domain = self._dm_devices_domain("very_critical") + [
-            ("maintenance_ids", "any", self._dm_unavailable_request_domain())
+        domain = [
+            *self._dm_devices_domain("very_critical"),
+            ("maintenance_ids", "any", self._dm_unavailable_request_domain()),
         ]
         count = self.env["maintenance.equipment"].search_count(domain)
         return {"value": count, "model": "maintenance.equipment", "domain": domain}
@@ -342,9 +348,7 @@ class DmDashboard(models.AbstractModel):
     def _dm_indicator_mod_devices_late_rate(self, clock):
         Equipment = self.env["maintenance.equipment"]
         devices = self._dm_devices_domain("moderate")
-        late = devices + [
-            ("maintenance_ids", "any", self._dm_late_conditions(clock))
-        ]
+        late = [*devices, ("maintenance_ids", "any", self._dm_late_conditions(clock))]
         return {
             "value": dashboard.ratio_percent(
                 Equipment.search_count(late), Equipment.search_count(devices)
@@ -359,8 +363,9 @@ class DmDashboard(models.AbstractModel):
         return {"value": count, "model": "maintenance.request", "domain": domain}
 
     def _dm_indicator_low_preventive_done(self, clock):
-        domain = self._dm_programme_domain("low", clock) + [
-            ("stage_id.done", "=", True)
+        domain = [
+            *self._dm_programme_domain("low", clock),
+            ("stage_id.done", "=", True),
         ]
         count = self.env["maintenance.request"].search_count(domain)
         return {"value": count, "model": "maintenance.request", "domain": domain}
@@ -368,7 +373,7 @@ class DmDashboard(models.AbstractModel):
     def _dm_indicator_low_programme_rate(self, clock):
         planned = self._dm_programme_domain("low", clock)
         Request = self.env["maintenance.request"]
-        done = Request.search_count(planned + [("stage_id.done", "=", True)])
+        done = Request.search_count([*planned, ("stage_id.done", "=", True)])
         return {
             "value": dashboard.ratio_percent(done, Request.search_count(planned)),
             "model": "maintenance.request",
@@ -376,15 +381,17 @@ class DmDashboard(models.AbstractModel):
         }
 
     def _dm_indicator_ce_passed(self, clock):
-        domain = self._dm_ce_domain() + [
-            ("ce_next_deadline", "<", fields.Date.to_string(clock["today"]))
+        domain = [
+            *self._dm_ce_domain(),
+            ("ce_next_deadline", "<", fields.Date.to_string(clock["today"])),
         ]
         count = self.env["maintenance.equipment"].search_count(domain)
         return {"value": count, "model": "maintenance.equipment", "domain": domain}
 
     def _dm_indicator_ce_soon(self, clock):
         days = self.env["maintenance.equipment"]._ce_deadline_warning_days()
-        domain = self._dm_ce_domain() + [
+        domain = [
+            *self._dm_ce_domain(),
             ("ce_next_deadline", ">=", fields.Date.to_string(clock["today"])),
             (
                 "ce_next_deadline",
@@ -445,14 +452,15 @@ class DmDashboard(models.AbstractModel):
     # each bar (clicked in the client).
     def _dm_chart_very_critical(self, clock):
         """Failures (corrective requests) per month over the last 12 months."""
-        domain = self._dm_requests_domain("very_critical") + [
+        domain = [
+            *self._dm_requests_domain("very_critical"),
             ("maintenance_type", "=", "corrective"),
             ("request_date", ">=", fields.Date.to_string(clock["since_date"])),
         ]
         groups = self.env["maintenance.request"]._read_group(
             domain, ["request_date:month"], ["__count"]
         )
-        counts = {month: count for month, count in groups}
+        counts = dict(groups)
         labels, values, actions = [], [], []
         first = clock["today"].replace(day=1) - relativedelta(months=11)
         for step in range(12):
@@ -463,8 +471,8 @@ class DmDashboard(models.AbstractModel):
                 self._dm_action(
                     self.env._("Failures"),
                     "maintenance.request",
-                    domain
-                    + [
+                    [
+                        *domain,
                         ("request_date", ">=", fields.Date.to_string(month)),
                         (
                             "request_date",
@@ -531,8 +539,8 @@ class DmDashboard(models.AbstractModel):
         """The maintenance programme of the last 12 months: done, not done."""
         planned = self._dm_programme_domain("low", clock)
         Request = self.env["maintenance.request"]
-        done = planned + [("stage_id.done", "=", True)]
-        open_ = planned + [("stage_id.done", "=", False)]
+        done = [*planned, ("stage_id.done", "=", True)]
+        open_ = [*planned, ("stage_id.done", "=", False)]
         return {
             "type": "doughnut",
             "title": self.env._("Preventive maintenance planned (12 months)"),
@@ -561,22 +569,25 @@ class DmDashboard(models.AbstractModel):
         base = self._dm_ce_domain()
         end = today.replace(day=1) + relativedelta(months=MONTHS_AHEAD)
         groups = self.env["maintenance.equipment"]._read_group(
-            base
-            + [
+            [
+                *base,
                 ("ce_next_deadline", ">=", fields.Date.to_string(today)),
                 ("ce_next_deadline", "<", fields.Date.to_string(end)),
             ],
             ["ce_next_deadline:month"],
             ["__count"],
         )
-        counts = {month: count for month, count in groups}
-        passed = base + [("ce_next_deadline", "<", fields.Date.to_string(today))]
+        counts = dict(groups)
+        passed = [*base, ("ce_next_deadline", "<", fields.Date.to_string(today))]
         labels = [self.env._("Passed")]
         values = [self.env["maintenance.equipment"].search_count(passed)]
         colors = [COLOURS[dashboard.DANGER]]
         actions = [
             self._dm_action(
-                self.env._("CE deadlines passed"), "maintenance.equipment", passed, clock
+                self.env._("CE deadlines passed"),
+                "maintenance.equipment",
+                passed,
+                clock,
             )
         ]
         for step in range(MONTHS_AHEAD):
@@ -589,8 +600,8 @@ class DmDashboard(models.AbstractModel):
                 self._dm_action(
                     self.env._("CE deadlines"),
                     "maintenance.equipment",
-                    base
-                    + [
+                    [
+                        *base,
                         ("ce_next_deadline", ">=", fields.Date.to_string(after)),
                         (
                             "ce_next_deadline",

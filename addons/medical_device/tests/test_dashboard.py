@@ -142,7 +142,11 @@ class TestDashboard(MedicalDeviceCase):
             use_resumed_on=ago(360),
         )
         self.request(
-            vc1, "corrective", archive=True, use_stopped_on=ago(5), request_date=ago(5).date()
+            vc1,
+            "corrective",
+            archive=True,
+            use_stopped_on=ago(5),
+            request_date=ago(5).date(),
         )
         self.request(
             vc1,
@@ -301,7 +305,11 @@ class TestDashboard(MedicalDeviceCase):
         engineer = rate.with_user(self.roles["engineer"])
         with self.assertRaisesRegex(ValidationError, "alert threshold"):
             engineer.write({"target": 90, "alert_threshold": 95})
-        for field, value in (("code", "vc_downtime"), ("panel", "low"), ("unit", "hours")):
+        for field, value in (
+            ("code", "vc_downtime"),
+            ("panel", "low"),
+            ("unit", "hours"),
+        ):
             with self.subTest(field=field), self.assertRaises(UserError):
                 engineer.write({field: value})
         with self.assertRaises(AccessError):
@@ -317,8 +325,12 @@ class TestDashboard(MedicalDeviceCase):
     def test_panels_by_role(self):
         self.build_fleet()
         criticality = {"very_critical", "moderate", "low"}
-        self.assertEqual(set(self.panels("engineer")) & (criticality | {"ce"}), criticality | {"ce"})
-        self.assertEqual(set(self.panels("pharmacist")) - {"cyber"}, criticality | {"ce"})
+        self.assertEqual(
+            set(self.panels("engineer")) & (criticality | {"ce"}), criticality | {"ce"}
+        )
+        self.assertEqual(
+            set(self.panels("pharmacist")) - {"cyber"}, criticality | {"ce"}
+        )
         for role in ("technician", "dpo", "auditor", "rssi"):
             with self.subTest(role=role):
                 self.assertNotIn("ce", self.panels(role))
@@ -347,8 +359,10 @@ class TestDashboard(MedicalDeviceCase):
             with self.subTest(code=figure["code"]):
                 self.assertNotIn(self.hospital, records.company_id)
         # A forged context naming the hospital gives nothing more.
-        forged = self.env["dm.dashboard"].with_user(self.other_engineer).with_context(
-            allowed_company_ids=[self.hospital.id, self.other.id]
+        forged = (
+            self.env["dm.dashboard"]
+            .with_user(self.other_engineer)
+            .with_context(allowed_company_ids=[self.hospital.id, self.other.id])
         )
         with self.assertRaises(AccessError):
             forged.get_panels()

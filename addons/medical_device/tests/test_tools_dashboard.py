@@ -12,7 +12,9 @@ class TestToolsDashboard(BaseCase):
         cases += [(5.01, d.DANGER), (100, d.DANGER)]
         for value, state in cases:
             with self.subTest(value=value):
-                self.assertEqual(d.indicator_state(value, 2, 5, d.LOWER_IS_BETTER), state)
+                self.assertEqual(
+                    d.indicator_state(value, 2, 5, d.LOWER_IS_BETTER), state
+                )
 
     def test_higher_is_better(self):
         cases = [(100, d.SUCCESS), (98, d.SUCCESS), (97.9, d.WARNING)]
