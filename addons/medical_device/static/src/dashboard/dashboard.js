@@ -1,4 +1,4 @@
-import { Component, onMounted, onWillStart, onWillUnmount, useRef, useState } from "@odoo/owl";
+import { Component, onWillStart, useEffect, useRef, useState } from "@odoo/owl";
 import { loadBundle } from "@web/core/assets";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
@@ -14,8 +14,14 @@ export class DmDashboardChart extends Component {
     setup() {
         this.canvasRef = useRef("canvas");
         onWillStart(() => loadBundle("web.chartjs_lib"));
-        onMounted(() => this.renderChart());
-        onWillUnmount(() => this.chart?.destroy());
+        // Drawn again when the dashboard is refreshed (new chart data).
+        useEffect(
+            () => {
+                this.renderChart();
+                return () => this.chart.destroy();
+            },
+            () => [this.props.chart]
+        );
     }
 
     renderChart() {

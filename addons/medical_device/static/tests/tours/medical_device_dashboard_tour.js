@@ -52,7 +52,25 @@ registry.category("web_tour.tours").add("medical_device_dashboard_tour", {
         },
         {
             content: "The dashboard is back",
-            trigger: panel("moderate"),
+            trigger: `${figure("moderate", "mod_preventive_late")} .o_dm_figure_value`,
+        },
+        {
+            content: "Refresh it",
+            trigger: ".o_dm_dashboard .o_dm_dashboard_refresh",
+            run: "click",
+        },
+        {
+            content: "Its charts are drawn again",
+            trigger: `${panel("very_critical")} .o_dm_chart canvas`,
+        },
+        {
+            content: "Open the analysis by device",
+            trigger: ".o_dm_dashboard .o_dm_dashboard_analysis",
+            run: "click",
+        },
+        {
+            content: "The per-device pivot opens",
+            trigger: ".o_pivot",
         },
     ],
 });
