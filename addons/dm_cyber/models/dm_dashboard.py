@@ -35,6 +35,10 @@ class DmDashboard(models.AbstractModel):
                 "title": self.env._("Cybersecurity"),
                 "subtitle": self.env._("Connected devices not disposed"),
                 "groups": CYBER_READERS,
+                "first_for": (
+                    "medical_device.group_dm_rssi",
+                    "dm_cyber.group_dm_it_handover",
+                ),
                 "devices": self._dm_cyber_domain(),
             },
         ]

@@ -131,6 +131,8 @@ class TestDashboardCyber(MedicalDeviceCase):
         for role in ("engineer", "it"):
             with self.subTest(role=role):
                 self.assertTrue(self.cyber_panel(self.roles[role]))
+        rssi = self.env["dm.dashboard"].with_user(self.rssi).get_panels()
+        self.assertEqual(rssi[0]["key"], "cyber")  # the RSSI's own panel first
         for role in ("technician", "pharmacist", "dpo", "auditor"):
             with self.subTest(role=role):
                 self.assertIsNone(self.cyber_panel(self.roles[role]))

@@ -50,6 +50,13 @@ class DmDashboard(models.AbstractModel):
         ]
         if not specs:
             return []
+        # The panel of the user's own role first (the pharmacist's CE
+        # deadlines, the RSSI's cyber panel), then the seeds' order.
+        specs.sort(
+            key=lambda spec: (
+                not any(self.env.user.has_group(g) for g in spec.get("first_for", ()))
+            )
+        )
         clock = self._dm_clock()
         indicators = self.env["dm.dashboard.indicator"].search(
             [("panel", "in", [spec["key"] for spec in specs])]
@@ -79,7 +86,8 @@ class DmDashboard(models.AbstractModel):
     # ------------------------------------------------------------ panels
     def _dm_panels(self):
         """The panels in order: key (the indicators' ``panel``), title, the
-        groups that see it, and the devices it is about (for its total)."""
+        groups that see it (``first_for``: those who see it first), and the
+        devices it is about (for its total)."""
         return [
             {
                 "key": "very_critical",
@@ -107,6 +115,7 @@ class DmDashboard(models.AbstractModel):
                 "title": self.env._("CE deadlines"),
                 "subtitle": self.env._("Certificates and transition periods ending"),
                 "groups": CE_READERS,
+                "first_for": ("medical_device.group_dm_pharmacist",),
                 "devices": self._dm_ce_domain(),
             },
         ]

@@ -336,6 +336,11 @@ class TestDashboard(MedicalDeviceCase):
                 self.assertNotIn("ce", self.panels(role))
                 self.assertTrue(criticality <= set(self.panels(role)))
         self.assertEqual(self.panels("internal"), {})
+        # Each role's own panel first.
+        first = self.env["dm.dashboard"].with_user(self.roles["pharmacist"])
+        self.assertEqual(first.get_panels()[0]["key"], "ce")
+        first = self.env["dm.dashboard"].with_user(self.roles["engineer"])
+        self.assertEqual(first.get_panels()[0]["key"], "very_critical")
         # Every reader counts the same devices: the figures are the data's.
         expected = {c: f["value"] for c, f in self.figures("engineer").items()}
         auditor = {c: f["value"] for c, f in self.figures("auditor").items()}
