@@ -127,7 +127,9 @@ class DmDashboard(models.AbstractModel):
         count = self.env["maintenance.equipment"].search_count(domain)
         return {
             "value": count,
-            "display": self.env._("%(count)s devices", count=count),
+            "display": self.env._(
+                "%(count)s devices", count=self._dm_format(count, "count")
+            ),
             "action": self._dm_action(
                 spec["title"], "maintenance.equipment", domain, clock
             ),

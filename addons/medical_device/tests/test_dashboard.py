@@ -394,3 +394,49 @@ class TestDashboard(MedicalDeviceCase):
         self.env.flush_all()
         self.assertEqual(queries(), small)
         self.assertEqual(self.figures()["mod_preventive_late"]["value"], 12)
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardInFrench(MedicalDeviceCase):
+    """The dashboard reads French for a French user: panels, figures, targets
+    and numbers in the reader's format. (Needs the addons' fr.po with the
+    dashboard's terms.)"""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        modules = (
+            cls.env["ir.module.module"]
+            .search(
+                [
+                    ("name", "in", ["medical_device", "dm_cyber"]),
+                    ("state", "=", "installed"),
+                ]
+            )
+            .mapped("name")
+        )
+        cls.env["ir.module.module"]._load_module_terms(modules, ["fr_FR"])
+        cls.pharmacist = new_test_user(
+            cls.env,
+            login="dash_fr_pharmacist",
+            groups="medical_device.group_dm_pharmacist",
+            lang="fr_FR",
+        )
+
+    def test_panels_read_french(self):
+        panels = self.env["dm.dashboard"].with_user(self.pharmacist).get_panels()
+        titles = [panel["title"] for panel in panels]
+        self.assertEqual(titles[0], "Échéances CE")
+        self.assertIn("Dispositifs très critiques", titles)
+        figures = {f["code"]: f for panel in panels for f in panel["figures"]}
+        self.assertEqual(figures["vc_unavailable"]["label"], "Indisponibles maintenant")
+        self.assertTrue(
+            figures["vc_unavailable"]["target_display"].startswith("Objectif")
+        )
+        self.assertEqual(
+            figures["vc_availability"]["target_display"], "Objectif : ≥ 99,0 %"
+        )
+        self.assertRegex(
+            panels[0]["total"]["display"], r"^\d[\d\s\u202f]* dispositifs$"
+        )
