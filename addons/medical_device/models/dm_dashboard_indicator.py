@@ -87,6 +87,8 @@ class DmDashboardIndicator(models.Model):
                 )
 
     def write(self, vals):
+        # Bad values get the guard's message before anything reads them.
+        self._dm_check_input_vals(vals)
         fixed = [f for f in self._dm_fixed_fields if f in vals]
         if fixed and not self.env.su:
             raise UserError(
