@@ -425,7 +425,9 @@ class TestDashboardInFrench(MedicalDeviceCase):
         )
 
     def test_panels_read_french(self):
-        panels = self.env["dm.dashboard"].with_user(self.pharmacist).get_panels()
+        # As the web client calls it: the user's language in the context.
+        Dashboard = self.env["dm.dashboard"].with_user(self.pharmacist)
+        panels = Dashboard.with_context(lang=self.pharmacist.lang).get_panels()
         titles = [panel["title"] for panel in panels]
         self.assertEqual(titles[0], "Échéances CE")
         self.assertIn("Dispositifs très critiques", titles)
