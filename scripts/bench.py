@@ -14,7 +14,8 @@ prints, measured in this one run against that database:
    records per group, grouped by lifecycle, with its progress bars) at each
    size: query count and time, against the core equipment kanban;
 3. the criticality x cyber-risk pivot over the fleet vs a hand-written SQL
-   GROUP BY of the same grouping sets;
+   GROUP BY of the same grouping sets; the criticality dashboard
+   (``dm.dashboard.get_panels``): time and a query count that must not grow;
 4. each daily job over the fleet: time, SQL queries per 1,000 devices, and a
    second run that must create nothing;
 5. a fleet-wide recompute after one OS end-of-support date changes for 50,000
@@ -596,7 +597,7 @@ def run(args):
         baseline_rss = proc_status_kib("VmRSS")
         peak_growth = 0
         peak_supported = reset_peak_rss()
-        kanban, steps, crons_by_size, pivots = {}, [], {}, {}
+        kanban, steps, crons_by_size, pivots, dashboards = {}, [], {}, {}, {}
         for size, path, count in files:
             rss_before = proc_status_kib("VmRSS")
             reset_peak_rss()
@@ -622,6 +623,9 @@ def run(args):
             pivots[size] = (
                 meter.median(env, lambda: pivot_orm(env), args.repeat),
                 meter.median(env, lambda: pivot_sql(env), args.repeat)[0],
+            )
+            dashboards[size] = meter.median(
+                env, env["dm.dashboard"].get_panels, args.repeat
             )
 
         ratio = largest / import_seconds / (largest / bare_seconds)
@@ -703,6 +707,20 @@ def run(args):
             f"{orm_s * 1000:.1f} ms ({orm_q} queries) vs {sql_s * 1000:.1f} ms "
             f"({orm_s / sql_s:.2f}x)",
             "<= 3x",
+        )
+
+        report.section("3b. criticality dashboard (dm.dashboard.get_panels, 5 panels)")
+        for size in args.sizes:
+            seconds, queries = dashboards[size]
+            report.say(
+                f"  {size:>7,} devices: {seconds * 1000:6.1f} ms, {queries} queries"
+            )
+        counts = {dashboards[size][1] for size in args.sizes}
+        report.check(
+            "dashboard query count identical at every size (no loop over devices)",
+            len(counts) == 1,
+            ", ".join(str(dashboards[size][1]) for size in args.sizes),
+            "one value",
         )
 
         report.section("4. daily jobs (first run after the import, then again)")

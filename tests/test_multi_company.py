@@ -585,6 +585,37 @@ class TestMultiCompany(TransactionCase):
             total = None
         if total is not None and total > a_devices:
             self.leak("dashboard total", role, Report._name, f"{total} > {a_devices}")
+        # The criticality dashboard: every figure, total and bar opens (and
+        # counts) records of A only.
+        self.probe()
+        try:
+            panels = self.env["dm.dashboard"].with_user(user).get_panels()
+        except REFUSED:
+            panels = []
+        b_ids = {
+            name: set(records.ids)
+            for name, records in self.b.items()
+            if name in ("maintenance.equipment", "maintenance.request")
+        }
+        for panel in panels:
+            # (action, count shown): a count must be that of the records the
+            # user reads, else it counts records the user cannot see.
+            shown = [
+                (f["action"], f["value"] if f["unit"] == "count" else None)
+                for f in panel["figures"]
+            ]
+            if panel["total"]:
+                shown.append((panel["total"]["action"], panel["total"]["value"]))
+            chart = panel["chart"] or {"actions": [], "values": []}
+            shown += zip(chart["actions"], chart["values"], strict=True)
+            for action, count in shown:
+                self.probe()
+                model = action["res_model"]
+                found = self.env[model].with_user(user).search(action["domain"])
+                if set(found.ids) & b_ids.get(model, set()) or (
+                    count is not None and count != len(found)
+                ):
+                    self.leak("dashboard", role, model, action["name"])
         # The OS versions are shared reference data: their device count is the
         # user's company's.
         a_count = self.env["maintenance.equipment"].search_count(

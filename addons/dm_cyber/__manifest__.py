@@ -19,6 +19,7 @@
         "views/dm_it_handover_views.xml",
         "data/dm_cyber_data.xml",
         "data/dm_remote_data.xml",
+        "data/dm_dashboard_indicator_data.xml",
         "data/dm_import_mapping_data.xml",
         "views/dm_os_version_views.xml",
         "views/dm_remote_views.xml",

@@ -12,3 +12,5 @@ from . import maintenance_equipment
 from . import res_config_settings
 from . import dm_activity_digest
 from . import maintenance_equipment_signal
+from . import dm_dashboard_indicator
+from . import dm_dashboard

@@ -26,3 +26,4 @@ from . import test_tour_roles
 from . import test_next_step_disposal
 from . import test_http_erasure_certificate_pdf
 from . import test_http_export_filter
+from . import test_dashboard_cyber

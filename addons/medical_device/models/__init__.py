@@ -30,3 +30,5 @@ from . import ir_http
 from . import dm_activity_digest
 from . import maintenance_equipment_signal
 from . import res_partner
+from . import dm_dashboard_indicator
+from . import dm_dashboard

@@ -35,3 +35,6 @@ from . import test_activity_digest
 from . import test_next_step
 from . import test_tour_next_step
 from . import test_http_reception_pdf
+from . import test_dashboard
+from . import test_tools_dashboard
+from . import test_tour_dashboard

@@ -19,6 +19,9 @@ NO_HISTORY = {
     # factor; a change is tracked by the deadlines and scores it recomputes.
     "dm.ce.transition.rule": "configuration",
     "dm.cyber.risk.factor": "configuration",
+    # The dashboard's targets: read when computing it, nothing points to an
+    # indicator, and no role has the right to delete one (archive it).
+    "dm.dashboard.indicator": "configuration",
     # Core's model, extended only to limit what the engineer's create right
     # on contacts gives (a recipient's own data): core's delete rules.
     "res.partner": "core contacts",

@@ -1,0 +1,9 @@
+from odoo import fields, models
+
+
+class DmDashboardIndicator(models.Model):
+    _inherit = "dm.dashboard.indicator"
+
+    panel = fields.Selection(
+        selection_add=[("cyber", "Cybersecurity")], ondelete={"cyber": "cascade"}
+    )
