@@ -32,3 +32,6 @@ from . import test_fuzz_fleet_import
 from . import test_reception_can_decide
 from . import test_kanban_disposed
 from . import test_activity_digest
+from . import test_plans
+from . import test_tools_plans
+from . import test_http_plans
