@@ -25,7 +25,6 @@ from . import mail_activity
 from . import maintenance_equipment
 from . import dm_plan_requirement
 from . import maintenance_plan
-from . import maintenance_equipment_plan
 from . import maintenance_equipment_disposal
 from . import maintenance_request
 from . import res_config_settings
@@ -33,3 +32,4 @@ from . import ir_http
 from . import dm_activity_digest
 from . import maintenance_equipment_signal
 from . import res_partner
+from . import maintenance_equipment_plan

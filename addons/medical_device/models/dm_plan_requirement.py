@@ -27,6 +27,7 @@ class DmPlanRequirement(models.Model):
     )
     imaging_modality = fields.Selection(
         plans.IMAGING_MODALITIES,
+        string="Imaging modality",
         help="Only for devices of this imaging modality (an ANSM decision); "
         "empty: every device with the obligation.",
     )
@@ -61,7 +62,17 @@ class DmPlanRequirement(models.Model):
     @api.model
     def _dm_applicable(self, device):
         """The active requirements that apply to ``device``."""
-        return self.search([]).filtered(
+        obligations = [
+            name
+            for name, obliged in (
+                ("maintenance", device.maintenance_obligatory),
+                ("quality_control", device.quality_control_obligatory),
+            )
+            if obliged
+        ]
+        if not obligations:
+            return self.browse()
+        return self.search([("obligation", "in", obligations)]).filtered(
             lambda r: plans.requirement_applies(
                 r.obligation,
                 r.imaging_modality,
@@ -95,9 +106,9 @@ class DmPlanRequirement(models.Model):
             self.nature
         ]
         if self.interval:
-            step = dict(
-                self._fields["interval_step"]._description_selection(self.env)
-            )[self.interval_step]
+            step = dict(self._fields["interval_step"]._description_selection(self.env))[
+                self.interval_step
+            ]
             period = self.env._(
                 "at most every %(interval)s %(step)s",
                 interval=self.interval,

@@ -2,12 +2,22 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools import plans
-from .maintenance_plan import DEVICE_PLAN_KEEPERS, MODEL_PLAN_KEEPERS, ilike_exact
+from .maintenance_plan import (
+    DEVICE_PLAN_KEEPERS,
+    MODEL_PLAN_KEEPERS,
+    SYNC_KEY,
+    ilike_exact,
+)
 
 # The device's data a model's plan is matched on.
 MODEL_KEY_FIELDS = ("model", "manufacturer_id", "is_medical_device", "company_id")
 # The device's data its obligations, hence its mandatory plans, follow.
-OBLIGATION_FIELDS = ("dm_risk_class", "is_ionising", "imaging_modality", "is_medical_device")
+OBLIGATION_FIELDS = (
+    "dm_risk_class",
+    "is_ionising",
+    "imaging_modality",
+    "is_medical_device",
+)
 
 
 class MaintenanceEquipment(models.Model):
@@ -16,7 +26,7 @@ class MaintenanceEquipment(models.Model):
     whose maintenance or quality control is obligatory out of service without
     them."""
 
-    _inherit = "maintenance.equipment"
+    _inherit = "maintenance.equipment"  # pylint: disable=consider-merging-classes-inherited
 
     imaging_modality = fields.Selection(
         plans.IMAGING_MODALITIES,
@@ -51,9 +61,10 @@ class MaintenanceEquipment(models.Model):
     def _compute_team_required(self):
         # A medical device's plan without a team generates with the default
         # maintenance team (OCA's fallback): the device needs no team of its own.
-        super()._compute_team_required()
+        result = super()._compute_team_required()
         for device in self.filtered("is_medical_device"):
             device.maintenance_team_required = False
+        return result
 
     # ------------------------------------------------------------ gate
     def _dm_plans_missing(self):
@@ -88,7 +99,9 @@ class MaintenanceEquipment(models.Model):
         before the change). What was already missing may stay missing: the
         change that completes it must not be refused."""
         for device in self.sudo():
-            if not (device.is_medical_device and device.lifecycle_state == "in_service"):
+            if not (
+                device.is_medical_device and device.lifecycle_state == "in_service"
+            ):
                 continue
             lost = set(device._dm_plans_missing()) - before.get(device.id, set())
             if lost:
@@ -199,8 +212,11 @@ class MaintenanceEquipment(models.Model):
         medical = devices.filtered("is_medical_device")
         if medical:
             medical._dm_sync_model_plans()
+            # A device received at once gets its proposals; a fleet imported
+            # in service shows what it misses (dm_plans_missing) instead of
+            # plans nobody chose.
             medical.filtered(
-                lambda d: d.lifecycle_state in ("reception", "in_service")
+                lambda d: d.lifecycle_state == "reception"
             )._dm_propose_plans()
         return devices
 
@@ -222,6 +238,18 @@ class MaintenanceEquipment(models.Model):
             self._dm_check_plans_kept(before)
         return result
 
+    def _dm_stop_preventive_maintenance(self):
+        result = super()._dm_stop_preventive_maintenance()
+        # sudo: a disposed device's plans stop with it, whoever set them; kept
+        # archived with the operations they generated.
+        plans_ = (
+            self.env["maintenance.plan"]
+            .sudo()
+            .search([("equipment_id", "in", self.ids)])
+        )
+        plans_.with_context(**{SYNC_KEY: True}).write({"active": False})
+        return result
+
     # ------------------------------------------------------------ generation
     def _create_new_request(self, mtn_plan):
         """A model's plan generates through the plans of its devices; a
@@ -235,6 +263,22 @@ class MaintenanceEquipment(models.Model):
         ):
             return requests
         return super()._create_new_request(mtn_plan)
+
+    def _prepare_requests_from_plan(self, maintenance_plan, next_maintenance_date):
+        if self:
+            return super()._prepare_requests_from_plan(
+                maintenance_plan, next_maintenance_date
+            )
+        # A plan applied by a domain (OCA) leaves out the medical devices:
+        # they follow their own plans and their model's, typed and gated.
+        equipments = maintenance_plan._get_maintenance_equipments()
+        return [
+            equipment._prepare_request_from_plan(
+                maintenance_plan, next_maintenance_date
+            )
+            for equipment in equipments
+            if not equipment.is_medical_device
+        ]
 
     def _prepare_request_from_plan(self, maintenance_plan, next_maintenance_date):
         data = super()._prepare_request_from_plan(

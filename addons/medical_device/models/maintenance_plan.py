@@ -61,9 +61,16 @@ class MaintenancePlan(models.Model):
     _inherit = ["maintenance.plan", "dm.workflow.mixin"]
 
     _dm_state_field = None
+    _check_company_auto = True
     # Set by the server: the model's plan a device's plan follows, the
     # obligation a proposal comes from.
     _dm_protected_fields = ("dm_model_plan_id", "dm_requirement_id")
+    # A plan stays on its device: its operations are that device's register.
+    _dm_create_only_fields = ("equipment_id",)
+
+    # A plan never points at another hospital's device, team or model plan.
+    equipment_id = fields.Many2one(check_company=True)
+    maintenance_team_id = fields.Many2one(check_company=True)
 
     dm_nature = fields.Selection(
         plans.PLAN_NATURES,
@@ -133,6 +140,7 @@ class MaintenancePlan(models.Model):
         index="btree_not_null",
         readonly=True,
         copy=False,
+        check_company=True,
         help="The plan of the device model this plan follows.",
     )
     dm_derived_plan_ids = fields.One2many(
@@ -298,7 +306,9 @@ class MaintenancePlan(models.Model):
             # the user, through the register's own checks.
             derived = model_plans.sudo().dm_derived_plan_ids.filtered("active")
             derived.with_env(self.env).button_manual_request_generation()
-        return super(MaintenancePlan, self - model_plans).button_manual_request_generation()
+        return super(
+            MaintenancePlan, self - model_plans
+        ).button_manual_request_generation()
 
     # ------------------------------------------------------------ workflow
     @api.model
@@ -318,8 +328,9 @@ class MaintenancePlan(models.Model):
             return self
         # sudo: see _dm_governs_new.
         return self.filtered(
-            lambda p: p.sudo().equipment_id.is_medical_device
-            or p.sudo().dm_is_model_plan
+            lambda p: (
+                p.sudo().equipment_id.is_medical_device or p.sudo().dm_is_model_plan
+            )
         )
 
     def _dm_check_client_write(self, vals):
@@ -327,9 +338,22 @@ class MaintenancePlan(models.Model):
         if set(vals) <= MAIL_FIELDS:
             return
         super()._dm_check_client_write(vals)
+        # Naming a model on a plan without equipment makes it a model's plan.
+        # sudo: whether the plan has a device decides, whatever the user reads.
+        if "dm_model_name" in vals and any(not p.sudo().equipment_id for p in self):
+            user = self.env.user
+            if not any(user.has_group(group) for group in MODEL_PLAN_KEEPERS):
+                raise AccessError(
+                    self.env._(
+                        "Only %(roles)s may set the plans of the device model "
+                        "%(model)s.",
+                        roles=self._dm_group_names(MODEL_PLAN_KEEPERS),
+                        model=vals["dm_model_name"] or "",
+                    )
+                )
 
     def _dm_check_open_for_change(self):
-        super()._dm_check_open_for_change()
+        result = super()._dm_check_open_for_change()
         user = self.env.user
         for plan in self:
             # sudo: the user may not read the device; its name says what is refused.
@@ -353,11 +377,14 @@ class MaintenancePlan(models.Model):
                     device=plan.sudo().equipment_id.display_name,
                 )
             raise AccessError(message)
+        return result
 
     def _dm_history_reasons(self):
         reasons = super()._dm_history_reasons()
         # sudo: every operation counts, whatever the user may read.
-        requests = self.env["maintenance.request"].sudo().with_context(active_test=False)
+        requests = (
+            self.env["maintenance.request"].sudo().with_context(active_test=False)
+        )
         if requests.search_count([("maintenance_plan_id", "=", self.id)], limit=1):
             reasons.append(self.env._("operations generated"))
         return reasons

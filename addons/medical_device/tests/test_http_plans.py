@@ -94,8 +94,10 @@ class TestPlanGateOverRpc(HttpCase):
             {
                 "model": "maintenance.plan",
                 "method": "write",
-                "args": [plans.filtered(lambda p: p.dm_nature != "qc_external").ids,
-                         {"dm_performer": "internal"}],
+                "args": [
+                    plans.filtered(lambda p: p.dm_nature != "qc_external").ids,
+                    {"dm_performer": "internal"},
+                ],
                 "kwargs": {},
             },
         )
@@ -105,8 +107,10 @@ class TestPlanGateOverRpc(HttpCase):
             {
                 "model": "maintenance.plan",
                 "method": "write",
-                "args": [plans.filtered(lambda p: p.dm_nature == "qc_external").ids,
-                         {"dm_performer": "contractor", "dm_contractor_id": partner.id}],
+                "args": [
+                    plans.filtered(lambda p: p.dm_nature == "qc_external").ids,
+                    {"dm_performer": "contractor", "dm_contractor_id": partner.id},
+                ],
                 "kwargs": {},
             },
         )

@@ -84,7 +84,9 @@ class TestPlans(MedicalDeviceCase):
         overrider = self.pump("PX-2")
         model_plan = self.model_plan()
         own = overrider.maintenance_plan_ids
-        own.with_user(self.users["technician"]).write({"interval": 6, "interval_step": "month"})
+        own.with_user(self.users["technician"]).write(
+            {"interval": 6, "interval_step": "month"}
+        )
         self.assertTrue(own.dm_overridden)
         model_plan.with_user(self.users["engineer"]).write(
             {"interval": 2, "dm_tolerance_days": 20}
@@ -130,7 +132,9 @@ class TestPlans(MedicalDeviceCase):
         model_plan = self.model_plan(dm_model_name="Other")
         requirement = self.env.ref("medical_device.dm_plan_requirement_maintenance")
         technician = self.users["technician"]
+        other = self.pump("PX-2")
         forged = (
+            {"equipment_id": other.id},
             {"dm_model_plan_id": model_plan.id},
             {"dm_requirement_id": requirement.id},
             {"next_maintenance_date": "2000-01-01"},
@@ -140,11 +144,21 @@ class TestPlans(MedicalDeviceCase):
             with self.subTest(vals=vals), self.assertRaises(UserError):
                 plan.with_user(technician).write(vals)
         with self.assertRaises(UserError):
-            self.device_plan(device, dm_nature="calibration", dm_requirement_id=requirement.id)
+            self.device_plan(
+                device, dm_nature="calibration", dm_requirement_id=requirement.id
+            )
         # A default in the context is dropped, not applied.
-        forged_default = self.Plan.with_user(technician).with_context(
-            default_dm_requirement_id=requirement.id
-        ).create({"name": "Calibration", "equipment_id": device.id, "dm_nature": "calibration"})
+        forged_default = (
+            self.Plan.with_user(technician)
+            .with_context(default_dm_requirement_id=requirement.id)
+            .create(
+                {
+                    "name": "Calibration",
+                    "equipment_id": device.id,
+                    "dm_nature": "calibration",
+                }
+            )
+        )
         self.assertFalse(forged_default.dm_requirement_id)
 
     def test_a_plan_with_operations_is_archived_not_deleted(self):
@@ -159,7 +173,9 @@ class TestPlans(MedicalDeviceCase):
     def test_generation_by_button_and_cron_without_duplicates(self):
         device = self.device_in_service(serial_no="PX-1", model="PX-100")
         plan = self.device_plan(
-            device, dm_nature="safety_check", dm_performer="contractor",
+            device,
+            dm_nature="safety_check",
+            dm_performer="contractor",
             dm_contractor_id=self.oqc.id,
         )
         plan.with_user(self.users["technician"]).button_manual_request_generation()
@@ -167,7 +183,9 @@ class TestPlans(MedicalDeviceCase):
         # Monthly over a 3-month horizon: this month's and the next three.
         self.assertGreaterEqual(len(requests), 3)
         self.assertEqual(set(requests.mapped("operation_nature")), {"safety_check"})
-        self.assertEqual(set(requests.mapped("performer_employer")), {"Accredited QC body"})
+        self.assertEqual(
+            set(requests.mapped("performer_employer")), {"Accredited QC body"}
+        )
         self.assertEqual(set(requests.mapped("maintenance_type")), {"preventive"})
         self.assertEqual(len(set(requests.mapped("schedule_date"))), len(requests))
         # A second run, by the button or the cron, creates nothing.
@@ -178,8 +196,9 @@ class TestPlans(MedicalDeviceCase):
 
     def test_cron_generates_through_the_devices_of_a_model(self):
         model_plan = self.model_plan()
-        in_service = self.device_in_service(serial_no="PX-1", model="PX-100",
-                                            manufacturer_id=self.maker.id)
+        in_service = self.device_in_service(
+            serial_no="PX-1", model="PX-100", manufacturer_id=self.maker.id
+        )
         received = self.pump("PX-2")
         # The model's plan meets the pump's maintenance obligation: no proposal.
         self.assertEqual(in_service.maintenance_plan_ids.dm_model_plan_id, model_plan)
@@ -191,7 +210,9 @@ class TestPlans(MedicalDeviceCase):
         # its yearly operation; the device not yet in service nothing.
         self.assertFalse(model_plan.maintenance_ids)
         self.assertEqual(requests.equipment_id, in_service)
-        self.assertEqual(len(requests), 2)  # this year's and next year's (horizon 1 year)
+        self.assertEqual(
+            len(requests), 2
+        )  # this year's and next year's (horizon 1 year)
         self.env["maintenance.equipment"]._cron_generate_requests()
         model_plan.with_user(self.users["engineer"]).button_manual_request_generation()
         self.assertEqual(
@@ -278,8 +299,12 @@ class TestPlans(MedicalDeviceCase):
         internal.with_user(technician).write({"interval": 1})
         # A yearly external control is longer than the ANSM decision allows.
         external.with_user(technician).write(
-            {"dm_performer": "contractor", "dm_contractor_id": self.oqc.id,
-             "interval": 1, "interval_step": "year"}
+            {
+                "dm_performer": "contractor",
+                "dm_contractor_id": self.oqc.id,
+                "interval": 1,
+                "interval_step": "year",
+            }
         )
         with self.assertRaisesRegex(UserError, "external quality control"):
             device.with_user(technician).action_put_in_service()
@@ -295,7 +320,9 @@ class TestPlans(MedicalDeviceCase):
         )
         self.assertEqual(device.lifecycle_state, "in_service")
         # The class IIb pump's maintenance obligation is met by its model's plan.
-        self.assertEqual(device.maintenance_plan_ids.dm_model_plan_id.dm_model_name, "PX-100")
+        self.assertEqual(
+            device.maintenance_plan_ids.dm_model_plan_id.dm_model_name, "PX-100"
+        )
 
     def test_gate_cannot_be_bypassed(self):
         device = self.mammograph()
@@ -309,7 +336,9 @@ class TestPlans(MedicalDeviceCase):
             "install_mode": True,
         }
         with self.assertRaises(UserError):
-            device.with_user(technician).with_context(**forged_context).action_put_in_service()
+            device.with_user(technician).with_context(
+                **forged_context
+            ).action_put_in_service()
         with self.assertRaises(UserError):
             device.with_user(technician).with_context(**forged_context).write(
                 {"lifecycle_state": "in_service"}
@@ -321,13 +350,16 @@ class TestPlans(MedicalDeviceCase):
         # A plan claiming to meet an obligation is not one.
         with self.assertRaises(UserError):
             self.device_plan(
-                device, dm_nature="qc_internal",
+                device,
+                dm_nature="qc_internal",
                 dm_requirement_id=self.env.ref(
                     "medical_device.dm_plan_requirement_mammography_internal"
                 ).id,
             )
         # Only the rules' editor changes the rules.
-        requirement = self.env.ref("medical_device.dm_plan_requirement_mammography_internal")
+        requirement = self.env.ref(
+            "medical_device.dm_plan_requirement_mammography_internal"
+        )
         for role in ("technician", "pharmacist", "auditor"):
             with self.subTest(role=role), self.assertRaises(AccessError):
                 requirement.with_user(self.users[role]).write({"active": False})
@@ -354,3 +386,71 @@ class TestPlans(MedicalDeviceCase):
         self.device_plan(device, interval=6)
         plan.with_user(technician).write({"active": False})
         self.assertFalse(plan.active)
+
+    def test_disposal_stops_the_plans(self):
+        device = self.device_in_service(serial_no="PX-1", model="PX-100")
+        plan = self.device_plan(device)
+        technician, engineer = self.users["technician"], self.users["engineer"]
+        plan.with_user(technician).button_manual_request_generation()
+        requests = plan.maintenance_ids
+        self.assertTrue(requests)
+        disposal = (
+            self.env["dm.disposal"]
+            .with_user(technician)
+            .create(
+                {
+                    "equipment_id": device.id,
+                    "reason": "beyond_repair",
+                    "destination": "destruction",
+                }
+            )
+        )
+        disposal.with_user(engineer).action_confirm()
+        if disposal.state == "erasure":
+            disposal.with_user(engineer).action_state_no_data("No memory, no data.")
+        disposal.with_user(engineer).action_dispose()
+        self.assertEqual(device.lifecycle_state, "disposed")
+        self.assertFalse(plan.active)
+        self.assertTrue(all(requests.mapped("archive")))
+        self.env["maintenance.equipment"]._cron_generate_requests()
+        self.assertEqual(
+            self.env["maintenance.request"]
+            .with_context(active_test=False)
+            .search_count([("maintenance_plan_id", "=", plan.id)]),
+            len(requests),
+        )
+
+    def test_technician_cannot_turn_a_plan_into_a_model_plan(self):
+        # A plan without equipment (OCA's plans applied by a domain), made by
+        # a Maintenance manager, then named after a device model.
+        plan = self.Plan.with_user(self.users["technician"]).create(
+            {
+                "name": "Plan by domain",
+                "maintenance_team_id": self.env.ref(
+                    "maintenance.equipment_team_maintenance"
+                ).id,
+                "generate_with_domain": True,
+                "generate_domain": "[]",
+            }
+        )
+        with self.assertRaises(AccessError):
+            plan.with_user(self.users["technician"]).write({"dm_model_name": "PX-100"})
+        self.assertFalse(plan.dm_is_model_plan)
+
+    def test_a_plan_by_domain_leaves_the_medical_devices_out(self):
+        device = self.device_in_service(serial_no="PX-1", model="PX-100")
+        other = self.env["maintenance.equipment"].create(
+            {"name": "Office printer", "serial_no": "PR-1"}
+        )
+        plan = self.Plan.create(
+            {
+                "name": "Plan by domain",
+                "maintenance_team_id": self.env.ref(
+                    "maintenance.equipment_team_maintenance"
+                ).id,
+                "generate_with_domain": True,
+                "generate_domain": f"[('id', 'in', {[device.id, other.id]})]",
+            }
+        )
+        plan.button_manual_request_generation()
+        self.assertEqual(plan.maintenance_ids.equipment_id, other)

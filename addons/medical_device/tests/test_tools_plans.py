@@ -14,20 +14,38 @@ class TestToolsPlans(BaseCase):
 
     def test_plan_meets_nature_period_and_performer(self):
         monthly_qc = ("qc_internal", 1, "month")
-        self.assertTrue(plans.plan_meets(("qc_internal", 1, "month", "internal"), monthly_qc))
-        self.assertTrue(plans.plan_meets(("qc_internal", 2, "week", "contractor"), monthly_qc))
+        self.assertTrue(
+            plans.plan_meets(("qc_internal", 1, "month", "internal"), monthly_qc)
+        )
+        self.assertTrue(
+            plans.plan_meets(("qc_internal", 2, "week", "contractor"), monthly_qc)
+        )
         # Longer than required, another nature, or nobody to do it.
-        self.assertFalse(plans.plan_meets(("qc_internal", 2, "month", "internal"), monthly_qc))
-        self.assertFalse(plans.plan_meets(("qc_external", 1, "month", "contractor"), monthly_qc))
-        self.assertFalse(plans.plan_meets(("qc_internal", 1, "month", False), monthly_qc))
+        self.assertFalse(
+            plans.plan_meets(("qc_internal", 2, "month", "internal"), monthly_qc)
+        )
+        self.assertFalse(
+            plans.plan_meets(("qc_external", 1, "month", "contractor"), monthly_qc)
+        )
+        self.assertFalse(
+            plans.plan_meets(("qc_internal", 1, "month", False), monthly_qc)
+        )
         # No period required: any plan with a period.
         any_period = ("preventive", 0, "year")
-        self.assertTrue(plans.plan_meets(("preventive", 3, "year", "internal"), any_period))
-        self.assertFalse(plans.plan_meets(("preventive", 0, "year", "internal"), any_period))
+        self.assertTrue(
+            plans.plan_meets(("preventive", 3, "year", "internal"), any_period)
+        )
+        self.assertFalse(
+            plans.plan_meets(("preventive", 0, "year", "internal"), any_period)
+        )
         # An external control is an accredited body's.
         external = ("qc_external", 6, "month")
-        self.assertTrue(plans.plan_meets(("qc_external", 6, "month", "contractor"), external))
-        self.assertFalse(plans.plan_meets(("qc_external", 6, "month", "internal"), external))
+        self.assertTrue(
+            plans.plan_meets(("qc_external", 6, "month", "contractor"), external)
+        )
+        self.assertFalse(
+            plans.plan_meets(("qc_external", 6, "month", "internal"), external)
+        )
 
     def test_requirement_applies(self):
         applies = plans.requirement_applies

@@ -52,7 +52,11 @@ def period_days(interval, step):
 
 
 def requirement_applies(
-    obligation, modality, maintenance_obligatory, quality_control_obligatory, device_modality
+    obligation,
+    modality,
+    maintenance_obligatory,
+    quality_control_obligatory,
+    device_modality,
 ):
     """Whether a requirement for ``obligation`` (and ``modality``, if any)
     applies to a device with these obligations and imaging modality."""
