@@ -108,7 +108,8 @@ class MaintenanceEquipment(models.Model):
                 raise UserError(
                     self.env._(
                         "%(device)s is in service and its maintenance or quality "
-                        "control is obligatory: it must keep %(missing)s.",
+                        "control is obligatory: it needs %(missing)s. Plan it "
+                        "before this change.",
                         device=device.display_name,
                         missing="; ".join(sorted(lost)),
                     )

@@ -372,14 +372,14 @@ class TestPlans(MedicalDeviceCase):
         )
         plan = device.maintenance_plan_ids
         technician = self.users["technician"]
-        with self.assertRaisesRegex(UserError, "must keep"):
+        with self.assertRaisesRegex(UserError, "it needs"):
             plan.with_user(technician).write({"active": False})
-        with self.assertRaisesRegex(UserError, "must keep"):
+        with self.assertRaisesRegex(UserError, "it needs"):
             plan.with_user(technician).write({"dm_performer": False})
-        with self.assertRaisesRegex(UserError, "must keep"):
+        with self.assertRaisesRegex(UserError, "it needs"):
             plan.with_user(self.users["engineer"]).unlink()
         # Nor by changing what its obligations depend on.
-        with self.assertRaisesRegex(UserError, "must keep"):
+        with self.assertRaisesRegex(UserError, "it needs"):
             device.with_user(self.users["engineer"]).write({"is_ionising": True})
         self.assertTrue(plan.active)
         # A second plan of the nature may take over.
