@@ -91,7 +91,7 @@ setup_venv() {
     fi
     local stamp="$VENV/.dm-requirements.sha"
     local want
-    want="$(cat "$reqs" "$ROOT/requirements-dev.txt" | sha256sum | cut -c1-32)"
+    want="$(cat "$reqs" "$ROOT/requirements-dev.txt" "$ROOT/requirements-oca.txt" | sha256sum | cut -c1-32)"
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
         apt_install libpq-dev libmagic1
         say "installing Python requirements into $VENV (first run: a few minutes)"
@@ -103,6 +103,10 @@ setup_venv() {
         PIP_BUILD_CONSTRAINT="$constraints" PIP_CONSTRAINT="$constraints" \
             "$PY" -m pip install -q -r "$reqs" -r "$ROOT/requirements-dev.txt" \
             >>"$LOGDIR/pip.log" 2>&1 || { tail -30 "$LOGDIR/pip.log" >&2; die "pip install failed, see $LOGDIR/pip.log"; }
+        # OCA addons (pinned wheels): --no-deps, as they require the `odoo`
+        # distribution, which is run from source here.
+        "$PY" -m pip install -q --no-deps -r "$ROOT/requirements-oca.txt" \
+            >>"$LOGDIR/pip.log" 2>&1 || { tail -30 "$LOGDIR/pip.log" >&2; die "pip install of the OCA addons failed, see $LOGDIR/pip.log"; }
         echo "$want" >"$stamp"
     fi
     # Make `import odoo` work inside the venv (pytest-odoo needs it) without copying Odoo.

@@ -7,6 +7,7 @@ from odoo.tests import TransactionCase
 SECTIONS = {
     "fleet": "medical_device.dm_menu_fleet",
     "approvals": "medical_device.dm_menu_approvals",
+    "maintenance": "medical_device.dm_menu_maintenance",
     "cyber": "dm_cyber.dm_menu_cyber",
     "software": "dm_software.dm_menu_software",
     "disposal": "medical_device.dm_menu_disposal",
@@ -20,24 +21,24 @@ ROLES = {
     ),
     "medical_device.user_dm_technician_demo": (
         "medical_device.maintenance_equipment_action_medical_devices",
-        {"fleet", "approvals", "cyber", "software", "disposal"},
+        {"fleet", "approvals", "maintenance", "cyber", "software", "disposal"},
     ),
     "medical_device.user_dm_pharmacist_demo": (
         "medical_device.maintenance_equipment_action_ce_deadlines",
-        {"fleet", "approvals", "software", "disposal", "configuration"},
+        {"fleet", "approvals", "maintenance", "software", "disposal", "configuration"},
     ),
     "medical_device.user_dm_rssi_demo": (
         "dm_cyber.maintenance_equipment_action_cyber",
-        {"fleet", "approvals", "cyber", "disposal", "configuration"},
+        {"fleet", "approvals", "maintenance", "cyber", "disposal", "configuration"},
     ),
     "medical_device.user_dm_dpo_demo": (
         "medical_device.dm_approval_action_my",
-        {"fleet", "approvals", "disposal"},
+        {"fleet", "approvals", "maintenance", "disposal"},
     ),
     # the demo auditor also hands the cyber matrix over to IT
     "medical_device.user_dm_auditor_demo": (
         "medical_device.maintenance_equipment_action_medical_devices_list",
-        {"fleet", "approvals", "cyber", "disposal"},
+        {"fleet", "approvals", "maintenance", "cyber", "disposal"},
     ),
 }
 

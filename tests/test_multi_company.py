@@ -197,6 +197,29 @@ class TestMultiCompany(TransactionCase):
         b["dm.reception"] = env["dm.reception"].create(
             {"equipment_id": devices[0].id, "received_by_id": user.id}
         )
+        # A device's plan done by the company's contractor, and a plan of a
+        # device model of the company (issue 14).
+        b["maintenance.plan"] = env["maintenance.plan"].create(
+            [
+                {
+                    "name": f"{label} yearly maintenance",
+                    "equipment_id": devices[0].id,
+                    "company_id": company,
+                    "dm_nature": "preventive",
+                    "maintenance_team_id": team.id,
+                    "dm_performer": "contractor",
+                    "dm_contractor_id": partner.id,
+                },
+                {
+                    "name": f"{label} model quality control",
+                    "dm_model_name": f"{label} model",
+                    "dm_model_manufacturer_id": partner.id,
+                    "company_id": company,
+                    "dm_nature": "qc_internal",
+                    "dm_performer": "internal",
+                },
+            ]
+        )
         disposal = env["dm.disposal"].create({"equipment_id": devices[1].id})
         b["dm.disposal"] = disposal
         # A daily job's digest of the company's devices (issue 13).

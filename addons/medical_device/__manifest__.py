@@ -7,7 +7,7 @@
     "website": "https://github.com/dm-suite/medical-devices",
     "author": "DM suite contributors",
     "license": "AGPL-3",
-    "depends": ["maintenance", "mail", "web"],
+    "depends": ["maintenance", "maintenance_plan", "mail", "web"],
     "data": [
         "security/medical_device_security.xml",
         "security/ir.model.access.csv",
@@ -20,6 +20,7 @@
         "data/dm_activity_digest_data.xml",
         "data/dm_import_mapping_data.xml",
         "data/dm_dashboard_indicator_data.xml",
+        "data/dm_plan_requirement_data.xml",
         "report/dm_reception_report.xml",
         "report/dm_criticality_report_views.xml",
         "views/maintenance_equipment_views.xml",
@@ -32,6 +33,7 @@
         "views/res_config_settings_views.xml",
         "views/maintenance_equipment_role_views.xml",
         "views/dm_dashboard_views.xml",
+        "views/maintenance_plan_views.xml",
         "views/medical_device_menus.xml",
         "views/dm_disposal_views.xml",
         "views/dm_fleet_import_views.xml",
@@ -44,6 +46,7 @@
         "demo/maintenance_equipment_demo.xml",
         "demo/dm_reception_demo.xml",
         "demo/maintenance_request_demo.xml",
+        "demo/maintenance_plan_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -23,6 +23,8 @@ from . import dm_device_acquisition_mixin
 from . import dm_device_criticality_mixin
 from . import mail_activity
 from . import maintenance_equipment
+from . import dm_plan_requirement
+from . import maintenance_plan
 from . import maintenance_equipment_disposal
 from . import maintenance_request
 from . import res_config_settings
@@ -32,3 +34,4 @@ from . import maintenance_equipment_signal
 from . import res_partner
 from . import dm_dashboard_indicator
 from . import dm_dashboard
+from . import maintenance_equipment_plan

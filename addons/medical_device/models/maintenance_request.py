@@ -29,6 +29,9 @@ class MaintenanceRequest(models.Model):
     is_medical_device = fields.Boolean(
         related="equipment_id.is_medical_device", store=True, string="Medical device"
     )
+    # OCA maintenance_plan leaves it unchecked: an operation never names
+    # another hospital's plan.
+    maintenance_plan_id = fields.Many2one(check_company=True)
     operation_nature = fields.Selection(
         [
             ("preventive", "Preventive maintenance"),

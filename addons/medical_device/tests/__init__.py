@@ -38,3 +38,6 @@ from . import test_http_reception_pdf
 from . import test_dashboard
 from . import test_tools_dashboard
 from . import test_tour_dashboard
+from . import test_plans
+from . import test_tools_plans
+from . import test_http_plans
