@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..tools import plans
+from ..tools import checklist, plans
 from .maintenance_plan import (
     DEVICE_PLAN_KEEPERS,
     MODEL_PLAN_KEEPERS,
@@ -67,9 +67,10 @@ class MaintenanceEquipment(models.Model):
         return result
 
     # ------------------------------------------------------------ gate
-    def _dm_plans_missing(self):
-        """What the device's obligations require and its active plans do not
-        meet, read from the plans themselves (nature, period, performer)."""
+    def _dm_plans_checklist(self):
+        """One ``tools.checklist`` item per plan the device's obligations
+        require, met when its active plans meet it (nature, period,
+        performer), read from the plans themselves."""
         self.ensure_one()
         if not self.is_medical_device:
             return []
@@ -80,10 +81,18 @@ class MaintenanceEquipment(models.Model):
             return []
         active_plans = device.maintenance_plan_ids.filtered("active")
         return [
-            requirement._dm_label()
+            checklist.item(
+                requirement._dm_label(),
+                requirement._dm_met_by(active_plans),
+                "maintenance_plan_ids",
+            )
             for requirement in requirements
-            if not requirement._dm_met_by(active_plans)
         ]
+
+    def _dm_plans_missing(self):
+        """What the device's obligations require and its active plans do not
+        meet (see ``_dm_plans_checklist``)."""
+        return checklist.missing(self._dm_plans_checklist())
 
     def _dm_plans_missing_by_device(self):
         """``{device id: set of missing plans}`` of the devices in service."""
@@ -115,11 +124,11 @@ class MaintenanceEquipment(models.Model):
                     )
                 )
 
-    def _lifecycle_missing(self, state):
-        missing = super()._lifecycle_missing(state)
+    def _lifecycle_checklist(self, state):
+        items = super()._lifecycle_checklist(state)
         if state == "in_service":
-            missing += self._dm_plans_missing()
-        return missing
+            items += self._dm_plans_checklist()
+        return items
 
     # ------------------------------------------------------------ proposals
     def _dm_propose_plans(self):

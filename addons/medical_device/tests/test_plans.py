@@ -285,6 +285,15 @@ class TestPlans(MedicalDeviceCase):
         with self.assertRaisesRegex(UserError, "external quality control"):
             device.with_user(technician).action_put_in_service()
         self.assertEqual(device.lifecycle_state, "reception")
+        # The form's next-step panel lists the same plan, on the plans' tab.
+        panel = device.with_user(technician).dm_next_step
+        plan_items = [i for i in panel["items"] if i["field"] == "maintenance_plan_ids"]
+        self.assertTrue(plan_items)
+        self.assertIn(
+            "external quality control",
+            " ".join(i["label"] for i in plan_items if not i["met"]),
+        )
+        self.assertFalse(panel["ready"])
         plans_ = device.maintenance_plan_ids
         external = plans_.filtered(lambda p: p.dm_nature == "qc_external")
         # The hospital's team is no accredited body.
