@@ -22,6 +22,7 @@ from . import test_tools_pieu
 from . import test_tools_regulatory
 from . import test_tools_spreadsheet
 from . import test_tools_udi
+from . import test_tools_reader_text
 from . import test_tour_approval
 from . import test_tour_lifecycle
 from . import test_workflow_attacks
@@ -32,3 +33,4 @@ from . import test_fuzz_fleet_import
 from . import test_reception_can_decide
 from . import test_kanban_disposed
 from . import test_activity_digest
+from . import test_everything_french

@@ -2,3 +2,4 @@ from . import pieu
 from . import regulatory
 from . import udi
 from . import selections
+from . import reader_text
