@@ -7,10 +7,9 @@ import re
 
 from markupsafe import Markup
 
+from odoo.addons.mail.tools.discuss import Store
 from odoo.tools import html2plaintext
 from odoo.tools.translate import code_translations
-
-from odoo.addons.mail.tools.discuss import Store
 
 # Words of the suite's English texts that no French text contains (whole
 # words, case-sensitive; not "on", "due", "cases", "rose", "Qualification":

@@ -140,12 +140,8 @@ class TestEverythingFrench(FrenchReaderMixin, MedicalDeviceCase):
         created = self.Equipment._cron_ce_deadlines()
         self.assertEqual(created.res_model, "dm.activity.digest")
         digest = self.env["dm.activity.digest"].browse(created.res_id)
-        texts = self.activity_texts(start_activity) + [
-            (
-                "digest name",
-                digest.with_user(self.reader).with_context(lang="fr_FR").display_name,
-            )
-        ]
+        name = digest.with_user(self.reader).with_context(lang="fr_FR").display_name
+        texts = [*self.activity_texts(start_activity), ("digest name", name)]
         self.assertAllFrench(texts, expected_min=2)
         self.assertAllFrench(self.inbox_texts(created.user_id, start), expected_min=2)
 

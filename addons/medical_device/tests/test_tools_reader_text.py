@@ -3,9 +3,8 @@
 import unittest
 from datetime import date
 
-from odoo.tools.translate import LazyTranslate
-
 from odoo.addons.medical_device.tools import reader_text as rt
+from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
 
@@ -113,7 +112,8 @@ class TestReaderText(unittest.TestCase):
         again = json.loads(json.dumps(spec))
         self.assertEqual(
             rt.render(again, "fr_FR", FrenchResolver()),
-            "jamais | Système | RSSI | 02/12/2026 09:30 | 3 | free text % with a percent",
+            "jamais | Système | RSSI | 02/12/2026 09:30 | 3 | "
+            "free text % with a percent",
         )
 
     def test_refuses_what_is_not_a_spec(self):
