@@ -334,9 +334,9 @@ class DmRemoteSession(models.Model):
                 )
             self._check_channel(session.equipment_id, session.channel)
             session._dm_set_state("authorised")
-            session._request_activities().action_feedback(
-                feedback=self.env._("Authorised by %(user)s", user=self.env.user.name)
-            )
+            # Removed, not marked done: the note below says who authorised, in
+            # each reader's language.
+            session._request_activities().unlink()
             session._dm_post_note(
                 rt.msg(_lt("Authorised by %(user)s."), user=self.env.user.name)
             )

@@ -22,3 +22,4 @@ from . import test_tour_kanban
 from . import test_cyber_digest
 from . import test_disposal_traps
 from . import test_tour_erasure_line
+from . import test_everything_french_cyber

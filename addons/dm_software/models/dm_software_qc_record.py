@@ -1,7 +1,6 @@
 from odoo import api, fields, models
 from odoo.addons.medical_device.tools import reader_text as rt
 from odoo.exceptions import ValidationError
-from odoo.tools import format_date
 from odoo.tools.translate import LazyTranslate
 
 from .dm_software import PHARMACIST_GROUP, REGULATORY
@@ -168,12 +167,9 @@ class DmSoftwareQcRecord(models.Model):
         self.ensure_one()
         plan = self.plan_id
         # sudo: the reminders belong to the plan's responsible, whoever records.
-        plan.sudo().activity_feedback(
-            [OVERDUE_ACTIVITY],
-            feedback=self.env._(
-                "Control recorded on %(date)s", date=format_date(self.env, self.date)
-            ),
-        )
+        # Removed, not marked done: the control is the record; a "done"
+        # message would repeat the reminder in the recorder's language.
+        plan.sudo().activity_unlink([OVERDUE_ACTIVITY])
         if self._measured_result()[1] != "fail":
             return
         software = self.software_id

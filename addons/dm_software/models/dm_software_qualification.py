@@ -128,7 +128,6 @@ class DmSoftwareQualification(models.Model):
     def action_confirm(self):
         """A pharmacist or a biomedical engineer confirms the conclusion: it
         becomes the software's identity (medical device or not, class)."""
-        user = self.env.user
         for record in self:
             software = record.software_id
             if record.state != "to_confirm" or software._pending_qualification() != (
@@ -153,12 +152,10 @@ class DmSoftwareQualification(models.Model):
                     fields.Command.link(record.driven_equipment_id.id)
                 ]
             software._dm_set_state("qualified", vals, state_field="qualification_state")
-            software.sudo().activity_feedback(
-                [QUALIFICATION_ACTIVITY],
-                feedback=self.env._(
-                    "Qualification confirmed by %(user)s", user=user.name
-                ),
-            )
+            # Removed, not marked done: the confirmation's note says it in
+            # each reader's language; a "done" message would repeat the
+            # request in the confirmer's.
+            software.sudo().activity_unlink([QUALIFICATION_ACTIVITY])
             software.sudo()._dm_post_note(record._confirmation_message())
         return True
 
