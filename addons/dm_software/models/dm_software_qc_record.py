@@ -187,8 +187,8 @@ class DmSoftwareQcRecord(models.Model):
             date=rt.date(self.date),
             discordances=self.discordances,
             cases=self.cases_checked,
-            rate=f"{self.discordance_rate:.1f} %",
-            threshold=f"{self.threshold:.1f} %",
+            rate=rt.join([rt.number(self.discordance_rate), "%"], " "),
+            threshold=rt.join([rt.number(self.threshold), "%"], " "),
         )
         software._schedule_for(
             software.referent_id | software._role_users(PHARMACIST_GROUP),

@@ -15,3 +15,4 @@ from . import test_version
 from . import test_workflow_attacks
 from . import test_fuzz_has_mapping
 from . import test_http_bypass
+from . import test_everything_french_software

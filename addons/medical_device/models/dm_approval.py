@@ -592,6 +592,12 @@ class DmApproval(models.Model):
         lines.sudo().write({"last_reminder_on": now})
 
     def _send_reminder_digest(self, members, days):
+        """The reminder, in each member's language (one notification per
+        language)."""
+        for lang, readers in members.grouped(lambda u: u.lang or "en_US").items():
+            self.with_context(lang=lang)._send_reminder_digest_in_lang(readers, days)
+
+    def _send_reminder_digest_in_lang(self, members, days):
         role_label = self[0]._role_label()
         shown = self[:REMINDER_DIGEST_LINES]
         body = Markup("<p>%s</p><ul>%s</ul>") % (

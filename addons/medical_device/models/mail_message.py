@@ -2,7 +2,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools.misc import format_date, format_datetime
+from odoo.tools.misc import format_date, format_datetime, formatLang
 from odoo.tools.translate import code_translations
 
 from ..tools import reader_text
@@ -39,6 +39,12 @@ class ReaderTextResolver:
     def datetime(self, value, lang):
         try:
             return format_datetime(self.env, value, dt_format="short", lang_code=lang)
+        except (ValueError, TypeError):
+            return str(value)
+
+    def number(self, value, digits, lang):
+        try:
+            return formatLang(self._env(lang), value, digits=digits)
         except (ValueError, TypeError):
             return str(value)
 

@@ -40,7 +40,6 @@ ENGLISH_WORDS = (
     "overdue",
     "failed",
     "Failed",
-    "discordances",
     "threshold",
     "Sanitisation",
     "planned",

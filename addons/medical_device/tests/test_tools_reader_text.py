@@ -35,6 +35,9 @@ class FrenchResolver:
     def datetime(self, value, lang):
         return self.date(value[:10], lang) + " " + value[11:16]
 
+    def number(self, value, digits, lang):
+        return f"{value:.{digits}f}".replace(".", ",")
+
     def selection(self, model, field, value, lang):
         return {"pending": "En attente", "rssi": "RSSI"}.get(value, value)
 
@@ -105,6 +108,7 @@ class TestReaderText(unittest.TestCase):
                 rt.group("medical_device.group_dm_rssi"),
                 rt.datetime("2026-12-02 09:30:00"),
                 3,
+                rt.number(12.5),
                 "free text % with a percent",
             ],
             sep=" | ",
@@ -112,7 +116,7 @@ class TestReaderText(unittest.TestCase):
         again = json.loads(json.dumps(spec))
         self.assertEqual(
             rt.render(again, "fr_FR", FrenchResolver()),
-            "jamais | Système | RSSI | 02/12/2026 09:30 | 3 | "
+            "jamais | Système | RSSI | 02/12/2026 09:30 | 3 | 12,5 | "
             "free text % with a percent",
         )
 

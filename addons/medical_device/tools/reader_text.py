@@ -13,6 +13,7 @@ A spec is one of:
 - ``msg(template, **params)``: a translatable template (``_lt("…")``) and its
   parameters, themselves specs;
 - ``date(value)`` / ``datetime(value)``: formatted in the reader's language;
+- ``number(value, digits)``: a decimal with the reader's separator;
 - ``selection(model, field, value)``: the label of a selection value;
 - ``field_labels(model, fnames)``: the labels of fields, sorted, joined;
 - ``group(xmlid)``: the name of a group (a role);
@@ -23,9 +24,9 @@ A spec is one of:
 The functions here are pure: :func:`render` walks a spec and asks a
 *resolver* (the model layer's, with an env; tests give their own) for what
 needs the database: ``translate(module, source, lang)``, ``date(value, lang)``,
-``datetime(value, lang)``, ``selection(model, field, value, lang)``,
-``fields(model, fnames, lang)``, ``group(xmlid, lang)``,
-``record(model, id, name, lang)``.
+``datetime(value, lang)``, ``number(value, digits, lang)``,
+``selection(model, field, value, lang)``, ``fields(model, fnames, lang)``,
+``group(ref, lang)``, ``record(model, id, name, lang)``.
 """
 
 from odoo.tools.translate import LazyGettext
@@ -56,6 +57,11 @@ def datetime(value):
     return {"datetime": str(value)[:19]} if value else ""
 
 
+def number(value, digits=1):
+    """A decimal number, with the reader's decimal separator."""
+    return {"number": [value, digits]}
+
+
 def selection(model, field, value):
     return {"selection": [model, field, value]} if value else ""
 
@@ -81,7 +87,17 @@ def join(items, sep=", "):
     return {"list": [_check(item) for item in items], "sep": _check(sep)}
 
 
-KINDS = ("msg", "date", "datetime", "selection", "fields", "group", "record", "list")
+KINDS = (
+    "msg",
+    "date",
+    "datetime",
+    "number",
+    "selection",
+    "fields",
+    "group",
+    "record",
+    "list",
+)
 
 
 def _check(value):
@@ -132,6 +148,9 @@ def render(spec, lang, resolver):
         return resolver.date(spec["date"], lang)
     if "datetime" in spec:
         return resolver.datetime(spec["datetime"], lang)
+    if "number" in spec:
+        value, digits = spec["number"]
+        return resolver.number(value, digits, lang)
     if "selection" in spec:
         model, field, value = spec["selection"]
         return resolver.selection(model, field, value, lang)
@@ -160,6 +179,9 @@ class _RawResolver:
         return value
 
     datetime = date
+
+    def number(self, value, digits, lang):
+        return f"{value:.{digits}f}"
 
     def selection(self, model, field, value, lang):
         return str(value)
