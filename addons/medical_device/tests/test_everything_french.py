@@ -11,6 +11,7 @@ Depends on the French translations of the addons (i18n/fr.po)."""
 import base64
 from datetime import date, timedelta
 
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import freeze_time, new_test_user, tagged
 
@@ -226,3 +227,28 @@ class TestEverythingFrench(FrenchReaderMixin, MedicalDeviceCase):
         texts = self.served_texts(device, self.reader)
         self.assertIn("Vu.", [text for _w, text in texts])
         self.assertFalse(message.sudo().dm_text)
+
+    # ------------------------------------------------------------ reminders
+    def test_the_approval_reminder_reads_french(self):
+        device = self.french_device(
+            serial_no="FR-REM-1",
+            patient_data=True,
+            data_hosting="cloud",
+            dpa_reference="DPA-FR-1",
+            hds_certified=True,
+        )
+        device.with_user(self.users["technician"]).action_request_approvals()
+        line = device._dm_current_line("dpo_data_contract")
+        line.sudo().requested_on = fields.Datetime.now() - timedelta(days=5)
+        self.env["ir.config_parameter"].sudo().set_param(
+            "medical_device.approval_reminder_days", 3
+        )
+        start = self.last_message_id()
+        self.env["dm.approval"]._cron_remind_pending()
+        dpo = self.users["dpo"]
+        self.assertEqual(dpo.lang, "fr_FR")
+        texts = self.inbox_texts(dpo, start)
+        self.assertAllFrench(texts, expected_min=2)
+        # The English DPO got the English one.
+        english = " ".join(t for _w, t in self.inbox_texts(self.users["dpo_en"], start))
+        self.assertIn("pending", english)
