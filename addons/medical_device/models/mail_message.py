@@ -113,7 +113,12 @@ class MailMessage(models.Model):
     def write(self, vals):
         if not self.env.su and any(f in vals for f in READER_TEXT_FIELDS):
             raise AccessError(self._dm_reader_text_refusal())
-        return super().write(vals)
+        result = super().write(vals)
+        if "body" in vals and "dm_text" not in vals:
+            # An edited note shows what its author wrote, not the suite's text.
+            # sudo: the spec is closed to clients; cleared with the edit.
+            self.sudo().filtered("dm_text").write({"dm_text": False})
+        return result
 
     def _dm_reader_text_refusal(self):
         return self.env._(

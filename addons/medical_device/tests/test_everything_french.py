@@ -12,12 +12,16 @@ import base64
 from datetime import date, timedelta
 
 from odoo import fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, new_test_user, tagged
+from odoo.tools.translate import LazyTranslate
 
+from ..tools import reader_text as rt
 from .common import MedicalDeviceCase
 from .french_reader import FrenchReaderMixin, load_french
 from .test_fleet_import import device_row, to_csv
+
+_lt = LazyTranslate(__name__)
 
 TODAY = date(2027, 9, 1)
 
@@ -97,6 +101,9 @@ class TestEverythingFrench(FrenchReaderMixin, MedicalDeviceCase):
         # What the engine said, in French, to the French reader...
         self.assertIn("Demande d'approbation", joined)
         self.assertIn("Contrat relu.", joined)
+        # The rule's name, in the trail of its lines too.
+        self.assertIn("Contrat de sous-traitance des données", joined)
+        self.assertNotIn("Data-processing contract", joined)
         self.assertAllFrench(texts, expected_min=3)
         # ... and the same notes, in English, to an English reader.
         english = "\n".join(
@@ -227,6 +234,22 @@ class TestEverythingFrench(FrenchReaderMixin, MedicalDeviceCase):
         texts = self.served_texts(device, self.reader)
         self.assertIn("Vu.", [text for _w, text in texts])
         self.assertFalse(message.sudo().dm_text)
+        # A note of the suite is not edited from the chatter; one rewritten
+        # by the server shows the new body, not the suite's text.
+        note = device.with_user(engineer)._dm_post_note(
+            rt.msg(
+                _lt("Disposal request %(disposal)s created by %(user)s."),
+                disposal="RF-1",
+                user=engineer.name,
+            )
+        )
+        self.assertTrue(note.sudo().dm_text)
+        with self.assertRaises(UserError):
+            device.with_user(engineer)._message_update_content(note, body="Corrigé.")
+        note.sudo().write({"body": "Corrigé."})
+        self.assertFalse(note.sudo().dm_text)
+        texts = self.served_texts(device, self.reader, note.id - 1)
+        self.assertEqual([t for _w, t in texts], ["Corrigé."])
 
     # ------------------------------------------------------------ reminders
     def test_the_approval_reminder_reads_french(self):
