@@ -2,6 +2,7 @@
 """Benchmark of the medical device suite at the size of a hospital group.
 
     make bench            # or: bash scripts/dm.sh bench [--sizes 1000,10000,100000]
+    bash scripts/dm.sh bench --sizes 100000 --night-only   # sections 4 and 4b only
 
 On a fresh database with the three addons (no demo data), it generates a fleet
 (data/make_fleet.py), imports it by steps of 1k, 10k and 100k devices, and
@@ -78,6 +79,12 @@ def parse_args(argv=None):
         "--work-dir", type=Path, default=ROOT / ".local" / "bench", help="CSV files"
     )
     parser.add_argument("--repeat", type=int, default=5, help="runs per timing")
+    parser.add_argument(
+        "--night-only",
+        action="store_true",
+        help="only the imports and the daily jobs (sections 4 and 4b): the "
+        "first night's activities after the largest import, e.g. --sizes 100000",
+    )
     bench_load.add_arguments(parser)
     args = parser.parse_args(argv)
     args.sizes = sorted({int(size) for size in args.sizes.split(",")})
@@ -464,6 +471,69 @@ def digest_bounds(env):
     return (*bounds, dict(env.cr.fetchall()))
 
 
+def report_daily_jobs(report, env, sizes, crons_by_size):
+    """Sections 4 and 4b: the daily jobs at each size, and the activities of
+    the first night after the largest import (digests and per-device
+    flags)."""
+    largest = sizes[-1]
+    report.section("4. daily jobs (first run after the import, then again)")
+    for size, results in crons_by_size.items():
+        for label, figures in results.items():
+            report.say(
+                f"  {size:>7,} devices, {label}: {figures['seconds']:.2f} s, "
+                f"{figures['queries']} queries "
+                f"({figures['per_1000']:.1f} per 1,000 devices); second run: "
+                f"{figures['second_queries']} queries, new activities/messages/"
+                f"followers {figures['second_new']}"
+            )
+    smaller = sizes[-2] if len(sizes) >= 2 else largest
+    for label, figures in crons_by_size[largest].items():
+        before = crons_by_size[smaller][label]["per_1000"]
+        report.check(
+            f"{label}: queries per 1,000 devices at {largest:,} (at "
+            f"{smaller:,}: {before:.1f}, must not grow)",
+            figures["per_1000"] <= min(CRON_QUERY_BUDGET, before),
+            f"{figures['per_1000']:.1f}",
+            f"<= {CRON_QUERY_BUDGET}",
+        )
+        report.check(
+            f"{label}: the second run creates nothing",
+            figures["second_new"] == [0, 0, 0],
+            f"{figures['second_new']} new activities, messages, followers",
+            "[0, 0, 0]",
+        )
+
+    report.section("4b. the first night's activities (digests above the threshold)")
+    threshold = env["dm.activity.digest"]._dm_threshold()
+    sites, companies, ce_flags, cyber_flags, digests = digest_bounds(env)
+    for size, results in crons_by_size.items():
+        for label, figures in results.items():
+            if label in DIGEST_JOBS:
+                report.say(
+                    f"  {size:>7,} devices, {label}: "
+                    f"{figures['night_activities']:,} activities "
+                    f"({figures['night_digests']:,} digests)"
+                )
+    report.say(
+        f"  at {largest:,}: {sites} sites (company, location), threshold "
+        f"{threshold}; per-device flags: CE {ce_flags:,}, cyber {cyber_flags:,}; "
+        f"digests of all the nights: {digests}"
+    )
+    for label, kind in DIGEST_JOBS.items():
+        figures = crons_by_size[largest][label]
+        per_device = figures["night_activities"] - figures["night_digests"]
+        # An open digest grows with the next import: count them all.
+        report.check(
+            f"{label}: the first night after the {largest:,}-device import, "
+            "at most one digest per role and site, plus per-device flags",
+            digests.get(kind, 0) <= sites and per_device <= threshold * companies,
+            f"{figures['night_activities']:,} activities "
+            f"({figures['night_digests']:,} new digests, {per_device:,} per "
+            f"device), {digests.get(kind, 0)} digests in all",
+            f"<= {sites} digests + {threshold * companies} per device",
+        )
+
+
 # ---------------------------------------------------------------- recompute
 def os_recompute(env, meter, repeat):
     """Put 50,000 devices on one OS (setup), then time the write of its end of
@@ -723,62 +793,7 @@ def run(args):
             "one value",
         )
 
-        report.section("4. daily jobs (first run after the import, then again)")
-        for size, results in crons_by_size.items():
-            for label, figures in results.items():
-                report.say(
-                    f"  {size:>7,} devices, {label}: {figures['seconds']:.2f} s, "
-                    f"{figures['queries']} queries "
-                    f"({figures['per_1000']:.1f} per 1,000 devices); second run: "
-                    f"{figures['second_queries']} queries, new activities/messages/"
-                    f"followers {figures['second_new']}"
-                )
-        smaller = args.sizes[-2] if len(args.sizes) >= 2 else largest
-        for label, figures in crons_by_size[largest].items():
-            before = crons_by_size[smaller][label]["per_1000"]
-            report.check(
-                f"{label}: queries per 1,000 devices at {largest:,} (at "
-                f"{smaller:,}: {before:.1f}, must not grow)",
-                figures["per_1000"] <= min(CRON_QUERY_BUDGET, before),
-                f"{figures['per_1000']:.1f}",
-                f"<= {CRON_QUERY_BUDGET}",
-            )
-            report.check(
-                f"{label}: the second run creates nothing",
-                figures["second_new"] == [0, 0, 0],
-                f"{figures['second_new']} new activities, messages, followers",
-                "[0, 0, 0]",
-            )
-
-        report.section("4b. the first night's activities (digests above the threshold)")
-        threshold = env["dm.activity.digest"]._dm_threshold()
-        sites, companies, ce_flags, cyber_flags, digests = digest_bounds(env)
-        for size, results in crons_by_size.items():
-            for label, figures in results.items():
-                if label in DIGEST_JOBS:
-                    report.say(
-                        f"  {size:>7,} devices, {label}: "
-                        f"{figures['night_activities']:,} activities "
-                        f"({figures['night_digests']:,} digests)"
-                    )
-        report.say(
-            f"  at {largest:,}: {sites} sites (company, location), threshold "
-            f"{threshold}; per-device flags: CE {ce_flags:,}, cyber {cyber_flags:,}; "
-            f"digests of all the nights: {digests}"
-        )
-        for label, kind in DIGEST_JOBS.items():
-            figures = crons_by_size[largest][label]
-            per_device = figures["night_activities"] - figures["night_digests"]
-            # An open digest grows with the next import: count them all.
-            report.check(
-                f"{label}: the first night after the {largest:,}-device import, "
-                "at most one digest per role and site, plus per-device flags",
-                digests.get(kind, 0) <= sites and per_device <= threshold * companies,
-                f"{figures['night_activities']:,} activities "
-                f"({figures['night_digests']:,} new digests, {per_device:,} per "
-                f"device), {digests.get(kind, 0)} digests in all",
-                f"<= {sites} digests + {threshold * companies} per device",
-            )
+        report_daily_jobs(report, env, args.sizes, crons_by_size)
 
         report.section(
             f"5. fleet-wide recompute after a reference change ({OS_FLEET:,} devices)"
@@ -809,6 +824,66 @@ def run(args):
     return report.summary()
 
 
+def setup_env(args):
+    """The registry and the benchmark's user (admin, as a user: record rules
+    apply) with the suite's roles that receive the daily jobs' activities."""
+    import_odoo()
+    from odoo import api
+    from odoo.modules.registry import Registry
+    from odoo.tools import config
+
+    config.parse_config(
+        ["-c", args.config, "-d", args.database, "--log-level=warn"],
+        setup_logging=True,
+    )
+    registry = Registry(args.database)
+    cr = registry.cursor()
+    env = api.Environment(cr, 2, {})
+    user = env.user
+    user.write(
+        {
+            "group_ids": [
+                (4, env.ref("medical_device.group_dm_engineer").id),
+                (4, env.ref("medical_device.group_dm_rssi").id),
+                (4, env.ref("medical_device.group_dm_pharmacist").id),
+            ]
+        }
+    )
+    cr.commit()
+    return registry, api.Environment(cr, user.id, user.context_get())
+
+
+def run_night_only(args):
+    """Sections 4 and 4b alone: the fleet imported by the steps of --sizes,
+    each step followed by the daily jobs' night, then what the first night
+    after the largest import created (the 100,000-device figure without the
+    rest of the benchmark)."""
+    report = Report()
+    report.say(
+        f"medical device suite benchmark (daily jobs only), "
+        f"{datetime.now():%Y-%m-%d %H:%M}, database {args.database}, sizes "
+        f"{args.sizes}, {os.cpu_count()} cores"
+    )
+    _rows, files = write_slices(args.work_dir, args.sizes)
+    registry, env = setup_env(args)
+    try:
+        meter = Meter(env.cr)
+        crons_by_size = {}
+        for size, path, count in files:
+            seconds, _record = dm_import(env, path, args.batch_size)
+            report.say(
+                f"  DM import of rows {size - count + 1:,}-{size:,}: {seconds:.1f} s "
+                f"({fmt_rate(count, seconds)})"
+            )
+            vacuum_analyze(registry, "maintenance_equipment")
+            seed_approvals_and_plans(env, size)
+            crons_by_size[size] = run_daily_jobs(env, meter, size)
+        report_daily_jobs(report, env, args.sizes, crons_by_size)
+    finally:
+        env.cr.close()
+    return report.summary()
+
+
 def run_load_only(args):
     """The load and faults step alone, on the database of a previous run."""
     import_odoo()
@@ -827,7 +902,9 @@ def run_load_only(args):
 
 def main(argv=None):
     args = parse_args(argv)
-    return run_load_only(args) if args.load_only else run(args)
+    if args.load_only:
+        return run_load_only(args)
+    return run_night_only(args) if args.night_only else run(args)
 
 
 if __name__ == "__main__":

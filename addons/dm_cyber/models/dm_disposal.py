@@ -1,10 +1,12 @@
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.addons.medical_device.models.dm_disposal import ENGINEER
 from odoo.addons.medical_device.models.dm_disposal import DmDisposal as BaseDisposal
 from odoo.addons.medical_device.tools import checklist
+from odoo.addons.medical_device.tools import reader_text as rt
 from odoo.exceptions import UserError
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 RULE_VERIFY = "disposal_erasure_verification"
 RULE_SIGN_OFF = "disposal_erasure_sign_off"
@@ -156,10 +158,13 @@ class DmDisposal(models.Model):
         "medium_ids.sanitiser_name",
         "medium_ids.verification_method",
     )
+    @api.depends_context("lang")
     def _compute_erasure_summary(self):
+        render = self.env["mail.message"]._dm_render
         for disposal in self:
             disposal.erasure_summary = (
-                "\n".join(m._summary_line() for m in disposal.medium_ids) or False
+                "\n".join(render(m._summary_line()) for m in disposal.medium_ids)
+                or False
             )
 
     @api.depends("approval_ids.state")
@@ -584,15 +589,15 @@ class DmDisposal(models.Model):
                     "no_data_confirmed_on": fields.Datetime.now(),
                 },
             )
-            disposal.message_post(
-                body=Markup("<p>%s</p>")
-                % self.env._(
-                    "%(user)s (biomedical engineer) states that the device holds no "
-                    "data: %(statement)s",
+            disposal._dm_post_note(
+                rt.msg(
+                    _lt(
+                        "%(user)s (biomedical engineer) states that the device "
+                        "holds no data: %(statement)s"
+                    ),
                     user=self.env.user.name,
                     statement=text,
-                ),
-                subtype_xmlid="mail.mt_note",
+                )
             )
         return True
 
@@ -603,11 +608,13 @@ class DmDisposal(models.Model):
         }
 
     def _dm_done_message(self):
-        return self.env._(
-            "Device disposed by %(user)s; certificate of sanitisation "
-            "issued. Records kept until %(date)s.",
+        return rt.msg(
+            _lt(
+                "Device disposed by %(user)s; certificate of sanitisation "
+                "issued. Records kept until %(date)s."
+            ),
             user=self.env.user.name,
-            date=self.retention_until,
+            date=rt.date(self.retention_until),
         )
 
     def action_print_certificate(self):

@@ -1,7 +1,11 @@
 from odoo import api, fields, models
+from odoo.addons.medical_device.tools import reader_text as rt
 from odoo.exceptions import ValidationError
+from odoo.tools.translate import LazyTranslate
 
 from ..tools import erasure
+
+_lt = LazyTranslate(__name__)
 
 MEDIA_TYPES = [
     ("internal_disk", "Internal hard disk (HDD)"),
@@ -338,33 +342,37 @@ class DmErasureMedium(models.Model):
         ]
 
     def _summary_line(self):
-        """One line of the erasure, for the reviewers and the chatter."""
+        """One line of the erasure, for the reviewers and the chatter: a reader
+        text (labels and date in the reader's language and format)."""
         self.ensure_one()
-        level = self._labels("level", [self.level]) if self.level else "-"
-        method = self._labels("method", [self.method]) if self.method else "-"
+        level = rt.selection(self._name, "level", self.level) or "-"
+        method = rt.selection(self._name, "method", self.method) or "-"
         tool = " ".join(p for p in (self.tool, self.tool_version) if p) or "-"
         if self.state == "planned":
-            return self.env._(
-                "%(medium)s: %(level)s (%(method)s, tool %(tool)s), planned",
+            return rt.msg(
+                _lt("%(medium)s: %(level)s (%(method)s, tool %(tool)s), planned"),
                 medium=self.display_name,
                 level=level,
                 method=method,
                 tool=tool,
             )
-        return self.env._(
-            "%(medium)s: %(level)s (%(method)s, tool %(tool)s), %(state)s on "
-            "%(date)s by %(sanitiser)s, verification: %(verification)s",
+        return rt.msg(
+            _lt(
+                "%(medium)s: %(level)s (%(method)s, tool %(tool)s), %(state)s on "
+                "%(date)s by %(sanitiser)s, verification: %(verification)s"
+            ),
             medium=self.display_name,
             level=level,
             method=method,
             tool=tool,
-            state=self._dm_state_label(),
-            date=self.executed_on or "-",
+            state=rt.selection(self._name, "state", self.state),
+            date=rt.date(self.executed_on) or "-",
             sanitiser=self.sanitiser_name or "-",
             verification=(
-                self._labels("verification_method", [self.verification_method])
-                if self.verification_method
-                else "-"
+                rt.selection(
+                    self._name, "verification_method", self.verification_method
+                )
+                or "-"
             ),
         )
 
@@ -436,13 +444,12 @@ class DmErasureMedium(models.Model):
             medium._dm_check_step({"planned"}, action)
             medium.disposal_id._dm_check_step({"erasure"}, action)
             medium._dm_set_state(state)
-            medium.disposal_id.message_post(
-                body=self.env._(
-                    "Sanitisation recorded by %(user)s: %(summary)s.",
+            medium.disposal_id._dm_post_note(
+                rt.msg(
+                    _lt("Sanitisation recorded by %(user)s: %(summary)s."),
                     user=self.env.user.name,
                     summary=medium._summary_line(),
-                ),
-                subtype_xmlid="mail.mt_note",
+                )
             )
         return True
 
@@ -465,13 +472,12 @@ class DmErasureMedium(models.Model):
                     **dict.fromkeys(EXECUTION_FIELDS, False),
                 },
             )
-            medium.disposal_id.message_post(
-                body=self.env._(
-                    "%(medium)s planned again by %(user)s (was: %(previous)s).",
+            medium.disposal_id._dm_post_note(
+                rt.msg(
+                    _lt("%(medium)s planned again by %(user)s (was: %(previous)s)."),
                     medium=medium.display_name,
                     user=self.env.user.name,
                     previous=previous,
-                ),
-                subtype_xmlid="mail.mt_note",
+                )
             )
         return True

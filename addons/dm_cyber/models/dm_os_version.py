@@ -1,8 +1,10 @@
-from markupsafe import Markup
-
 from odoo import api, fields, models
+from odoo.addons.medical_device.tools import reader_text as rt
+from odoo.tools.translate import LazyTranslate
 
 from ..tools import cyber_risk
+
+_lt = LazyTranslate(__name__)
 
 
 class DmOsVersion(models.Model):
@@ -100,18 +102,19 @@ class DmOsVersion(models.Model):
         rssi_users = self.env["dm.approval"]._role_members("rssi")
         if not rssi_users:
             return
-        body = Markup("<p>%s</p>") % self.env._(
-            "%(user)s changed the end of support of %(os)s from %(old)s to %(new)s: "
-            "the cyber risk of %(count)s device(s) was recomputed.",
-            user=self.env.user.name,
-            os=self.name,
-            old=old_date or "-",
-            new=self.end_of_support or "-",
-            count=device_count,
-        )
-        # sudo: the RSSI group is notified, whoever edits the reference data.
-        self.env["mail.thread"].sudo().message_notify(
-            partner_ids=rssi_users.partner_id.ids,
-            subject=self.env._("End of support of %(os)s changed", os=self.name),
-            body=body,
+        # Each RSSI reads it in their own language, dates in its format.
+        self.env["mail.thread"]._dm_notify(
+            rssi_users,
+            rt.msg(_lt("End of support of %(os)s changed"), os=self.name),
+            rt.msg(
+                _lt(
+                    "%(user)s changed the end of support of %(os)s from %(old)s to "
+                    "%(new)s: the cyber risk of %(count)s device(s) was recomputed."
+                ),
+                user=self.env.user.name,
+                os=self.name,
+                old=rt.date(old_date) or "-",
+                new=rt.date(self.end_of_support) or "-",
+                count=device_count,
+            ),
         )

@@ -1,5 +1,9 @@
 from odoo import api, fields, models
+from odoo.addons.medical_device.tools import reader_text as rt
 from odoo.exceptions import ValidationError
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 # The only channels through which a supplier may maintain a device remotely.
 AUTHORISED_CHANNELS = [
@@ -242,10 +246,10 @@ class DmRemoteAgreement(models.Model):
         # sudo: the daily job expires every ended agreement, whoever runs it.
         ended.sudo()._dm_set_state("expired")
         for agreement in ended:
-            agreement.message_post(
-                body=self.env._(
-                    "Expired: the agreement ended on %(end)s.", end=agreement.date_end
-                ),
-                subtype_xmlid="mail.mt_note",
+            agreement._dm_post_note(
+                rt.msg(
+                    _lt("Expired: the agreement ended on %(end)s."),
+                    end=rt.date(agreement.date_end),
+                )
             )
         return ended

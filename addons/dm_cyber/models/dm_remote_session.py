@@ -1,9 +1,11 @@
-from markupsafe import Markup
-
 from odoo import api, fields, models
+from odoo.addons.medical_device.tools import reader_text as rt
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.translate import LazyTranslate
 
 from .dm_remote_agreement import AUTHORISED_CHANNELS
+
+_lt = LazyTranslate(__name__)
 
 SESSION_STATES = [
     ("requested", "Requested"),
@@ -272,13 +274,15 @@ class DmRemoteSession(models.Model):
                     "authorised_by_id": agreement.sudo().approved_by_id.id,
                 },
             )
-            self.message_post(
-                body=self.env._(
-                    "Pre-authorised by agreement %(agreement)s (valid until %(end)s).",
+            self._dm_post_note(
+                rt.msg(
+                    _lt(
+                        "Pre-authorised by agreement %(agreement)s (valid until "
+                        "%(end)s)."
+                    ),
                     agreement=agreement.sudo().display_name,
-                    end=agreement.sudo().date_end,
-                ),
-                subtype_xmlid="mail.mt_note",
+                    end=rt.date(agreement.sudo().date_end),
+                )
             )
             return
         activity_type = self.env.ref("medical_device.mail_activity_type_dm_approval")
@@ -293,15 +297,16 @@ class DmRemoteSession(models.Model):
                 continue
             # sudo: the requester may not assign activities to the RSSI; the
             # activity only points at the request.
-            self.sudo().activity_schedule(
-                activity_type_id=activity_type.id,
-                date_deadline=max(deadline, today),
-                summary=self.env._(
-                    "Authorise remote maintenance: %(device)s",
+            # In the RSSI's language, whoever requests.
+            self.sudo()._dm_activity_schedule(
+                user,
+                summary=rt.msg(
+                    _lt("Authorise remote maintenance: %(device)s"),
                     device=self.equipment_id.display_name,
                 ),
                 note=self.reason,
-                user_id=user.id,
+                activity_type_id=activity_type.id,
+                date_deadline=max(deadline, today),
             )
 
     def _request_activities(self):
@@ -329,12 +334,11 @@ class DmRemoteSession(models.Model):
                 )
             self._check_channel(session.equipment_id, session.channel)
             session._dm_set_state("authorised")
-            session._request_activities().action_feedback(
-                feedback=self.env._("Authorised by %(user)s", user=self.env.user.name)
-            )
-            session.message_post(
-                body=self.env._("Authorised by %(user)s.", user=self.env.user.name),
-                subtype_xmlid="mail.mt_note",
+            # Removed, not marked done: the note below says who authorised, in
+            # each reader's language.
+            session._request_activities().unlink()
+            session._dm_post_note(
+                rt.msg(_lt("Authorised by %(user)s."), user=self.env.user.name)
             )
         return True
 
@@ -352,13 +356,12 @@ class DmRemoteSession(models.Model):
                 )
             session._dm_set_state("refused", {"refusal_reason": why})
             session._request_activities().unlink()
-            session.message_post(
-                body=self.env._(
-                    "Refused by %(user)s: %(reason)s",
+            session._dm_post_note(
+                rt.msg(
+                    _lt("Refused by %(user)s: %(reason)s"),
                     user=self.env.user.name,
                     reason=why,
-                ),
-                subtype_xmlid="mail.mt_note",
+                )
             )
         return True
 
@@ -419,44 +422,50 @@ class DmRemoteSession(models.Model):
         """Post the session on the device's chatter: the device keeps the log."""
         self.ensure_one()
         if self.agreement_id:
-            authorisation = self.env._(
-                "pre-authorised by agreement %(agreement)s",
+            authorisation = rt.msg(
+                _lt("pre-authorised by agreement %(agreement)s"),
                 agreement=self.sudo().agreement_id.display_name,
             )
         else:
-            authorisation = self.env._(
-                "authorised by %(user)s", user=self.authorised_by_id.name
+            authorisation = rt.msg(
+                _lt("authorised by %(user)s"), user=self.authorised_by_id.name
             )
         values = {
             "session": self.name,
             "user": self.env.user.name,
             "supplier": self.supplier_id.display_name or "-",
             "technician": self.technician_name,
-            "channel": self._channel_label(self.channel),
+            "channel": rt.selection(
+                "maintenance.equipment", "remote_maintenance_channel", self.channel
+            )
+            or rt.msg(_lt("not set")),
             "reason": self.reason,
             "authorisation": authorisation,
         }
         if event == "start":
-            text = self.env._(
-                "Remote maintenance %(session)s started by %(user)s: supplier "
-                "%(supplier)s, technician %(technician)s, via %(channel)s "
-                "(%(authorisation)s). Reason: %(reason)s",
+            text = rt.msg(
+                _lt(
+                    "Remote maintenance %(session)s started by %(user)s: supplier "
+                    "%(supplier)s, technician %(technician)s, via %(channel)s "
+                    "(%(authorisation)s). Reason: %(reason)s"
+                ),
                 **values,
             )
         else:
-            text = self.env._(
-                "Remote maintenance %(session)s ended by %(user)s after %(duration)s "
-                "(h:mm): supplier %(supplier)s, technician %(technician)s, via "
-                "%(channel)s. Reason: %(reason)s. Done: %(summary)s",
+            text = rt.msg(
+                _lt(
+                    "Remote maintenance %(session)s ended by %(user)s after "
+                    "%(duration)s (h:mm): supplier %(supplier)s, technician "
+                    "%(technician)s, via %(channel)s. Reason: %(reason)s. Done: "
+                    "%(summary)s"
+                ),
                 duration=self._format_duration(),
                 summary=self.summary,
                 **values,
             )
         # sudo: a technician logging a session may not write on the device; the
         # note only records what happened.
-        self.equipment_id.sudo().message_post(
-            body=Markup("<p>%s</p>") % text, subtype_xmlid="mail.mt_note"
-        )
+        self.equipment_id.sudo()._dm_post_note(text)
 
     def action_open_device(self):
         self.ensure_one()

@@ -7,11 +7,15 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.addons.medical_device.tools import checklist
+from odoo.addons.medical_device.tools import reader_text as rt
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
+from odoo.tools.translate import LazyTranslate
 
 from ..controllers.main import _it_export_allowed, forbidden_message
 from ..tools import cyber_risk
+
+_lt = LazyTranslate(__name__)
 
 MAC_RE = re.compile(r"^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$")
 CYBER_LEVELS = [
@@ -364,15 +368,12 @@ class MaintenanceEquipment(models.Model):
             rule = self._dm_rule("rssi_network_connection")
             if not rule:
                 return
-            levels = dict(
-                self._fields["cyber_risk_level"]._description_selection(self.env)
-            )
             self._dm_reopen_approval(
                 rule,
-                self.env._(
-                    "the cyber risk rose from %(old)s to %(new)s",
-                    old=levels.get(old_level, "-"),
-                    new=levels[new_level],
+                rt.msg(
+                    _lt("the cyber risk rose from %(old)s to %(new)s"),
+                    old=rt.selection(self._name, "cyber_risk_level", old_level) or "-",
+                    new=rt.selection(self._name, "cyber_risk_level", new_level),
                 ),
             )
 
@@ -481,25 +482,27 @@ class MaintenanceEquipment(models.Model):
             return by_company[company]
 
         def alert(device):
+            # Reader texts: written in the assignee's language, dates in its
+            # format (see mail.activity._dm_schedule_once).
             reasons = []
             if device.cyber_os_obsolete:
                 reasons.append(
-                    self.env._(
-                        "%(os)s is out of support since %(date)s",
+                    rt.msg(
+                        _lt("%(os)s is out of support since %(date)s"),
                         os=device.os_version_id.name,
-                        date=device.os_version_id.end_of_support,
+                        date=rt.date(device.os_version_id.end_of_support),
                     )
                 )
             if device.cyber_patch_outdated:
                 reasons.append(
-                    self.env._(
-                        "last patch: %(date)s",
-                        date=device.last_patch_date or self.env._("never"),
+                    rt.msg(
+                        _lt("last patch: %(date)s"),
+                        date=rt.date(device.last_patch_date) or rt.msg(_lt("never")),
                     )
                 )
             return {
-                "summary": self.env._(
-                    "Cyber watch: %(reasons)s", reasons="; ".join(reasons)
+                "summary": rt.msg(
+                    _lt("Cyber watch: %(reasons)s"), reasons=rt.join(reasons, "; ")
                 ),
                 "user_id": rssi_of(device.company_id)[1].id,
             }
@@ -551,25 +554,31 @@ class MaintenanceEquipment(models.Model):
 
     @api.model
     def _cyber_watch_summary(self, newly_obsolete, activities, rssi_users):
-        body = Markup("<p>%s</p>") % self.env._(
-            "Cyber watch: %(os)s newly obsolete OS version(s), %(devices)s device(s) "
-            "to follow up.",
-            os=len(newly_obsolete),
-            devices=len(activities),
-        )
-        if newly_obsolete:
-            body += Markup("<ul>%s</ul>") % Markup("").join(
-                Markup("<li>%s (%s)</li>") % (escape(v.name), v.end_of_support)
-                for v in newly_obsolete
-            )
         if not rssi_users:
             return
-        # sudo: the cron user notifies the RSSI group, not tied to one record.
-        self.env["mail.thread"].sudo().message_notify(
-            partner_ids=rssi_users.partner_id.ids,
-            subject=self.env._("Cyber watch summary"),
-            body=body,
-        )
+        # Each RSSI reads the summary in their own language, dates in its
+        # format: one notification per language.
+        for lang, users in rssi_users.grouped(lambda u: u.lang or "en_US").items():
+            env = self.with_context(lang=lang).env
+            render = env["mail.message"]._dm_render
+            body = Markup("<p>%s</p>") % env._(
+                "Cyber watch: %(os)s newly obsolete OS version(s), %(devices)s "
+                "device(s) to follow up.",
+                os=len(newly_obsolete),
+                devices=len(activities),
+            )
+            if newly_obsolete:
+                body += Markup("<ul>%s</ul>") % Markup("").join(
+                    Markup("<li>%s (%s)</li>")
+                    % (escape(v.name), render(rt.date(v.end_of_support)))
+                    for v in newly_obsolete
+                )
+            # sudo: the cron user notifies the RSSI group, not tied to one record.
+            env["mail.thread"].sudo().message_notify(
+                partner_ids=users.partner_id.ids,
+                subject=env._("Cyber watch summary"),
+                body=body,
+            )
 
 
 # ---- disposal and erasure (issue 5) ----

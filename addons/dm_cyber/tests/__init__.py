@@ -27,3 +27,4 @@ from . import test_next_step_disposal
 from . import test_http_erasure_certificate_pdf
 from . import test_http_export_filter
 from . import test_dashboard_cyber
+from . import test_everything_french_cyber

@@ -97,5 +97,6 @@ class TestCyberDigest(MedicalDeviceCase):
         devices[0].sudo().last_patch_date = date(2021, 6, 1)
         again = self.Equipment._cron_cyber_watch()
         self.assertEqual(again.res_id, devices[0].id)
-        self.assertIn("2021-06-01", again.summary)
+        # In the RSSI's date format (English: month first).
+        self.assertIn("06/01/2021", again.summary)
         self.assertFalse(self.Equipment._cron_cyber_watch())

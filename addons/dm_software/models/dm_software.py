@@ -2,11 +2,15 @@ import base64
 
 from odoo import api, fields, models
 from odoo.addons.medical_device.models.dm_regulatory_mixin import REGULATORY_FIELDS
+from odoo.addons.medical_device.tools import reader_text as rt
 from odoo.addons.medical_device.tools.messages import render
 from odoo.exceptions import UserError
+from odoo.tools.translate import LazyTranslate
 
 from ..tools import has_mapping
 from ..tools.selections import HOSTING, LIFECYCLE_STATES, QUALIFICATION_STATES
+
+_lt = LazyTranslate(__name__)
 
 # The roles of the software workflows (any of the groups; engineers are
 # technicians too).
@@ -361,7 +365,7 @@ class DmSoftware(models.Model):
         softwares = super().create(vals_list)
         softwares.filtered(
             lambda s: s.qualification_state == "to_qualify"
-        )._ask_qualification(self.env._("New software to qualify"))
+        )._ask_qualification(rt.msg(_lt("New software to qualify")))
         return softwares
 
     def write(self, vals):
@@ -378,7 +382,7 @@ class DmSoftware(models.Model):
         result = super().write(vals)
         if purpose_changed:
             purpose_changed._reopen_qualification(
-                self.env._("the intended purpose changed")
+                rt.msg(_lt("the intended purpose changed"))
             )
         return result
 

@@ -8,9 +8,13 @@ needs, and the actions that move the lifecycle.
 
 from odoo import fields, models
 from odoo.addons.medical_device.tools import checklist
+from odoo.addons.medical_device.tools import reader_text as rt
 from odoo.exceptions import UserError
+from odoo.tools.translate import LazyTranslate
 
 from .dm_software import PHARMACIST_GROUP, QUALIFICATION_ACTIVITY
+
+_lt = LazyTranslate(__name__)
 
 
 class DmSoftware(models.Model):
@@ -26,23 +30,25 @@ class DmSoftware(models.Model):
         return users
 
     def _schedule_for(self, users, activity_xmlid, summary, note=""):
-        """One activity per user on the software (once per open summary)."""
+        """One activity per user on the software (once per open summary); the
+        summary and the note (reader texts or plain strings) are written in
+        each user's language."""
         self.ensure_one()
         # sudo: the activity points the users (referent, pharmacists) at the
         # software, whoever triggered it (the cron, a user without write access).
         record = self.sudo()
-        open_activities = record.activity_ids.filtered(
-            lambda a: (
-                a.activity_type_id == self.env.ref(activity_xmlid)
-                and a.summary == summary
-            )
-        )
+        activity_type = self.env.ref(activity_xmlid)
         for user in users:
-            if user in open_activities.user_id:
+            texts = record._dm_activity_texts(user, summary, note)
+            if record.activity_ids.filtered(
+                lambda a, texts=texts, user=user: (
+                    a.activity_type_id == activity_type
+                    and a.user_id == user
+                    and a.summary == texts["summary"]
+                )
+            ):
                 continue
-            record.activity_schedule(
-                activity_xmlid, summary=summary, note=note, user_id=user.id
-            )
+            record.activity_schedule(activity_xmlid, user_id=user.id, **texts)
 
     def _ask_qualification(self, summary, note=""):
         for software in self:
@@ -62,16 +68,17 @@ class DmSoftware(models.Model):
                 lambda q: q.state == "to_confirm"
             )._dm_set_state("superseded")
             software._dm_set_state("to_qualify", state_field="qualification_state")
-            vals = {"requalification_reason": why}
+            # The stored reason reads in the language of whoever re-opened it;
+            # the note and the activities in their readers' (reader texts).
+            vals = {"requalification_reason": self.env["mail.message"]._dm_render(why)}
             if version:
                 vals["requalification_version_id"] = version.id
             # sudo: the reason is closed to clients; set by this re-opening only.
             software.sudo().write(vals)
-            software.sudo().message_post(
-                body=self.env._("The qualification is open again: %(why)s.", why=why),
-                subtype_xmlid="mail.mt_note",
+            software.sudo()._dm_post_note(
+                rt.msg(_lt("The qualification is open again: %(why)s."), why=why)
             )
-            software._ask_qualification(self.env._("Qualify the software again"), why)
+            software._ask_qualification(rt.msg(_lt("Qualify the software again")), why)
 
     def action_open_qualification_wizard(self):
         self.ensure_one()

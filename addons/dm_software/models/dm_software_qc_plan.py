@@ -1,7 +1,11 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.addons.medical_device.tools import reader_text as rt
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 OVERDUE_ACTIVITY = "dm_software.mail_activity_type_dm_software_qc_due"
 
@@ -179,15 +183,17 @@ class DmSoftwareQcPlan(models.Model):
         today = fields.Date.context_today(self)
 
         def values(plan):
+            # Reader texts: in the responsible's language (see
+            # mail.activity._dm_schedule_once).
             return {
-                "summary": self.env._(
-                    "Quality control of %(software)s overdue",
+                "summary": rt.msg(
+                    _lt("Quality control of %(software)s overdue"),
                     software=plan.software_id.name,
                 ),
-                "note": self.env._(
-                    "%(plan)s: the control was due on %(date)s (%(cases)s cases).",
+                "note": rt.msg(
+                    _lt("%(plan)s: the control was due on %(date)s (%(cases)s cases)."),
                     plan=plan.name,
-                    date=fields.Date.to_string(plan.next_qc_date),
+                    date=rt.date(plan.next_qc_date),
                     cases=plan.sample_size,
                 ),
                 "user_id": plan.responsible_id.id,

@@ -1,8 +1,12 @@
 from odoo import api, fields, models
+from odoo.addons.medical_device.tools import reader_text as rt
 from odoo.exceptions import ValidationError
+from odoo.tools.translate import LazyTranslate
 
 from .dm_software import PHARMACIST_GROUP, REGULATORY
 from .dm_software_qc_plan import OVERDUE_ACTIVITY
+
+_lt = LazyTranslate(__name__)
 
 FAILED_ACTIVITY = "dm_software.mail_activity_type_dm_software_qc_failed"
 # What a control measured: frozen once recorded.
@@ -163,25 +167,28 @@ class DmSoftwareQcRecord(models.Model):
         self.ensure_one()
         plan = self.plan_id
         # sudo: the reminders belong to the plan's responsible, whoever records.
-        plan.sudo().activity_feedback(
-            [OVERDUE_ACTIVITY],
-            feedback=self.env._("Control recorded on %(date)s", date=self.date),
-        )
+        # Removed, not marked done: the control is the record; a "done"
+        # message would repeat the reminder in the recorder's language.
+        plan.sudo().activity_unlink([OVERDUE_ACTIVITY])
         if self._measured_result()[1] != "fail":
             return
         software = self.software_id
-        summary = self.env._(
-            "AI quality control failed: %(software)s", software=software.name
+        # Reader texts: each referent and pharmacist reads them in their own
+        # language, dates in its format.
+        summary = rt.msg(
+            _lt("AI quality control failed: %(software)s"), software=software.name
         )
-        note = self.env._(
-            "Failed quality control %(plan)s, %(date)s: %(discordances)s "
-            "discordances in %(cases)s cases (%(rate)s, threshold %(threshold)s).",
+        note = rt.msg(
+            _lt(
+                "Failed quality control %(plan)s, %(date)s: %(discordances)s "
+                "discordances in %(cases)s cases (%(rate)s, threshold %(threshold)s)."
+            ),
             plan=plan.name,
-            date=fields.Date.to_string(self.date),
+            date=rt.date(self.date),
             discordances=self.discordances,
             cases=self.cases_checked,
-            rate=f"{self.discordance_rate:.1f} %",
-            threshold=f"{self.threshold:.1f} %",
+            rate=rt.join([rt.number(self.discordance_rate), "%"], " "),
+            threshold=rt.join([rt.number(self.threshold), "%"], " "),
         )
         software._schedule_for(
             software.referent_id | software._role_users(PHARMACIST_GROUP),
@@ -190,16 +197,17 @@ class DmSoftwareQcRecord(models.Model):
             note,
         )
         # sudo: see _schedule_for; the note is posted whoever recorded.
-        software.sudo().message_post(body=note, subtype_xmlid="mail.mt_note")
+        software.sudo()._dm_post_note(note)
         if plan.suspend_on_failure and software.lifecycle_state == "in_use":
             # sudo: the plan suspends the use itself, whoever records the failed
             # control (a user may not move the lifecycle).
             software.sudo()._dm_set_state("suspended")
-            software.sudo().message_post(
-                body=self.env._(
-                    "Use suspended automatically: the plan %(plan)s suspends the "
-                    "software when a control fails.",
+            software.sudo()._dm_post_note(
+                rt.msg(
+                    _lt(
+                        "Use suspended automatically: the plan %(plan)s suspends "
+                        "the software when a control fails."
+                    ),
                     plan=plan.name,
-                ),
-                subtype_xmlid="mail.mt_note",
+                )
             )

@@ -1,9 +1,13 @@
 from odoo import api, fields, models
+from odoo.addons.medical_device.tools import reader_text as rt
 from odoo.addons.medical_device.tools.selections import RISK_CLASSES
 from odoo.exceptions import UserError
+from odoo.tools.translate import LazyTranslate
 
 from .dm_software import QUALIFICATION_ACTIVITY, REGULATORY
 from .dm_software_qualification_answers import OUTCOMES
+
+_lt = LazyTranslate(__name__)
 
 
 class DmSoftwareQualification(models.Model):
@@ -124,7 +128,6 @@ class DmSoftwareQualification(models.Model):
     def action_confirm(self):
         """A pharmacist or a biomedical engineer confirms the conclusion: it
         becomes the software's identity (medical device or not, class)."""
-        user = self.env.user
         for record in self:
             software = record.software_id
             if record.state != "to_confirm" or software._pending_qualification() != (
@@ -149,25 +152,23 @@ class DmSoftwareQualification(models.Model):
                     fields.Command.link(record.driven_equipment_id.id)
                 ]
             software._dm_set_state("qualified", vals, state_field="qualification_state")
-            software.sudo().activity_feedback(
-                [QUALIFICATION_ACTIVITY],
-                feedback=self.env._(
-                    "Qualification confirmed by %(user)s", user=user.name
-                ),
-            )
-            software.sudo().message_post(body=record._confirmation_message())
+            # Removed, not marked done: the confirmation's note says it in
+            # each reader's language; a "done" message would repeat the
+            # request in the confirmer's.
+            software.sudo().activity_unlink([QUALIFICATION_ACTIVITY])
+            software.sudo()._dm_post_note(record._confirmation_message())
         return True
 
     def _confirmation_message(self):
+        """The note of the confirmation, as a reader text."""
         self.ensure_one()
         if not self.is_medical_device:
-            return self.env._(
-                "Qualification confirmed by %(user)s: not a medical device.",
+            return rt.msg(
+                _lt("Qualification confirmed by %(user)s: not a medical device."),
                 user=self.env.user.name,
             )
-        classes = dict(self._fields["risk_class"]._description_selection(self.env))
-        return self.env._(
-            "Qualification confirmed by %(user)s: medical device, %(klass)s.",
+        return rt.msg(
+            _lt("Qualification confirmed by %(user)s: medical device, %(klass)s."),
             user=self.env.user.name,
-            klass=classes.get(self.risk_class, ""),
+            klass=rt.selection(self._name, "risk_class", self.risk_class),
         )

@@ -1,9 +1,13 @@
 from odoo import api, fields, models
+from odoo.addons.medical_device.tools import reader_text as rt
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.translate import LazyTranslate
 
 from ..tools import versions
 from ..tools.selections import VERSION_STATES
 from .dm_software import INSTALLERS, REGULATORY
+
+_lt = LazyTranslate(__name__)
 
 # What was validated: frozen once the version leaves the proposal.
 CONTENT_FIELDS = {
@@ -297,9 +301,10 @@ class DmSoftwareVersion(models.Model):
         self.ensure_one()
         return self.install_ids.filtered(lambda i: i.state == "current")
 
-    def _post_on_software(self, body):
+    def _post_on_software(self, spec):
+        """A note (a reader text) on the software."""
         # sudo: the note goes on the software whoever acts on the version.
-        self.software_id.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
+        self.software_id.sudo()._dm_post_note(spec)
 
     # ------------------------------------------------------------ actions
     def action_validate(self):
@@ -335,17 +340,19 @@ class DmSoftwareVersion(models.Model):
                 )
             record._dm_set_state("validated")
             record._post_on_software(
-                self.env._(
-                    "Version %(version)s validated by %(user)s.",
+                rt.msg(
+                    _lt("Version %(version)s validated by %(user)s."),
                     version=record.version,
                     user=self.env.user.name,
                 )
             )
             if record._dm_needs_requalification():
                 record.software_id._reopen_qualification(
-                    self.env._(
-                        "version %(version)s changes the CE marking, the class or "
-                        "the intended purpose",
+                    rt.msg(
+                        _lt(
+                            "version %(version)s changes the CE marking, the class "
+                            "or the intended purpose"
+                        ),
                         version=record.version,
                     ),
                     version=record,
@@ -370,7 +377,7 @@ class DmSoftwareVersion(models.Model):
                 )
             record._dm_set_state("withdrawn")
             record._post_on_software(
-                self.env._("Version %(version)s withdrawn.", version=record.version)
+                rt.msg(_lt("Version %(version)s withdrawn."), version=record.version)
             )
         return True
 

@@ -7,9 +7,13 @@ The Install and Roll back wizards (``dm.software.install.wizard``) call
 """
 
 from odoo import fields, models
+from odoo.addons.medical_device.tools import reader_text as rt
 from odoo.exceptions import UserError
+from odoo.tools.translate import LazyTranslate
 
 from ..tools import versions
+
+_lt = LazyTranslate(__name__)
 
 INSTALLABLE_STATES = ("validated", "installed")
 
@@ -123,23 +127,27 @@ class DmSoftwareVersion(models.Model):
         install = self.env["dm.software.install"].sudo().create(vals).sudo(False)
         if self.state == "validated":
             self._dm_set_state("installed")
-        modes = dict(install._fields["mode"]._description_selection(self.env))
+        mode = rt.selection(install._name, "mode", install.mode)
         if current:
-            body = self.env._(
-                "Version %(version)s installed on %(site)s (%(mode)s) by %(user)s, "
-                "replacing %(old)s.",
+            body = rt.msg(
+                _lt(
+                    "Version %(version)s installed on %(site)s (%(mode)s) by "
+                    "%(user)s, replacing %(old)s."
+                ),
                 version=self.version,
                 site=site.name,
-                mode=modes[install.mode],
+                mode=mode,
                 user=self.env.user.name,
                 old=current.version_id.version,
             )
         else:
-            body = self.env._(
-                "Version %(version)s installed on %(site)s (%(mode)s) by %(user)s.",
+            body = rt.msg(
+                _lt(
+                    "Version %(version)s installed on %(site)s (%(mode)s) by %(user)s."
+                ),
                 version=self.version,
                 site=site.name,
-                mode=modes[install.mode],
+                mode=mode,
                 user=self.env.user.name,
             )
         self._post_on_software(body)
@@ -185,9 +193,11 @@ class DmSoftwareVersion(models.Model):
         if not self._current_installs():
             self._dm_set_state("rolled_back")
         self._post_on_software(
-            self.env._(
-                "Version %(version)s rolled back on %(site)s: %(previous)s is current "
-                "again. Reason: %(reason)s",
+            rt.msg(
+                _lt(
+                    "Version %(version)s rolled back on %(site)s: %(previous)s is "
+                    "current again. Reason: %(reason)s"
+                ),
                 version=self.version,
                 site=site.name,
                 previous=previous.version_id.version,

@@ -109,7 +109,8 @@ class TestAiQualityControl(SoftwareCase):
         self.assertEqual(
             activity.summary, "Quality control of Chest X-ray triage overdue"
         )
-        self.assertIn("was due on 2026-02-05 (30 cases)", activity.note)
+        # In the responsible's date format (English: month first).
+        self.assertIn("was due on 02/05/2026 (30 cases)", activity.note)
         self.assertEqual(str(activity.date_deadline), "2026-02-06")
         self.assertTrue(activity.automated)
 

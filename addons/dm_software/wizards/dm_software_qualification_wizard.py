@@ -1,10 +1,14 @@
 from odoo import api, fields, models
+from odoo.addons.medical_device.tools import reader_text as rt
 from odoo.addons.medical_device.tools.selections import RISK_CLASSES
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.translate import LazyTranslate
 
 from ..models.dm_software import MANAGERS, REGULATORY
 from ..models.dm_software_qualification_answers import OUTCOMES
 from ..tools import qualification
+
+_lt = LazyTranslate(__name__)
 
 ANSWER_FIELDS = [f"q_{key}" for key in qualification.QUESTIONS]
 
@@ -160,13 +164,14 @@ class DmSoftwareQualificationWizard(models.TransientModel):
         # (no default_* key of the client's context reaches them).
         record = self.env["dm.software.qualification"].sudo().create(vals).sudo(False)
         software._dm_set_state("to_confirm", state_field="qualification_state")
-        software.sudo().message_post(
-            body=self.env._(
-                "Qualification answered by %(user)s, to be confirmed by a pharmacist "
-                "or a biomedical engineer.",
+        software.sudo()._dm_post_note(
+            rt.msg(
+                _lt(
+                    "Qualification answered by %(user)s, to be confirmed by a "
+                    "pharmacist or a biomedical engineer."
+                ),
                 user=self.env.user.name,
-            ),
-            subtype_xmlid="mail.mt_note",
+            )
         )
         return record
 

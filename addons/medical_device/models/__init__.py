@@ -21,6 +21,9 @@ from . import dm_regulatory_mixin
 from . import dm_ce_deadline_mixin
 from . import dm_device_acquisition_mixin
 from . import dm_device_criticality_mixin
+from . import mail_message
+from . import mail_thread
+from . import mail_tracking_value
 from . import mail_activity
 from . import maintenance_equipment
 from . import dm_plan_requirement

@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import plaintext2html
 
+from ..tools import reader_text as rt
 from .dm_workflow_mixin import ORM_FIELDS
 
 # Decision fields are written only by the engine's own methods, in sudo, after
@@ -51,6 +52,9 @@ class DmApproval(models.Model):
     _description = "Medical device approval"
     _inherit = ["dm.document.tracking", "dm.workflow.mixin"]
     _order = "requested_on desc, id desc"
+    # Its tracked reason is one of the engine's texts, shown in the reader's
+    # language (see mail.tracking.value).
+    _dm_reader_char_fields = ("superseded_reason", "name")
     _rec_name = "name"
     # The decision and its supersession, in the document's chatter.
     _dm_document_tracked_fields = TRACKED_DECISION_FIELDS
@@ -330,6 +334,36 @@ class DmApproval(models.Model):
             return None
         return self.env[self.res_model].browse(self.res_id).exists()
 
+    @api.model
+    def _dm_reader_tracked_text(self, fname, stored):
+        """A tracked name of a line (its rule's, stored in the requester's
+        language) in the reader's; ``None`` for the other fields."""
+        if fname != "name":
+            return None
+        self.env.cr.execute(
+            "SELECT r.id FROM dm_approval_rule r, jsonb_each_text(r.name) t "
+            "WHERE t.value = %s ORDER BY r.id LIMIT 1",
+            [stored],
+        )
+        row = self.env.cr.fetchone()
+        # sudo: the rule's name only, for whoever reads the line's trail.
+        return self.env["dm.approval.rule"].sudo().browse(row[0]).name if row else None
+
+    def _dm_role_spec(self):
+        """The line's role as a reader text (see ``tools/reader_text.py``)."""
+        self.ensure_one()
+        if self.role:
+            return rt.selection(self._name, "role", self.role)
+        # sudo: the group's name only.
+        group = self.group_id.sudo()
+        return rt.group(group.id) if group else ""
+
+    def _dm_name_spec(self):
+        """The line's name (its rule's, in the reader's language) as a reader
+        text."""
+        self.ensure_one()
+        return rt.record(self._name, self.id, self.name)
+
     def _role_label(self):
         if self.role:
             return dict(self._fields["role"]._description_selection(self.env))[
@@ -514,13 +548,10 @@ class DmApproval(models.Model):
     def _close_activities(self):
         for line in self:
             # sudo: the activities belong to every member of the role.
-            activities = line.sudo().activity_ids.exists()
-            if line.state == "approved":
-                activities.action_feedback(
-                    feedback=self.env._("Approved by %(user)s", user=self.env.user.name)
-                )
-            else:
-                activities.unlink()
+            # Removed, not marked done: the decision's note says who approved,
+            # in each reader's language; a "done" message would repeat the
+            # request in the decider's language.
+            line.sudo().activity_ids.exists().unlink()
 
     # ------------------------------------------------------------ reminders
     @api.model
@@ -561,6 +592,12 @@ class DmApproval(models.Model):
         lines.sudo().write({"last_reminder_on": now})
 
     def _send_reminder_digest(self, members, days):
+        """The reminder, in each member's language (one notification per
+        language)."""
+        for lang, readers in members.grouped(lambda u: u.lang or "en_US").items():
+            self.with_context(lang=lang)._send_reminder_digest_in_lang(readers, days)
+
+    def _send_reminder_digest_in_lang(self, members, days):
         role_label = self[0]._role_label()
         shown = self[:REMINDER_DIGEST_LINES]
         body = Markup("<p>%s</p><ul>%s</ul>") % (

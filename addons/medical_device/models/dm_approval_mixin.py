@@ -3,8 +3,12 @@ import hashlib
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.safe_eval import safe_eval
+from odoo.tools.translate import LazyTranslate
 
 from ..tools import approval_values, checklist
+from ..tools import reader_text as rt
+
+_lt = LazyTranslate(__name__)
 
 
 class DmApprovalMixin(models.AbstractModel):
@@ -364,14 +368,18 @@ class DmApprovalMixin(models.AbstractModel):
             if requested:
                 # sudo: the engine's notes are posted for readers too (a DPO
                 # may request or decide without write access to the device).
-                record.sudo().message_post(
-                    body=self.env._(
-                        "Approval requested: %(approvals)s.",
-                        approvals=", ".join(
-                            f"{line.name} ({line._role_label()})" for line in requested
+                record.sudo()._dm_post_note(
+                    rt.msg(
+                        _lt("Approval requested: %(approvals)s."),
+                        approvals=rt.join(
+                            rt.msg(
+                                _lt("%(approval)s (%(role)s)"),
+                                approval=line._dm_name_spec(),
+                                role=line._dm_role_spec(),
+                            )
+                            for line in requested
                         ),
-                    ),
-                    subtype_xmlid="mail.mt_note",
+                    )
                 )
         return True
 
@@ -416,15 +424,14 @@ class DmApprovalMixin(models.AbstractModel):
                 # sudo: the fingerprint covers the data, whatever the user reads.
                 fingerprint = record.sudo()._dm_fingerprint(rule)
                 if fingerprint != current.sudo().data_fingerprint:
-                    labels = ", ".join(
-                        record._fields[f].get_description(self.env)["string"]
-                        for f in rule["fields"]
-                        if f in changed
-                    )
                     record._dm_reopen_approval(
                         rule,
-                        self.env._(
-                            "the approved data changed (%(fields)s)", fields=labels
+                        rt.msg(
+                            _lt("the approved data changed (%(fields)s)"),
+                            fields=rt.field_labels(
+                                record._name,
+                                [f for f in rule["fields"] if f in changed],
+                            ),
                         ),
                     )
                 elif current.state == "pending":
@@ -447,14 +454,13 @@ class DmApprovalMixin(models.AbstractModel):
         )
         new_line = self._dm_create_line(rule)
         # sudo: see action_request_approvals.
-        self.sudo().message_post(
-            body=self.env._(
-                "The %(role)s approval of %(approval)s is pending again: %(why)s.",
-                role=new_line._role_label(),
-                approval=rule["name"],
+        self.sudo()._dm_post_note(
+            rt.msg(
+                _lt("The %(role)s approval of %(approval)s is pending again: %(why)s."),
+                role=new_line._dm_role_spec(),
+                approval=new_line._dm_name_spec(),
                 why=why,
-            ),
-            subtype_xmlid="mail.mt_note",
+            )
         )
         return new_line
 
@@ -463,15 +469,14 @@ class DmApprovalMixin(models.AbstractModel):
         """Raise to refuse an approval the document is not ready for."""
 
     def _dm_after_approval_decision(self, line):
-        states = dict(line._fields["state"]._description_selection(self.env))
-        body = self.env._(
-            "%(approval)s: %(state)s by %(user)s (%(role)s).",
-            approval=line.name,
-            state=states[line.state],
+        spec = rt.msg(
+            _lt("%(approval)s: %(state)s by %(user)s (%(role)s)."),
+            approval=line._dm_name_spec(),
+            state=rt.selection(line._name, "state", line.state),
             user=self.env.user.name,
-            role=line._role_label(),
+            role=line._dm_role_spec(),
         )
         if line.comment:
-            body += "\n" + line.comment
+            spec = rt.join([spec, line.comment], sep="\n")
         # sudo: the reviewer may only read the document (see action_request_approvals).
-        self.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
+        self.sudo()._dm_post_note(spec)

@@ -1,11 +1,12 @@
 from datetime import timedelta
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
-from odoo.tools import format_date
+from odoo.tools.translate import LazyTranslate
 
+from ..tools import reader_text as rt
 from ..tools import regulatory
+
+_lt = LazyTranslate(__name__)
 
 
 class DmCeDeadlineMixin(models.AbstractModel):
@@ -99,15 +100,16 @@ class DmCeDeadlineMixin(models.AbstractModel):
 
         def values(device):
             deadline = device.ce_next_deadline
+            # A reader text: in the pharmacist's language and date format (see
+            # mail.activity._dm_schedule_once).
             if deadline == device.ce_certificate_expiry:
-                summary = self.env._(
-                    "CE certificate expiry: %(date)s",
-                    date=format_date(self.env, deadline),
+                summary = rt.msg(
+                    _lt("CE certificate expiry: %(date)s"), date=rt.date(deadline)
                 )
             else:
-                summary = self.env._(
-                    "End of the CE transition period: %(date)s",
-                    date=format_date(self.env, deadline),
+                summary = rt.msg(
+                    _lt("End of the CE transition period: %(date)s"),
+                    date=rt.date(deadline),
                 )
             return {
                 "summary": summary,
@@ -151,34 +153,35 @@ class DmCeDeadlineMixin(models.AbstractModel):
     def _ce_deadline_digest_summary(self, devices, days, pharmacists, responsible):
         if not pharmacists:
             return
-        body = Markup("<p>%s</p>") % self.env._(
-            "%(count)s medical device(s) reach a CE deadline within %(days)s days or "
-            "have passed it (certificate expiry or end of the transition period). "
-            "%(user)s has one digest per site, which opens the list of its devices.",
-            count=len(devices),
-            days=days,
-            user=responsible.name,
-        )
-        # sudo: the cron user notifies the pharmacists' group, not tied to one record.
-        self.env["mail.thread"].sudo().message_notify(
-            partner_ids=pharmacists.partner_id.ids,
-            subject=self.env._("CE deadlines"),
-            body=body,
+        self.env["mail.thread"]._dm_notify(
+            pharmacists,
+            rt.msg(_lt("CE deadlines")),
+            rt.msg(
+                _lt(
+                    "%(count)s medical device(s) reach a CE deadline within "
+                    "%(days)s days or have passed it (certificate expiry or end of "
+                    "the transition period). %(user)s has one digest per site, "
+                    "which opens the list of its devices."
+                ),
+                count=len(devices),
+                days=days,
+                user=responsible.name,
+            ),
         )
 
     @api.model
     def _ce_deadline_summary(self, activities, days, pharmacists, responsible):
-        body = Markup("<p>%s</p>") % self.env._(
-            "%(count)s medical device(s) reach a CE deadline within %(days)s days or "
-            "have passed it (certificate expiry or end of the transition period). "
-            "%(user)s has an activity on each.",
-            count=len(activities),
-            days=days,
-            user=responsible.name,
-        )
-        # sudo: the cron user notifies the pharmacists' group, not tied to one record.
-        self.env["mail.thread"].sudo().message_notify(
-            partner_ids=pharmacists.partner_id.ids,
-            subject=self.env._("CE deadlines"),
-            body=body,
+        self.env["mail.thread"]._dm_notify(
+            pharmacists,
+            rt.msg(_lt("CE deadlines")),
+            rt.msg(
+                _lt(
+                    "%(count)s medical device(s) reach a CE deadline within "
+                    "%(days)s days or have passed it (certificate expiry or end of "
+                    "the transition period). %(user)s has an activity on each."
+                ),
+                count=len(activities),
+                days=days,
+                user=responsible.name,
+            ),
         )

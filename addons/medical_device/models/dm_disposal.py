@@ -2,8 +2,10 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.translate import LazyTranslate
 
 from ..tools import checklist
+from ..tools import reader_text as rt
 from ..tools.disposal_selections import (
     CLOSED_STATES,
     DESTINATIONS,
@@ -11,6 +13,8 @@ from ..tools.disposal_selections import (
     DISPOSAL_STATES,
     RECIPIENT_DESTINATIONS,
 )
+
+_lt = LazyTranslate(__name__)
 
 ENGINEER = "medical_device.group_dm_engineer"
 RETENTION_PARAM = "medical_device.disposal_retention_years"
@@ -210,13 +214,12 @@ class DmDisposal(models.Model):
         disposals = super().create(vals_list)
         for disposal in disposals:
             # sudo: technicians may request a disposal without following the device.
-            disposal.equipment_id.sudo().message_post(
-                body=self.env._(
-                    "Disposal request %(disposal)s created by %(user)s.",
+            disposal.equipment_id.sudo()._dm_post_note(
+                rt.msg(
+                    _lt("Disposal request %(disposal)s created by %(user)s."),
                     disposal=disposal.name,
                     user=self.env.user.name,
-                ),
-                subtype_xmlid="mail.mt_note",
+                )
             )
         return disposals
 
@@ -469,12 +472,11 @@ class DmDisposal(models.Model):
         for disposal in self:
             disposal._dm_withdraw_pending(self.env._("Disposal cancelled"))
             disposal._dm_set_state("cancelled")
-            disposal.message_post(
-                body=self.env._(
-                    "Disposal cancelled by %(user)s: the device stays in service.",
+            disposal._dm_post_note(
+                rt.msg(
+                    _lt("Disposal cancelled by %(user)s: the device stays in service."),
                     user=self.env.user.name,
-                ),
-                subtype_xmlid="mail.mt_note",
+                )
             )
 
     def _dm_done_values(self):
@@ -483,10 +485,11 @@ class DmDisposal(models.Model):
         return {}
 
     def _dm_done_message(self):
-        return self.env._(
-            "Device disposed by %(user)s. Records kept until %(date)s.",
+        """The note of the Disposed step, as a reader text."""
+        return rt.msg(
+            _lt("Device disposed by %(user)s. Records kept until %(date)s."),
             user=self.env.user.name,
-            date=self.retention_until,
+            date=rt.date(self.retention_until),
         )
 
     def _dm_mark_done(self):
@@ -495,9 +498,7 @@ class DmDisposal(models.Model):
             # The device's lifecycle gate checked the request (the engineer's
             # role, what the disposal lacks); the move is checked again here.
             disposal._dm_set_state("done", disposal._dm_done_values())
-            disposal.message_post(
-                body=disposal._dm_done_message(), subtype_xmlid="mail.mt_note"
-            )
+            disposal._dm_post_note(disposal._dm_done_message())
 
     def action_open_device(self):
         self.ensure_one()

@@ -2,6 +2,8 @@ from markupsafe import Markup
 
 from odoo import Command, models
 
+from ..tools import reader_text as rt
+
 
 class DmDocumentTracking(models.AbstractModel):
     """The audit trail of a line that is not a mail thread (an approval, a
@@ -63,8 +65,13 @@ class DmDocumentTracking(models.AbstractModel):
                 continue
             # sudo: the trail is written by the server, whatever the user may
             # post on the document; the author is the user who made the change.
-            document.sudo()._message_log(
+            # The line's name is a reader text: shown in each reader's
+            # language (a rule's name), see mail.message._to_store.
+            spec = rt.record(line._name, line.id, line.display_name)
+            message = document.sudo()._message_log(
                 body=Markup("<p>%s</p>") % line.display_name,
                 author_id=author.id,
                 tracking_value_ids=trackings,
             )
+            # sudo: the spec is closed to clients (see mail.message.create).
+            message.sudo().dm_text = spec

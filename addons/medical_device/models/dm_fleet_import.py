@@ -6,12 +6,15 @@ import logging
 import time
 
 import psycopg2
-from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.translate import LazyTranslate
 
 from ..tools import fleet_import, spreadsheet
+from ..tools import reader_text as rt
+
+_lt = LazyTranslate(__name__)
 
 _logger = logging.getLogger(__name__)
 
@@ -315,8 +318,8 @@ class DmFleetImport(models.Model):
             self._finish(
                 "failed",
                 time.monotonic() - start,
-                self.env._(
-                    "Stopped after row %(row)s: %(error)s",
+                rt.msg(
+                    _lt("Stopped after row %(row)s: %(error)s"),
                     row=self.last_committed_row,
                     error=self._failure_text(error),
                 ),
@@ -456,18 +459,22 @@ class DmFleetImport(models.Model):
             {
                 "state": state,
                 "finished_at": fields.Datetime.now(),
-                "log": summary,
+                # The log reads in the importer's language; the note in each
+                # reader's.
+                "log": self.env["mail.message"]._dm_render(summary),
                 **self._error_report_vals(),
             }
         )
-        body = Markup("<p>%s</p>") % summary
-        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+        self._dm_post_note(summary)
 
     def _summary_text(self, duration, failure):
-        text = self.env._(
-            "%(file)s: %(rows)s rows read of %(total)s, %(created)s devices created, "
-            "%(updated)s updated, %(unchanged)s unchanged, %(failed)s rows rejected "
-            "(%(seconds)s s).",
+        """The summary of the run, as a reader text."""
+        text = rt.msg(
+            _lt(
+                "%(file)s: %(rows)s rows read of %(total)s, %(created)s devices "
+                "created, %(updated)s updated, %(unchanged)s unchanged, %(failed)s "
+                "rows rejected (%(seconds)s s)."
+            ),
             file=self.filename or self.display_name,
             rows=self.processed_count,
             total=self.row_count,
@@ -480,14 +487,17 @@ class DmFleetImport(models.Model):
         ignored = self.env["dm.fleet.import.error"].search_fetch(
             [("import_id", "=", self.id), ("kind", "=", "ignored")], ["column"]
         )
+        parts = [text]
         if ignored:
-            text += " " + self.env._(
-                "Columns ignored: %(columns)s.",
-                columns=", ".join(ignored.mapped("column")),
+            parts.append(
+                rt.msg(
+                    _lt("Columns ignored: %(columns)s."),
+                    columns=", ".join(ignored.mapped("column")),
+                )
             )
         if failure:
-            text += " " + failure
-        return text
+            parts.append(failure)
+        return rt.join(parts, " ")
 
     def _error_report_vals(self):
         """The errors as a CSV file (``;``, UTF-8 with BOM: Excel opens it)."""

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import reader_text
+
 # Daily jobs create their activities by batches of this many records: a
 # constant number of queries per batch, whatever the size of the fleet.
 ACTIVITY_BATCH_SIZE = 1000
@@ -66,12 +68,26 @@ class MailActivity(models.Model):
         return {res_id for (res_id,) in rows}
 
     @api.model
+    def _dm_reader_values(self, vals):
+        """``vals`` with their summary and note (reader texts) rendered for
+        their assignee."""
+        texts = {k: vals[k] for k in ("summary", "note") if k in vals}
+        if not any(reader_text.is_spec(v) for v in texts.values()):
+            return vals
+        user = self.env["res.users"].browse(vals.get("user_id") or self.env.uid)
+        # sudo: the assignee's language, whoever runs the job.
+        record = self.env["mail.thread"]
+        return {**vals, **record._dm_activity_texts(user.sudo(), **texts)}
+
+    @api.model
     def _dm_schedule_once(self, records, activity_type, values):
         """Schedule one activity of ``activity_type`` on each of ``records`` that
         does not hold an open one already (so a daily job never repeats itself).
 
         ``values(record)`` returns the activity's own values (``summary``,
-        ``note``, ``user_id``, ``date_deadline``…). Activities are created by
+        ``note``, ``user_id``, ``date_deadline``…); a summary or a note given
+        as a reader text (``tools/reader_text.py``) is written in the language
+        of the assignee, who reads it. Activities are created by
         batches, without the per-activity notification e-mail: the daily jobs
         send one summary instead. Returns the created activities."""
         created = self.browse()
@@ -95,7 +111,7 @@ class MailActivity(models.Model):
                     # Given here, read for the whole batch at once: the core
                     # compute reads each document's name with its own query.
                     "res_name": record.display_name,
-                    **values(record),
+                    **self._dm_reader_values(values(record)),
                 }
                 for record in batch
                 if record.id not in already

@@ -1,5 +1,10 @@
 from odoo import api, fields, models
 from odoo.fields import Domain
+from odoo.tools.translate import LazyTranslate
+
+from ..tools import reader_text as rt
+
+_lt = LazyTranslate(__name__)
 
 from ..tools import checklist
 
@@ -154,12 +159,11 @@ class MaintenanceEquipment(models.Model):
             stopped = open_requests.filtered(lambda r, d=device: r.equipment_id == d)
             if stopped:
                 # sudo: see above; the note records what the disposal stopped.
-                device.sudo().message_post(
-                    body=self.env._(
-                        "Disposed: preventive maintenance stopped (%(requests)s).",
+                device.sudo()._dm_post_note(
+                    rt.msg(
+                        _lt("Disposed: preventive maintenance stopped (%(requests)s)."),
                         requests=", ".join(stopped.mapped("name")),
-                    ),
-                    subtype_xmlid="mail.mt_note",
+                    )
                 )
 
     def _dm_stop_reminders(self):

@@ -22,6 +22,7 @@ from . import test_tools_pieu
 from . import test_tools_regulatory
 from . import test_tools_spreadsheet
 from . import test_tools_udi
+from . import test_tools_reader_text
 from . import test_tour_approval
 from . import test_tour_lifecycle
 from . import test_workflow_attacks
@@ -41,3 +42,4 @@ from . import test_tour_dashboard
 from . import test_plans
 from . import test_tools_plans
 from . import test_http_plans
+from . import test_everything_french

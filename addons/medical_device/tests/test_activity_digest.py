@@ -138,7 +138,8 @@ class TestActivityDigest(MedicalDeviceCase):
         devices[0].sudo().ce_certificate_expiry = TODAY + timedelta(days=90)
         again = self.run_job()
         self.assertEqual(again.res_id, devices[0].id)
-        self.assertIn("11/30/2027", again.summary)
+        # In the pharmacist's language and date format (French).
+        self.assertIn("30/11/2027", again.summary)
 
     def test_done_digest_does_not_come_back(self):
         devices = self.devices("DIG", THRESHOLD + 2, location="Bloc A")

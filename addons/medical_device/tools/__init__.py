@@ -3,3 +3,4 @@ from . import regulatory
 from . import udi
 from . import selections
 from . import checklist
+from . import reader_text
