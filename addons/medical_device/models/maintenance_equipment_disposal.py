@@ -2,11 +2,10 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools.translate import LazyTranslate
 
+from ..tools import checklist
 from ..tools import reader_text as rt
 
 _lt = LazyTranslate(__name__)
-
-from ..tools import checklist
 
 
 class MaintenanceEquipment(models.Model):
