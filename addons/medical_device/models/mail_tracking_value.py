@@ -80,7 +80,13 @@ class MailTrackingValue(models.Model):
         trackings = self.browse([entry["id"] for entry in selections])
         fname_of = {tracking.id: tracking.field_id.name for tracking in trackings}
         Model = self.env[model]
-        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        # English is the labels' source, written by a writer in en_US even
+        # where it is not an installed language (a database in French only).
+        langs = ["en_US"] + [
+            code
+            for code, _name in self.env["res.lang"].get_installed()
+            if code != "en_US"
+        ]
         readers = {}
         for entry in selections:
             fname = fname_of.get(entry["id"])
