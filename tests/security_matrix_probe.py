@@ -82,7 +82,18 @@ def addon_models(env):
         cls = env.registry[name]
         if cls._abstract:
             continue
-        ours = [k for k in cls.__mro__ if k.__module__.startswith(ADDON_MODULES)]
+        # The addons' extensions of a core mixin (mail.thread) make no model
+        # of every model inheriting it: only the model's own classes and those
+        # of the addons' own mixins count.
+        ours = [
+            k
+            for k in cls.__mro__
+            if k.__module__.startswith(ADDON_MODULES)
+            and (
+                k._name == name
+                or env.registry[k._name]._original_module in ADDONS
+            )
+        ]
         if not ours:
             continue
         actions = {

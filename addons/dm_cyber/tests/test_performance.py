@@ -18,7 +18,9 @@ KANBAN_ACTION = "medical_device.maintenance_equipment_action_medical_devices"
 KANBAN_QUERIES = 14
 # The daily cyber watch, for up to a thousand devices to flag.
 # +1 (issue 13): the UPDATE that remembers the cyber states signalled.
-CYBER_WATCH_QUERIES = 36
+# +1 (issue 13, reader texts): the recipients' languages, for one summary per
+# language.
+CYBER_WATCH_QUERIES = 37
 
 
 @tagged("post_install", "-at_install")

@@ -12,7 +12,9 @@ CE_DEADLINE = "medical_device.mail_activity_type_dm_ce_deadline"
 
 # The daily job's queries, whatever the number of records it handles.
 # +1 (issue 13): the UPDATE that remembers the deadlines signalled.
-CE_DEADLINE_QUERIES = 32
+# +1 (issue 13, reader texts): the recipients' languages, for one summary per
+# language.
+CE_DEADLINE_QUERIES = 33
 
 
 @tagged("post_install", "-at_install")
