@@ -89,10 +89,7 @@ def addon_models(env):
             k
             for k in cls.__mro__
             if k.__module__.startswith(ADDON_MODULES)
-            and (
-                k._name == name
-                or env.registry[k._name]._original_module in ADDONS
-            )
+            and (k._name == name or env.registry[k._name]._original_module in ADDONS)
         ]
         if not ours:
             continue
