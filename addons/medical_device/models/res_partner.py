@@ -82,3 +82,18 @@ class ResPartner(models.Model):
                     fields=", ".join(refused),
                 )
             )
+
+    @api.model
+    def _dm_demo_in_french(self, user_xmlids):
+        """Demo data: the demo users read French where French is installed
+        (``make run`` loads it), so that a hospital trying the demo meets its
+        own language; elsewhere they keep the database's default."""
+        if not self.env["res.lang"].search_count(
+            [("code", "=", "fr_FR"), ("active", "=", True)]
+        ):
+            return False
+        users = self.env["res.users"]
+        for xmlid in user_xmlids:
+            users |= self.env.ref(xmlid, raise_if_not_found=False) or users
+        users.partner_id.write({"lang": "fr_FR"})
+        return True
