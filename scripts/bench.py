@@ -618,15 +618,6 @@ def fmt_rate(rows, seconds):
 
 
 def run(args):
-    import_odoo()
-    from odoo import api
-    from odoo.modules.registry import Registry
-    from odoo.tools import config
-
-    config.parse_config(
-        ["-c", args.config, "-d", args.database, "--log-level=warn"],
-        setup_logging=True,
-    )
     report = Report()
     report.say(
         f"medical device suite benchmark, {datetime.now():%Y-%m-%d %H:%M}, "
@@ -634,21 +625,8 @@ def run(args):
     )
     rows, files = write_slices(args.work_dir, args.sizes)
     largest = args.sizes[-1]
-    registry = Registry(args.database)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, 2, {})  # admin, as a user (record rules apply)
-        user = env.user
-        user.write(
-            {
-                "group_ids": [
-                    (4, env.ref("medical_device.group_dm_engineer").id),
-                    (4, env.ref("medical_device.group_dm_rssi").id),
-                    (4, env.ref("medical_device.group_dm_pharmacist").id),
-                ]
-            }
-        )
-        env.cr.commit()
-        env = api.Environment(cr, user.id, user.context_get())
+    registry, env = setup_env(args)
+    with env.cr as cr:
         meter = Meter(cr)
 
         report.section(f"1. import throughput ({largest:,} rows)")
