@@ -468,32 +468,15 @@ class DmDashboard(models.AbstractModel):
             ("maintenance_type", "=", "corrective"),
             ("request_date", ">=", fields.Date.to_string(clock["since_date"])),
         ]
-        groups = self.env["maintenance.request"]._read_group(
-            domain, ["request_date:month"], ["__count"]
+        labels, values, actions = self._dm_month_bars(
+            "maintenance.request",
+            domain,
+            "request_date",
+            clock["today"].replace(day=1) - relativedelta(months=11),
+            12,
+            self.env._("Failures"),
+            clock,
         )
-        counts = dict(groups)
-        labels, values, actions = [], [], []
-        first = clock["today"].replace(day=1) - relativedelta(months=11)
-        for step in range(12):
-            month = first + relativedelta(months=step)
-            labels.append(format_date(self.env, month, date_format="MMM yy"))
-            values.append(counts.get(month, 0))
-            actions.append(
-                self._dm_action(
-                    self.env._("Failures"),
-                    "maintenance.request",
-                    [
-                        *domain,
-                        ("request_date", ">=", fields.Date.to_string(month)),
-                        (
-                            "request_date",
-                            "<",
-                            fields.Date.to_string(month + relativedelta(months=1)),
-                        ),
-                    ],
-                    clock,
-                )
-            )
         return {
             "type": "bar",
             "title": self.env._("Failures per month (12 months)"),
@@ -579,43 +562,60 @@ class DmDashboard(models.AbstractModel):
         today = clock["today"]
         base = self._dm_ce_domain()
         end = today.replace(day=1) + relativedelta(months=MONTHS_AHEAD)
-        groups = self.env["maintenance.equipment"]._read_group(
-            [
-                *base,
-                ("ce_next_deadline", ">=", fields.Date.to_string(today)),
-                ("ce_next_deadline", "<", fields.Date.to_string(end)),
-            ],
-            ["ce_next_deadline:month"],
-            ["__count"],
-        )
-        counts = dict(groups)
-        passed = [*base, ("ce_next_deadline", "<", fields.Date.to_string(today))]
-        labels = [self.env._("Passed")]
-        values = [self.env["maintenance.equipment"].search_count(passed)]
-        colors = [COLOURS[dashboard.DANGER]]
-        actions = [
-            self._dm_action(
-                self.env._("CE deadlines passed"),
-                "maintenance.equipment",
-                passed,
-                clock,
-            )
+        coming = [
+            *base,
+            ("ce_next_deadline", ">=", fields.Date.to_string(today)),
+            ("ce_next_deadline", "<", fields.Date.to_string(end)),
         ]
-        for step in range(MONTHS_AHEAD):
-            month = today.replace(day=1) + relativedelta(months=step)
-            after = max(month, today)
+        labels, values, actions = self._dm_month_bars(
+            "maintenance.equipment",
+            coming,
+            "ce_next_deadline",
+            today.replace(day=1),
+            MONTHS_AHEAD,
+            self.env._("CE deadlines"),
+            clock,
+        )
+        passed = [*base, ("ce_next_deadline", "<", fields.Date.to_string(today))]
+        return {
+            "type": "bar",
+            "title": self.env._("CE deadlines per month"),
+            "labels": [self.env._("Passed"), *labels],
+            "values": [self.env["maintenance.equipment"].search_count(passed), *values],
+            "colors": [COLOURS[dashboard.DANGER]]
+            + [COLOURS[dashboard.WARNING]] * len(values),
+            "actions": [
+                self._dm_action(
+                    self.env._("CE deadlines passed"),
+                    "maintenance.equipment",
+                    passed,
+                    clock,
+                ),
+                *actions,
+            ],
+        }
+
+    def _dm_month_bars(self, model, domain, fname, first, months, name, clock):
+        """One bar per month for ``months`` months from ``first`` (a month's
+        first day): the records of ``domain`` whose date ``fname`` falls in
+        it, counted in one grouped read; each bar opens exactly its records."""
+        counts = dict(
+            self.env[model]._read_group(domain, [f"{fname}:month"], ["__count"])
+        )
+        labels, values, actions = [], [], []
+        for step in range(months):
+            month = first + relativedelta(months=step)
             labels.append(format_date(self.env, month, date_format="MMM yy"))
             values.append(counts.get(month, 0))
-            colors.append(COLOURS[dashboard.WARNING])
             actions.append(
                 self._dm_action(
-                    self.env._("CE deadlines"),
-                    "maintenance.equipment",
+                    name,
+                    model,
                     [
-                        *base,
-                        ("ce_next_deadline", ">=", fields.Date.to_string(after)),
+                        *domain,
+                        (fname, ">=", fields.Date.to_string(month)),
                         (
-                            "ce_next_deadline",
+                            fname,
                             "<",
                             fields.Date.to_string(month + relativedelta(months=1)),
                         ),
@@ -623,11 +623,4 @@ class DmDashboard(models.AbstractModel):
                     clock,
                 )
             )
-        return {
-            "type": "bar",
-            "title": self.env._("CE deadlines per month"),
-            "labels": labels,
-            "values": values,
-            "colors": colors,
-            "actions": actions,
-        }
+        return labels, values, actions
