@@ -242,49 +242,30 @@ class DmDisposal(models.Model):
             ]
         items = []
         for medium in self.medium_ids:
+            sanitised = medium.state == "sanitised"
+            problems = medium._execution_problem_messages() if sanitised else []
+            if problems:
+                items += [
+                    checklist.item(problem, False, "medium_ids") for problem in problems
+                ]
+                continue
             if medium.state == "planned":
                 # The line a performer filled but did not record stays Planned:
                 # say which one, and the button that records it.
-                items.append(
-                    checklist.item(
-                        self.env._(
-                            "the sanitisation of %(medium)s (%(state)s: fill its "
-                            "date, result, verification method and sanitiser, then "
-                            "click “Record the erasure” on its line)",
-                            medium=medium.display_name,
-                            state=medium._dm_state_label(),
-                        ),
-                        False,
-                        "medium_ids",
-                    )
-                )
-            elif medium.state != "sanitised":
-                items.append(
-                    checklist.item(
-                        self.env._(
-                            "the sanitisation of %(medium)s (%(state)s)",
-                            medium=medium.display_name,
-                            state=medium._dm_state_label(),
-                        ),
-                        False,
-                        "medium_ids",
-                    )
+                label = self.env._(
+                    "the sanitisation of %(medium)s (%(state)s: fill its "
+                    "date, result, verification method and sanitiser, then "
+                    "click “Record the erasure” on its line)",
+                    medium=medium.display_name,
+                    state=medium._dm_state_label(),
                 )
             else:
-                problems = medium._execution_problem_messages()
-                items += [
-                    checklist.item(problem, False, "medium_ids") for problem in problems
-                ] or [
-                    checklist.item(
-                        self.env._(
-                            "the sanitisation of %(medium)s (%(state)s)",
-                            medium=medium.display_name,
-                            state=medium._dm_state_label(),
-                        ),
-                        True,
-                        "medium_ids",
-                    )
-                ]
+                label = self.env._(
+                    "the sanitisation of %(medium)s (%(state)s)",
+                    medium=medium.display_name,
+                    state=medium._dm_state_label(),
+                )
+            items.append(checklist.item(label, sanitised, "medium_ids"))
         return items
 
     def _erasure_evidence_missing(self):
