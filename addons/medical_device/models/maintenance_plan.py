@@ -33,7 +33,8 @@ SYNCED_FIELDS = (
 # A change of these on a device's plan makes it its own (an override of the
 # model's plan); archiving it too: the device no longer follows the model.
 OVERRIDING_FIELDS = (*SYNCED_FIELDS, "active")
-# The context key of the server's own copies from a model's plan.
+# The context key of the server's own copies from a model's plan; honoured in
+# sudo only (the server's calls), never from a client's context.
 SYNC_KEY = "dm_plan_sync"
 
 
@@ -194,8 +195,9 @@ class MaintenancePlan(models.Model):
     def write(self, vals):
         self._dm_check_input_vals(vals)
         overriding = self.browse()
+        syncing = self._dm_syncing()
         if (
-            not self.env.context.get(SYNC_KEY)
+            not syncing
             and "dm_overridden" not in vals
             and set(vals) & set(OVERRIDING_FIELDS)
         ):
@@ -215,10 +217,17 @@ class MaintenancePlan(models.Model):
             # Following the model again: its values come back.
             self.sudo().dm_model_plan_id._dm_sync_derived()
         model_plans = self.filtered("dm_is_model_plan")
-        if model_plans and not self.env.context.get(SYNC_KEY):
+        if model_plans and not syncing:
             model_plans._dm_sync_derived()
         devices._dm_check_plans_kept(before)
         return result
+
+    def _dm_syncing(self):
+        """Whether this write is the server's own copy from a model's plan:
+        the sync key counts in sudo only, so that a client passing it can
+        neither change a device's plan without making it its own nor stop a
+        model's plan from reaching its devices."""
+        return self.env.su and bool(self.env.context.get(SYNC_KEY))
 
     def unlink(self):
         devices = self.sudo().equipment_id

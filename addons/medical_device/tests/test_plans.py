@@ -102,6 +102,26 @@ class TestPlans(MedicalDeviceCase):
         model_plan.with_user(self.users["engineer"]).write({"active": False})
         self.assertFalse(follower.maintenance_plan_ids)
 
+    def test_a_forged_sync_key_changes_nothing(self):
+        """The server's sync key, passed by a client, neither lets a device's
+        plan change without becoming its own nor keeps a model's plan from
+        its devices."""
+        follower = self.pump("PX-1")
+        overrider = self.pump("PX-2")
+        model_plan = self.model_plan()
+        own = overrider.maintenance_plan_ids
+        forged = {"dm_plan_sync": True}
+        own.with_user(self.users["technician"]).with_context(**forged).write(
+            {"interval": 6, "interval_step": "month"}
+        )
+        self.assertTrue(own.dm_overridden)
+        model_plan.with_user(self.users["engineer"]).with_context(**forged).write(
+            {"interval": 2, "dm_tolerance_days": 20}
+        )
+        self.assertEqual(follower.maintenance_plan_ids.interval, 2)
+        self.assertEqual(follower.maintenance_plan_ids.dm_tolerance_days, 20)
+        self.assertEqual((own.interval, own.interval_step), (6, "month"))
+
     def test_only_the_engineer_sets_a_model_plan(self):
         for role in ("technician", "pharmacist", "rssi", "auditor", "internal"):
             with self.subTest(role=role), self.assertRaises(AccessError):
