@@ -398,9 +398,13 @@ class MaintenanceEquipment(models.Model):
             raise UserError(
                 self.env._("The filter of the list cannot be exported.")
             ) from error
-        # The selection, unless it is the whole filter ("select all").
-        if self and set(self.ids) != set(self.search(domain).ids):
-            domain &= Domain("id", "in", self.ids)
+        # The selection, unless it is the whole filter ("select all"): counted,
+        # not read, as the filter may hold the whole fleet.
+        if self:
+            selected = domain & Domain("id", "in", self.ids)
+            whole = self.search_count(domain)
+            if whole != len(self) or self.search_count(selected) != whole:
+                domain = selected
         params = {
             "domain": json.dumps(list(domain)),
             "company_ids": ",".join(str(cid) for cid in self.env.companies.ids),
