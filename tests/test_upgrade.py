@@ -78,8 +78,11 @@ class TestUpgrade(TransactionCase):
 
     def test_every_record_keeps_its_id(self):
         self.assertTrue(self.before["ids"]["dm.disposal"], "demo disposals loaded")
+        # Every record of before is still there under its id; an upgrade may
+        # add records (new demo data of the release), never lose or renumber one.
         for model, ids in self.before["ids"].items():
-            self.assertEqual(self.after["ids"][model], ids, model)
+            lost = sorted(set(ids) - set(self.after["ids"][model]))
+            self.assertFalse(lost, f"{model}: records lost by the upgrade: {lost[:10]}")
 
     def test_disposals_media_and_certificates_are_unchanged(self):
         self.assertTrue(self.before["certificates"])
