@@ -3,3 +3,4 @@ from . import erasure
 from . import fleet_import_cyber
 from . import read_error
 from . import vuln_match
+from . import sbom
