@@ -30,3 +30,4 @@ from . import test_dashboard_cyber
 from . import test_everything_french_cyber
 from . import test_tools_vuln_match
 from . import test_tools_sbom
+from . import test_tools_advisories

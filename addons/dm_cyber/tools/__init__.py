@@ -4,3 +4,4 @@ from . import fleet_import_cyber
 from . import read_error
 from . import vuln_match
 from . import sbom
+from . import advisories
