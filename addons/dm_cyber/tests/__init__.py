@@ -31,3 +31,4 @@ from . import test_everything_french_cyber
 from . import test_tools_vuln_match
 from . import test_tools_sbom
 from . import test_tools_advisories
+from . import test_tools_mds2

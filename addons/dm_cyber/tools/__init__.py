@@ -5,3 +5,4 @@ from . import read_error
 from . import vuln_match
 from . import sbom
 from . import advisories
+from . import mds2
