@@ -148,13 +148,13 @@ class TestCsaf(AdvisoryErrorMixin, unittest.TestCase):
             d["vulnerabilities"][0]["remediations"] = ["update"]
 
         for change, code in [
-            (version_1, "not_source"),
+            (version_1, "not_csaf"),
             (no_id, "missing"),
             (unknown_product, "unknown_product"),
             (bad_range, "bad_range"),
             (bad_cve, "bad_cve"),
-            (not_list, "wrong_type"),
-            (not_object, "wrong_type"),
+            (not_list, "not_list"),
+            (not_object, "not_object"),
         ]:
             with self.subTest(change=change.__name__):
                 self.assertAdvisoryError(adv.read_csaf, self.broken(change), code)
@@ -162,7 +162,7 @@ class TestCsaf(AdvisoryErrorMixin, unittest.TestCase):
             adv.read_csaf, self.broken(unknown_product), "unknown_product"
         )
         self.assertEqual(error.params["product"], "CSAFPID-9999")
-        self.assertAdvisoryError(adv.read_csaf, b"[]", "wrong_type")
+        self.assertAdvisoryError(adv.read_csaf, b"[]", "not_object")
         self.assertAdvisoryError(adv.read_csaf, b"", "empty")
         self.assertAdvisoryError(adv.read_csaf, b'{"document": ', "bad_json")
         self.assertAdvisoryError(adv.read_csaf, "é".encode("latin-1"), "not_text")
@@ -224,7 +224,7 @@ class TestNvd(AdvisoryErrorMixin, unittest.TestCase):
     def test_errors(self):
         document = sample_json("nvd_cve_api_2.0_page.json")
         self.assertAdvisoryError(
-            adv.read_nvd, dumps({"vulnerabilities": []}), "not_source"
+            adv.read_nvd, dumps({"vulnerabilities": []}), "not_nvd"
         )
         broken = copy.deepcopy(document)
         broken["vulnerabilities"][1]["cve"]["id"] = "CVE-2022"
@@ -243,7 +243,7 @@ class TestNvd(AdvisoryErrorMixin, unittest.TestCase):
         self.assertAdvisoryError(adv.read_nvd, dumps(broken), "bad_range")
         broken = copy.deepcopy(document)
         broken["totalResults"] = "3"
-        self.assertAdvisoryError(adv.read_nvd, dumps(broken), "wrong_type")
+        self.assertAdvisoryError(adv.read_nvd, dumps(broken), "not_integer")
         broken = copy.deepcopy(document)
         broken["vulnerabilities"][0]["cve"]["published"] = "yesterday"
         self.assertAdvisoryError(adv.read_nvd, dumps(broken), "bad_date")
@@ -269,14 +269,14 @@ class TestKev(AdvisoryErrorMixin, unittest.TestCase):
     def test_errors(self):
         document = sample_json("cisa_kev.json")
         self.assertAdvisoryError(
-            adv.read_kev, dumps({"vulnerabilities": []}), "not_source"
+            adv.read_kev, dumps({"vulnerabilities": []}), "not_kev"
         )
         for field, value, code in [
             ("dateAdded", "10/12/2021", "bad_date"),
             ("dateAdded", None, "missing"),
             ("cveID", "log4shell", "bad_cve"),
             ("product", None, "missing"),
-            ("vendorProject", 12, "wrong_type"),
+            ("vendorProject", 12, "not_string"),
         ]:
             broken = copy.deepcopy(document)
             broken["vulnerabilities"][1][field] = value
@@ -313,7 +313,7 @@ class TestEpss(AdvisoryErrorMixin, unittest.TestCase):
     def test_errors(self):
         header = b"#model_version:v2025.03.14,score_date:2025-06-02T12:55:00Z\n"
         for body, code in [
-            (b"cve,score\nCVE-2021-44228,0.9\n", "not_source"),
+            (b"cve,score\nCVE-2021-44228,0.9\n", "not_epss"),
             (b"cve,epss,percentile\nCVE-2021-44228,1.5,0.9\n", "bad_number"),
             (b"cve,epss,percentile\nCVE-2021-44228,nan,0.9\n", "bad_number"),
             (b"cve,epss,percentile\nCVE-2021-44228,0.9\n", "bad_csv"),

@@ -61,9 +61,26 @@ class AdvisoryError(ReadError):
             "The %(source)s file is not valid JSON (line %(line)s, column "
             "%(column)s): %(message)s"
         ),
-        "not_source": _lt("This file is not a %(source)s document: %(reason)s"),
+        "not_csaf": _lt(
+            "This file is not a CSAF 2.0 advisory (its csaf_version is %(version)s)."
+        ),
+        "not_nvd": _lt(
+            'This file is not a page of the NVD CVE API 2.0 (no "format": '
+            '"NVD_CVE" and list of vulnerabilities).'
+        ),
+        "not_kev": _lt(
+            "This file is not CISA's catalogue of known exploited vulnerabilities "
+            "(no catalogVersion and list of vulnerabilities)."
+        ),
+        "not_epss": _lt(
+            "This file is not an EPSS score file: its columns are %(columns)s, "
+            "expected cve, epss, percentile."
+        ),
         "missing": _lt("%(source)s: %(where)s has no %(field)s."),
-        "wrong_type": _lt("%(source)s: %(where)s must be %(expected)s."),
+        "not_object": _lt("%(source)s: %(where)s must be a JSON object."),
+        "not_list": _lt("%(source)s: %(where)s must be a JSON list."),
+        "not_string": _lt("%(source)s: %(where)s must be a text."),
+        "not_integer": _lt("%(source)s: %(where)s must be a whole number."),
         "bad_cve": _lt("%(source)s: %(value)s is not a CVE identifier (%(where)s)."),
         "bad_date": _lt("%(source)s: %(value)s is not a date (%(where)s)."),
         "bad_number": _lt(
@@ -74,7 +91,7 @@ class AdvisoryError(ReadError):
             "%(source)s: %(where)s names the product %(product)s, which the "
             "product tree does not define."
         ),
-        "bad_csv": _lt("EPSS: line %(line)s: %(message)s"),
+        "bad_csv": _lt("EPSS: line %(line)s has %(count)s columns, 3 expected."),
     }
 
 
@@ -248,14 +265,16 @@ def _json(data, source):
             {"source": source, "line": "?", "column": "?", "message": "too deep"},
         ) from None
     if not isinstance(document, dict):
-        raise AdvisoryError(
-            "wrong_type",
-            {"source": source, "where": "the document", "expected": "an object"},
-        )
+        raise AdvisoryError("not_object", {"source": source, "where": "the document"})
     return document
 
 
-_EXPECTED = {dict: "an object", list: "a list", str: "a text", int: "a number"}
+_TYPE_ERRORS = {
+    dict: "not_object",
+    list: "not_list",
+    str: "not_string",
+    int: "not_integer",
+}
 
 
 def _get(obj, key, kind, source, where, required=True):
@@ -270,12 +289,7 @@ def _get(obj, key, kind, source, where, required=True):
         value = None
     if not isinstance(value, kind):
         raise AdvisoryError(
-            "wrong_type",
-            {
-                "source": source,
-                "where": f"{where}.{key}",
-                "expected": _EXPECTED.get(kind, kind.__name__),
-            },
+            _TYPE_ERRORS[kind], {"source": source, "where": f"{where}.{key}"}
         )
     return value
 
@@ -285,12 +299,7 @@ def _objects(obj, key, source, where, required=False):
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             raise AdvisoryError(
-                "wrong_type",
-                {
-                    "source": source,
-                    "where": f"{where}.{key}[{index}]",
-                    "expected": "an object",
-                },
+                "not_object", {"source": source, "where": f"{where}.{key}[{index}]"}
             )
     return items
 
@@ -346,13 +355,7 @@ def read_csaf(data):
     document = _json(data, CSAF)
     doc = _get(document, "document", dict, CSAF, "the file")
     if doc.get("csaf_version") != "2.0":
-        raise AdvisoryError(
-            "not_source",
-            {
-                "source": "CSAF 2.0",
-                "reason": f"csaf_version is {doc.get('csaf_version')!r}",
-            },
-        )
+        raise AdvisoryError("not_csaf", {"version": doc.get("csaf_version") or "-"})
     tracking = _get(doc, "tracking", dict, CSAF, "document")
     publisher = _get(doc, "publisher", dict, CSAF, "document")
     products = {}
@@ -494,10 +497,7 @@ def read_nvd(data):
     """The :class:`NvdPage` of one NVD CVE API 2.0 JSON page."""
     document = _json(data, NVD)
     if document.get("format") != "NVD_CVE" or "vulnerabilities" not in document:
-        raise AdvisoryError(
-            "not_source",
-            {"source": "NVD CVE API 2.0", "reason": "no NVD_CVE format"},
-        )
+        raise AdvisoryError("not_nvd")
     cves = []
     for index, item in enumerate(_objects(document, "vulnerabilities", NVD, "")):
         where = f"vulnerabilities[{index}]"
@@ -592,10 +592,7 @@ def read_kev(data):
     """The :class:`KevCatalog` of CISA's known exploited vulnerabilities."""
     document = _json(data, KEV)
     if "catalogVersion" not in document or "vulnerabilities" not in document:
-        raise AdvisoryError(
-            "not_source",
-            {"source": "CISA KEV", "reason": "no catalogVersion or vulnerabilities"},
-        )
+        raise AdvisoryError("not_kev")
     entries = []
     for index, item in enumerate(_objects(document, "vulnerabilities", KEV, "")):
         where = f"vulnerabilities[{index}]"
@@ -644,19 +641,14 @@ def read_epss(data):
     reader = csv.reader(io.StringIO("\n".join(lines)))
     columns = [c.strip().lower() for c in next(reader, [])]
     if columns[:3] != ["cve", "epss", "percentile"]:
-        raise AdvisoryError(
-            "not_source",
-            {"source": "EPSS", "reason": "its columns are not cve,epss,percentile"},
-        )
+        raise AdvisoryError("not_epss", {"columns": ", ".join(columns) or "-"})
     scores = {}
     offset = 3 if model_version or score_date else 2  # line numbers of the file
     for number, row in enumerate(reader, start=offset):
         if not row or not "".join(row).strip():
             continue
         if len(row) < 3:
-            raise AdvisoryError(
-                "bad_csv", {"line": number, "message": "3 columns expected"}
-            )
+            raise AdvisoryError("bad_csv", {"line": number, "count": len(row)})
         cve_id = _cve(row[0], EPSS, f"line {number}")
         scores[cve_id] = EpssScore(
             cve_id,
