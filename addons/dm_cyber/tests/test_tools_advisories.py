@@ -124,6 +124,9 @@ class TestCsaf(AdvisoryErrorMixin, unittest.TestCase):
         return dumps(document)
 
     def test_errors(self):
+        def no_document(d):
+            del d["document"]
+
         def version_1(d):
             d["document"]["csaf_version"] = "1.2"
 
@@ -148,6 +151,7 @@ class TestCsaf(AdvisoryErrorMixin, unittest.TestCase):
             d["vulnerabilities"][0]["remediations"] = ["update"]
 
         for change, code in [
+            (no_document, "missing_root"),
             (version_1, "not_csaf"),
             (no_id, "missing"),
             (unknown_product, "unknown_product"),
@@ -317,11 +321,11 @@ class TestEpss(AdvisoryErrorMixin, unittest.TestCase):
             (b"cve,epss,percentile\nCVE-2021-44228,1.5,0.9\n", "bad_number"),
             (b"cve,epss,percentile\nCVE-2021-44228,nan,0.9\n", "bad_number"),
             (b"cve,epss,percentile\nCVE-2021-44228,0.9\n", "bad_csv"),
-            (b"cve,epss,percentile\nCVE 2021 44228,0.9,0.9\n", "bad_cve"),
+            (b"cve,epss,percentile\nCVE 2021 44228,0.9,0.9\n", "bad_epss_cve"),
         ]:
             with self.subTest(body=body):
                 error = self.assertAdvisoryError(adv.read_epss, header + body, code)
-        self.assertEqual(error.params["where"], "line 3")
+        self.assertEqual(error.params, {"line": "3", "value": "CVE 2021 44228"})
         self.assertAdvisoryError(adv.read_epss, gzip.compress(b"")[:-4], "not_text")
         self.assertAdvisoryError(adv.read_epss, b"", "empty")
 

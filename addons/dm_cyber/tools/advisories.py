@@ -81,10 +81,12 @@ class AdvisoryError(ReadError):
         "not_list": _lt("%(source)s: %(where)s must be a JSON list."),
         "not_string": _lt("%(source)s: %(where)s must be a text."),
         "not_integer": _lt("%(source)s: %(where)s must be a whole number."),
+        "missing_root": _lt("%(source)s: the file has no %(field)s."),
         "bad_cve": _lt("%(source)s: %(value)s is not a CVE identifier (%(where)s)."),
+        "bad_epss_cve": _lt("EPSS: line %(line)s: %(value)s is not a CVE identifier."),
         "bad_date": _lt("%(source)s: %(value)s is not a date (%(where)s)."),
         "bad_number": _lt(
-            "%(source)s: %(value)s is not a number between 0 and 1 (%(where)s)."
+            "EPSS: line %(line)s: %(value)s is not a number between 0 and 1."
         ),
         "bad_range": _lt("%(source)s: %(where)s: %(message)s"),
         "unknown_product": _lt(
@@ -265,7 +267,7 @@ def _json(data, source):
             {"source": source, "line": "?", "column": "?", "message": "too deep"},
         ) from None
     if not isinstance(document, dict):
-        raise AdvisoryError("not_object", {"source": source, "where": "the document"})
+        raise AdvisoryError("not_object", {"source": source, "where": "$"})
     return document
 
 
@@ -280,6 +282,8 @@ _TYPE_ERRORS = {
 def _get(obj, key, kind, source, where, required=True):
     value = obj.get(key)
     if value is None or value == "":
+        if required and not where:
+            raise AdvisoryError("missing_root", {"source": source, "field": key})
         if required:
             raise AdvisoryError(
                 "missing", {"source": source, "where": where, "field": key}
@@ -289,9 +293,14 @@ def _get(obj, key, kind, source, where, required=True):
         value = None
     if not isinstance(value, kind):
         raise AdvisoryError(
-            _TYPE_ERRORS[kind], {"source": source, "where": f"{where}.{key}"}
+            _TYPE_ERRORS[kind], {"source": source, "where": _path(where, key)}
         )
     return value
+
+
+def _path(where, key):
+    """JSON path of ``key`` inside ``where`` (``""``: the document)."""
+    return f"{where}.{key}" if where else key
 
 
 def _objects(obj, key, source, where, required=False):
@@ -299,7 +308,8 @@ def _objects(obj, key, source, where, required=False):
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             raise AdvisoryError(
-                "not_object", {"source": source, "where": f"{where}.{key}[{index}]"}
+                "not_object",
+                {"source": source, "where": f"{_path(where, key)}[{index}]"},
             )
     return items
 
@@ -353,13 +363,13 @@ CSAF = "CSAF"
 def read_csaf(data):
     """The :class:`CsafAdvisory` of a CSAF 2.0 JSON document."""
     document = _json(data, CSAF)
-    doc = _get(document, "document", dict, CSAF, "the file")
+    doc = _get(document, "document", dict, CSAF, "")
     if doc.get("csaf_version") != "2.0":
         raise AdvisoryError("not_csaf", {"version": doc.get("csaf_version") or "-"})
     tracking = _get(doc, "tracking", dict, CSAF, "document")
     publisher = _get(doc, "publisher", dict, CSAF, "document")
     products = {}
-    tree = _get(document, "product_tree", dict, CSAF, "the file", required=False)
+    tree = _get(document, "product_tree", dict, CSAF, "", required=False)
     if tree:
         _csaf_branches(tree, "product_tree", {}, products)
         for index, full in enumerate(
@@ -503,9 +513,9 @@ def read_nvd(data):
         where = f"vulnerabilities[{index}]"
         cves.append(_nvd_cve(_get(item, "cve", dict, NVD, where), f"{where}.cve"))
     return NvdPage(
-        results_per_page=_get(document, "resultsPerPage", int, NVD, "the page"),
-        start_index=_get(document, "startIndex", int, NVD, "the page"),
-        total_results=_get(document, "totalResults", int, NVD, "the page"),
+        results_per_page=_get(document, "resultsPerPage", int, NVD, ""),
+        start_index=_get(document, "startIndex", int, NVD, ""),
+        total_results=_get(document, "totalResults", int, NVD, ""),
         timestamp=_datetime(document.get("timestamp"), NVD, "timestamp"),
         cves=tuple(cves),
     )
@@ -615,7 +625,7 @@ def read_kev(data):
             )
         )
     return KevCatalog(
-        version=str(_get(document, "catalogVersion", str, KEV, "the catalogue")),
+        version=str(_get(document, "catalogVersion", str, KEV, "")),
         date_released=_datetime(document.get("dateReleased"), KEV, "dateReleased"),
         entries=tuple(entries),
     )
@@ -649,7 +659,9 @@ def read_epss(data):
             continue
         if len(row) < 3:
             raise AdvisoryError("bad_csv", {"line": number, "count": len(row)})
-        cve_id = _cve(row[0], EPSS, f"line {number}")
+        cve_id = row[0].strip().upper()
+        if not CVE_RE.match(cve_id):
+            raise AdvisoryError("bad_epss_cve", {"line": number, "value": row[0]})
         scores[cve_id] = EpssScore(
             cve_id,
             _probability(row[1], number),
@@ -664,7 +676,5 @@ def _probability(value, line):
     except ValueError:
         number = None
     if number is None or not 0.0 <= number <= 1.0:
-        raise AdvisoryError(
-            "bad_number", {"source": EPSS, "value": value, "where": f"line {line}"}
-        )
+        raise AdvisoryError("bad_number", {"line": line, "value": value})
     return number
