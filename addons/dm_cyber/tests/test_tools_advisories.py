@@ -244,7 +244,10 @@ class TestNvd(AdvisoryErrorMixin, unittest.TestCase):
             "cpeMatch"
         ][0]
         match["versionEndExcluding"] = "1.0.2"  # the same version as its start
-        self.assertAdvisoryError(adv.read_nvd, dumps(broken), "bad_range")
+        error = self.assertAdvisoryError(adv.read_nvd, dumps(broken), "bad_range")
+        self.assertEqual(
+            error.params["value"], "start_including=1.0.2 end_excluding=1.0.2"
+        )
         broken = copy.deepcopy(document)
         broken["totalResults"] = "3"
         self.assertAdvisoryError(adv.read_nvd, dumps(broken), "not_integer")

@@ -88,7 +88,9 @@ class AdvisoryError(ReadError):
         "bad_number": _lt(
             "EPSS: line %(line)s: %(value)s is not a number between 0 and 1."
         ),
-        "bad_range": _lt("%(source)s: %(where)s: %(message)s"),
+        "bad_range": _lt(
+            "%(source)s: %(where)s: the version range %(value)s cannot be read."
+        ),
         "unknown_product": _lt(
             "%(source)s: %(where)s names the product %(product)s, which the "
             "product tree does not define."
@@ -428,9 +430,9 @@ def _csaf_range(path, where):
         if text.strip()[:1] in "<>=" or text.lower().startswith("vers:"):
             return parse_range(text)  # a range written as a version
         return check_range(AffectedRange(version=text.strip()))
-    except VulnMatchError as error:
+    except VulnMatchError:
         raise AdvisoryError(
-            "bad_range", {"source": CSAF, "where": where, "message": str(error)}
+            "bad_range", {"source": CSAF, "where": where, "value": text}
         ) from None
 
 
@@ -588,9 +590,11 @@ def _nvd_range(match, where):
                 AffectedRange(**{k: str(v) for k, v in bounds.items() if v})
             )
         return check_range(cpe_version(match["criteria"]))
-    except VulnMatchError as error:
+    except VulnMatchError:
+        shown = " ".join(f"{k}={v}" for k, v in bounds.items() if v)
         raise AdvisoryError(
-            "bad_range", {"source": NVD, "where": where, "message": str(error)}
+            "bad_range",
+            {"source": NVD, "where": where, "value": shown or match["criteria"]},
         ) from None
 
 
