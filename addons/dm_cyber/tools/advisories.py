@@ -18,6 +18,7 @@ import gzip
 import io
 import json
 import re
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -239,7 +240,7 @@ def _text(data, source):
     if data[:2] == b"\x1f\x8b":
         try:
             data = gzip.decompress(data)
-        except (OSError, EOFError):
+        except (OSError, EOFError, zlib.error):
             raise AdvisoryError("not_text", {"source": source}) from None
     if not bytes(data).strip():
         raise AdvisoryError("empty", {"source": source})
@@ -454,7 +455,11 @@ def _csaf_leaf(product, where, path, products):
 
 def _csaf_ids(obj, key, where, products):
     ids = _get(obj, key, list, CSAF, where, required=False) or []
-    for product_id in ids:
+    for index, product_id in enumerate(ids):
+        if not isinstance(product_id, str):
+            raise AdvisoryError(
+                "not_string", {"source": CSAF, "where": f"{where}.{key}[{index}]"}
+            )
         if product_id not in products:
             raise AdvisoryError(
                 "unknown_product",

@@ -152,7 +152,7 @@ def firmware_version(text):
     if not tokens:
         raise VulnMatchError("bad_version", {"value": text})
     # int(): leading zeros do not count (4.02 is 4.2).
-    tokens = [int(t) if t.isdigit() else t for t in tokens]
+    tokens = [int(t) if t.isdecimal() else t for t in tokens]
     # Nor do the zeros that end the version or come before a pre-release
     # word (4.33.0 is 4.33, 2.0 rc1 is 2 rc1).
     kept = []
@@ -172,7 +172,10 @@ def firmware_version(text):
             part = token
         glue = "" if not parts or part.startswith("~") else "."
         parts.append(glue + part)
-    return RpmVersion("".join(parts))
+    try:
+        return RpmVersion("".join(parts))
+    except InvalidVersion:  # e.g. a lone "v", which univers drops
+        raise VulnMatchError("bad_version", {"value": text}) from None
 
 
 def _version(text, scheme):
@@ -293,9 +296,9 @@ def _build_range(scheme, constraints, text=None):
     """The univers range of ``constraints`` in ``scheme`` (``None``: firmware)."""
     range_class = RANGE_CLASS_BY_SCHEMES[scheme] if scheme else RpmVersionRange
     built = [
-        VersionConstraint(
-            comparator=op, version=_version(v, scheme) if v is not None else None
-        )
+        VersionConstraint(comparator=op, version=_version(v, scheme))
+        if v is not None
+        else VersionConstraint(comparator=op, version_class=range_class.version_class)
         for op, v in constraints
     ]
     try:
