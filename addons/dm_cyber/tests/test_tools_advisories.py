@@ -317,6 +317,17 @@ class TestEpss(AdvisoryErrorMixin, unittest.TestCase):
         )
         self.assertEqual(dated.score_date, datetime(2024, 5, 6, tzinfo=UTC))
 
+    def test_gzip_bomb(self):
+        """An archive that unpacks beyond the limit is refused, not unpacked."""
+        original = adv.MAX_BYTES
+        adv.MAX_BYTES = 1000
+        try:
+            bomb = gzip.compress(b"cve,epss,percentile\n" + b"\n" * 5000)
+            self.assertLess(len(bomb), 1000)
+            self.assertAdvisoryError(adv.read_epss, bomb, "too_large")
+        finally:
+            adv.MAX_BYTES = original
+
     def test_errors(self):
         header = b"#model_version:v2025.03.14,score_date:2025-06-02T12:55:00Z\n"
         for body, code in [

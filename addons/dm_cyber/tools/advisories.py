@@ -239,9 +239,15 @@ def _text(data, source):
         )
     if data[:2] == b"\x1f\x8b":
         try:
-            data = gzip.decompress(data)
+            # Read at most the limit: a small archive may unpack to gigabytes.
+            with gzip.GzipFile(fileobj=io.BytesIO(bytes(data))) as archive:
+                data = archive.read(MAX_BYTES + 1)
         except (OSError, EOFError, zlib.error):
             raise AdvisoryError("not_text", {"source": source}) from None
+        if len(data) > MAX_BYTES:
+            raise AdvisoryError(
+                "too_large", {"source": source, "max": MAX_BYTES // (1024 * 1024)}
+            )
     if not bytes(data).strip():
         raise AdvisoryError("empty", {"source": source})
     try:

@@ -22,6 +22,7 @@ CPE-style bounds of NVD (``versionStartIncluding``…), a ``vers`` string, or
 "all versions". :func:`applies` says whether a version falls in any of them.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -178,6 +179,9 @@ def firmware_version(text):
         raise VulnMatchError("bad_version", {"value": text}) from None
 
 
+# Matching a fleet compares the same few versions and ranges again and again:
+# parsed versions and built ranges are kept (immutable univers objects).
+@functools.lru_cache(maxsize=65536)
 def _version(text, scheme):
     """A univers version of ``scheme`` (``None``: firmware)."""
     if scheme is None:
@@ -228,7 +232,7 @@ def parse_range(text):
         return AffectedRange(all_versions=True)
     if value.lower().startswith("vers:"):
         # Refuse a malformed vers now, not at matching time.
-        _build_range(None, _split_vers(value)[1], value)
+        _build_range(None, tuple(_split_vers(value)[1]), value)
         return AffectedRange(vers=value)
     for comparator in COMPARATORS:
         if value.startswith(comparator):
@@ -268,18 +272,22 @@ def _split_vers(text):
     return scheme, constraints
 
 
+ALL = (("*", None),)
+
+
+@functools.lru_cache(maxsize=16384)
 def _constraints(affected):
-    """``(scheme or None, [(comparator, version text)])`` of a range."""
+    """``(scheme or None, ((comparator, version text), …))`` of a range."""
     if affected.all_versions:
-        return None, [("*", None)]
+        return None, ALL
     if affected.vers:
         scheme, constraints = _split_vers(affected.vers)
-        return (scheme if scheme in LIBRARY_SCHEMES else None), constraints
+        return (scheme if scheme in LIBRARY_SCHEMES else None), tuple(constraints)
     if affected.version:
-        return None, [("=", affected.version)]
+        return None, (("=", affected.version),)
     if affected.start_including and affected.start_including == affected.end_including:
-        return None, [("=", affected.start_including)]
-    bounds = [
+        return None, (("=", affected.start_including),)
+    bounds = tuple(
         (op, v)
         for op, v in (
             (">=", affected.start_including),
@@ -288,10 +296,11 @@ def _constraints(affected):
             ("<", affected.end_excluding),
         )
         if v
-    ]
-    return None, bounds or [("*", None)]
+    )
+    return None, bounds or ALL
 
 
+@functools.lru_cache(maxsize=16384)
 def _build_range(scheme, constraints, text=None):
     """The univers range of ``constraints`` in ``scheme`` (``None``: firmware)."""
     range_class = RANGE_CLASS_BY_SCHEMES[scheme] if scheme else RpmVersionRange
@@ -325,6 +334,7 @@ def _in_range(version_text, scheme, constraints):
     return version in _build_range(scheme, constraints)
 
 
+@functools.lru_cache(maxsize=65536)
 def in_range(version, affected, scheme=None):
     """Whether ``version`` falls in the :class:`AffectedRange` ``affected``.
 
@@ -332,7 +342,7 @@ def in_range(version, affected, scheme=None):
     of another ecosystem, or a version its rules cannot read, compares both
     as firmware versions."""
     range_scheme, constraints = _constraints(affected)
-    if constraints == [("*", None)]:
+    if constraints == ALL:
         return True
     if range_scheme and scheme in (None, range_scheme):
         try:
