@@ -128,6 +128,25 @@ class TestCycloneDx(SbomErrorMixin, unittest.TestCase):
         bom = b"\xef\xbb\xbf" + sample("infusion_pump_cyclonedx_1.4.json")
         self.assertEqual(len(read_sbom(bom)), 1)
 
+    def test_json_1_6(self):
+        (component,) = read_sbom(
+            cyclonedx(
+                [
+                    {
+                        "type": "library",
+                        "name": "sqlite",
+                        "version": "3.31.1",
+                        "manufacturer": {"name": "SQLite"},
+                        "supplier": {"name": "SQLite Consortium"},
+                    }
+                ],
+                spec="1.6",
+            )
+        )
+        self.assertEqual(component.supplier, "SQLite Consortium")
+        # A version after the ones we know is refused, not half-read.
+        self.assertSbomError(cyclonedx([], spec="1.7"), "unsupported_version")
+
     def test_no_components(self):
         self.assertEqual(read_sbom(cyclonedx([])), [])
 
