@@ -20,7 +20,7 @@ from odoo.addons.dm_cyber.tools import mds2, sbom
 from odoo.addons.dm_cyber.tools import vuln_match as vm
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "samples"
-FUZZ = settings(database=None, deadline=None, max_examples=120)
+FUZZ = settings(database=None, deadline=None, max_examples=100)
 JSON_VALUES = st.recursive(
     st.none()
     | st.booleans()
