@@ -91,7 +91,7 @@ setup_venv() {
     fi
     local stamp="$VENV/.dm-requirements.sha"
     local want
-    want="$(cat "$reqs" "$ROOT/requirements-dev.txt" "$ROOT/requirements-oca.txt" | sha256sum | cut -c1-32)"
+    want="$(cat "$reqs" "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt" "$ROOT/requirements-oca.txt" | sha256sum | cut -c1-32)"
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
         apt_install libpq-dev libmagic1
         say "installing Python requirements into $VENV (first run: a few minutes)"
@@ -100,8 +100,10 @@ setup_venv() {
         echo 'setuptools<81' >"$constraints"
         "$PY" -m pip install -q --upgrade 'pip' 'setuptools<81' wheel >"$LOGDIR/pip.log" 2>&1
         # PIP_BUILD_CONSTRAINT for pip >= 25.3, PIP_CONSTRAINT for older pips.
+        # requirements.txt: the addons' own runtime libraries, installed with
+        # Odoo's so that pip resolves them together (none may move Odoo's pins).
         PIP_BUILD_CONSTRAINT="$constraints" PIP_CONSTRAINT="$constraints" \
-            "$PY" -m pip install -q -r "$reqs" -r "$ROOT/requirements-dev.txt" \
+            "$PY" -m pip install -q -r "$reqs" -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt" \
             >>"$LOGDIR/pip.log" 2>&1 || { tail -30 "$LOGDIR/pip.log" >&2; die "pip install failed, see $LOGDIR/pip.log"; }
         # OCA addons (pinned wheels): --no-deps, as they require the `odoo`
         # distribution, which is run from source here.

@@ -8,6 +8,10 @@
     "author": "DM suite contributors",
     "license": "AGPL-3",
     "depends": ["medical_device"],
+    # Pinned in the repository's requirements.txt.
+    "external_dependencies": {
+        "python": ["cyclonedx-python-lib", "spdx-tools", "univers", "cvss"],
+    },
     "data": [
         "security/ir.model.access.csv",
         "security/dm_cyber_security.xml",

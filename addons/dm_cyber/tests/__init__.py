@@ -28,3 +28,8 @@ from . import test_http_erasure_certificate_pdf
 from . import test_http_export_filter
 from . import test_dashboard_cyber
 from . import test_everything_french_cyber
+from . import test_tools_vuln_match
+from . import test_tools_sbom
+from . import test_tools_advisories
+from . import test_tools_mds2
+from . import test_fuzz_vuln_readers
