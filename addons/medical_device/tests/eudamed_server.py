@@ -45,15 +45,22 @@ class _Handler(BaseHTTPRequestHandler):
             name = server.overrides.get(uuid) or BASIC_BY_UUID.get(uuid)
         if not name:
             return self._send(404, {"message": "Not Found"})
-        return self._send(200, json.loads((SAMPLES / name).read_text()))
+        text = (SAMPLES / name).read_text()
+        if not name.endswith(".json"):
+            # Not JSON (a proxy's error page, a maintenance notice).
+            return self._send(200, text, "text/html")
+        return self._send(200, json.loads(text))
 
-    def _send(self, status, payload):
-        body = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+    def _send(self, status, payload, content_type="application/json"):
+        body = (payload if isinstance(payload, str) else json.dumps(payload)).encode()
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up waiting (timeout tests)
 
 
 class EudamedServer:

@@ -147,5 +147,6 @@ class TestEudamedClient(unittest.TestCase):
     def test_answer_that_is_not_json(self):
         with EudamedServer(overrides={}) as server:
             server.overrides["5f0d3c1e-8a52-4b7e-9d0c-2b9e6f41a7c3"] = "README.md"
-            with self.assertRaises((eudamed.EudamedError, ValueError)):
+            with self.assertRaises(eudamed.EudamedError) as caught:
                 client(server.url).lookup(udi_di=AGILIA)
+        self.assertEqual(caught.exception.kind, "invalid")
