@@ -39,9 +39,7 @@ class DmEudamedMixin(models.AbstractModel):
     _name = "dm.eudamed.mixin"
     _description = "EUDAMED look-up"
 
-    eudamed_hash = fields.Char(
-        string="EUDAMED fingerprint", readonly=True, copy=False
-    )
+    eudamed_hash = fields.Char(string="EUDAMED fingerprint", readonly=True, copy=False)
     eudamed_snapshot = fields.Json(
         string="EUDAMED registration", readonly=True, copy=False
     )

@@ -50,6 +50,8 @@ REPORT_FIELDS = (
     "is_serious",
     "actions_taken",
 )
+REPORT_FIELD_GROUPS = {"draft": (), None: (PHARMACIST,)}
+DECLARATION_FIELD_GROUPS = {None: (PHARMACIST,)}
 DECLARATION_FIELDS = (
     "ansm_reference",
     "ansm_declaration_date",
@@ -85,8 +87,8 @@ class DmVigilanceIncident(models.Model):
     _dm_frozen_states = ("closed",)
     _dm_deletable_states = ("draft",)
     _dm_field_groups = {
-        **dict.fromkeys(REPORT_FIELDS, {"draft": (), None: (PHARMACIST,)}),
-        **dict.fromkeys(DECLARATION_FIELDS, {None: (PHARMACIST,)}),
+        **dict.fromkeys(REPORT_FIELDS, REPORT_FIELD_GROUPS),
+        **dict.fromkeys(DECLARATION_FIELDS, DECLARATION_FIELD_GROUPS),
     }
 
     name = fields.Char(
@@ -127,7 +129,7 @@ class DmVigilanceIncident(models.Model):
     )
     # The device as it was: kept even if the device changes afterwards.
     udi_di = fields.Char(string="UDI-DI", readonly=True, copy=False)
-    lot = fields.Char(string="Lot", readonly=True, copy=False)
+    lot = fields.Char(readonly=True, copy=False)
     serial_no = fields.Char(string="Serial number", readonly=True, copy=False)
     trade_name = fields.Char(string="Trade name", readonly=True, copy=False)
     device_model = fields.Char(string="Model", readonly=True, copy=False)
@@ -178,7 +180,6 @@ class DmVigilanceIncident(models.Model):
     )
     declarant_id = fields.Many2one(
         "res.users",
-        string="Declarant",
         readonly=True,
         copy=False,
         tracking=True,
@@ -501,8 +502,7 @@ class DmVigilanceIncident(models.Model):
             if incident.stop_request_id and not incident.use_resumed_on:
                 raise UserError(
                     self.env._(
-                        "The use of %(device)s is already stopped after "
-                        "%(incident)s.",
+                        "The use of %(device)s is already stopped after %(incident)s.",
                         device=incident.equipment_id.display_name,
                         incident=incident.display_name,
                     )

@@ -60,7 +60,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up waiting (timeout tests)
+            # The client gave up waiting (timeout tests).
+            self.close_connection = True
 
 
 class EudamedServer:

@@ -35,9 +35,13 @@ class TestEudamedLookup(MedicalDeviceCase):
         )
 
     def lookup(self, user="pharmacist", device=None):
-        action = (device or self.device).with_user(self.users[user]).action_eudamed_lookup()
-        return self.env["dm.eudamed.lookup.wizard"].with_user(self.users[user]).browse(
-            action["res_id"]
+        action = (
+            (device or self.device).with_user(self.users[user]).action_eudamed_lookup()
+        )
+        return (
+            self.env["dm.eudamed.lookup.wizard"]
+            .with_user(self.users[user])
+            .browse(action["res_id"])
         )
 
     def line(self, wizard, fname):
@@ -60,7 +64,9 @@ class TestEudamedLookup(MedicalDeviceCase):
         self.assertEqual(self.device.read(list(before))[0], before)
         self.assertTrue(self.device.eudamed_hash)
         self.assertTrue(self.device.eudamed_checked_on)
-        self.assertEqual(self.device.eudamed_snapshot["manufacturer_srn"], "DE-MF-000006180")
+        self.assertEqual(
+            self.device.eudamed_snapshot["manufacturer_srn"], "DE-MF-000006180"
+        )
 
     def test_apply_the_chosen_values_only(self):
         wizard = self.lookup()
@@ -169,7 +175,9 @@ class TestEudamedLookup(MedicalDeviceCase):
         self.assertTrue(all(devices.mapped("eudamed_hash")))
         self.assertFalse(any(devices.mapped("eudamed_changed")))
         # The notified body suspends the certificate.
-        self.server.overrides[AGILIA_UUID] = "basic_udi_data_03760123450010_suspended.json"
+        self.server.overrides[AGILIA_UUID] = (
+            "basic_udi_data_03760123450010_suspended.json"
+        )
         changed = Equipment._cron_eudamed_check()
         self.assertLessEqual(devices, changed)
         self.assertTrue(all(devices.mapped("eudamed_changed")))
@@ -187,7 +195,10 @@ class TestEudamedLookup(MedicalDeviceCase):
         self.assertLessEqual(digests.activity_ids.user_id, pharmacists)
         self.assertFalse(
             self.env["mail.activity"].search(
-                [("res_model", "=", "maintenance.equipment"), ("res_id", "in", devices.ids)]
+                [
+                    ("res_model", "=", "maintenance.equipment"),
+                    ("res_id", "in", devices.ids),
+                ]
             )
         )
         # Nothing new: no new flag, no new digest.

@@ -45,9 +45,7 @@ class TestEudamedParsing(unittest.TestCase):
         entry = eudamed.parse_search(
             self.load(f"search_udi_di_{AGILIA}.json"), udi_di=AGILIA
         )
-        record = eudamed.parse_device(
-            entry, self.load(f"basic_udi_data_{AGILIA}.json")
-        )
+        record = eudamed.parse_device(entry, self.load(f"basic_udi_data_{AGILIA}.json"))
         self.assertEqual(record.udi_di, AGILIA)
         self.assertEqual(record.basic_udi_di, "3760123AGILIASPPD")
         self.assertEqual(record.risk_class, "iib")
@@ -125,17 +123,21 @@ class TestEudamedClient(unittest.TestCase):
         self.assertEqual(len(server.requests), 4)
 
     def test_server_error_after_the_retries(self):
-        with EudamedServer(failures=10) as server:
-            with self.assertRaises(eudamed.EudamedError) as caught:
-                client(server.url, retries=1).lookup(udi_di=AGILIA)
+        with (
+            EudamedServer(failures=10) as server,
+            self.assertRaises(eudamed.EudamedError) as caught,
+        ):
+            client(server.url, retries=1).lookup(udi_di=AGILIA)
         self.assertEqual(caught.exception.kind, "http")
         self.assertEqual(caught.exception.params["status"], 500)
         self.assertEqual(len(server.requests), 2)
 
     def test_timeout(self):
-        with EudamedServer(delay=0.6) as server:
-            with self.assertRaises(eudamed.EudamedError) as caught:
-                client(server.url, timeout=0.2, retries=1).lookup(udi_di=AGILIA)
+        with (
+            EudamedServer(delay=0.6) as server,
+            self.assertRaises(eudamed.EudamedError) as caught,
+        ):
+            client(server.url, timeout=0.2, retries=1).lookup(udi_di=AGILIA)
         self.assertEqual(caught.exception.kind, "timeout")
         self.assertEqual(caught.exception.params["attempts"], 2)
 

@@ -132,8 +132,12 @@ class TestVigilanceIncident(MedicalDeviceCase):
         incident = self.report(patient_consequence="serious_deterioration")
         self.assertTrue(incident.is_serious)
         activities = incident.activity_ids.filtered(
-            lambda a: a.activity_type_id
-            == self.env.ref("medical_device.mail_activity_type_dm_vigilance_incident")
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref(
+                    "medical_device.mail_activity_type_dm_vigilance_incident"
+                )
+            )
         )
         # Every pharmacist of the company (the database may hold others),
         # and only pharmacists.

@@ -39,7 +39,9 @@ class TestVigilanceIncidentAttacks(MedicalDeviceCase):
         }
 
     def count(self):
-        return self.Incident.sudo().search_count([("equipment_id", "=", self.device.id)])
+        return self.Incident.sudo().search_count(
+            [("equipment_id", "=", self.device.id)]
+        )
 
     def test_forged_identity_on_create_is_refused(self):
         for fname, value in (
@@ -52,7 +54,9 @@ class TestVigilanceIncidentAttacks(MedicalDeviceCase):
             ("stop_request_id", 1),
         ):
             with self.subTest(field=fname), self.assertRaises(UserError):
-                self.Incident.with_user(self.technician).create(self.vals(**{fname: value}))
+                self.Incident.with_user(self.technician).create(
+                    self.vals(**{fname: value})
+                )
         self.assertEqual(self.count(), 0)
 
     def test_default_keys_do_not_reach_protected_fields(self):
@@ -143,7 +147,9 @@ class TestVigilanceIncidentAttacks(MedicalDeviceCase):
     def test_auditor_reads_and_changes_nothing(self):
         incident = self.Incident.with_user(self.technician).create(self.vals())
         auditor = self.users["auditor"]
-        self.assertEqual(incident.with_user(auditor).description, "Alarm did not sound.")
+        self.assertEqual(
+            incident.with_user(auditor).description, "Alarm did not sound."
+        )
         with self.assertRaises(AccessError):
             incident.with_user(auditor).write({"description": "Changed"})
         with self.assertRaises(AccessError):

@@ -13,11 +13,9 @@ class DmEudamedLookupLine(models.TransientModel):
     )
     field_name = fields.Char(required=True, readonly=True)
     label = fields.Char(string="Field", readonly=True)
-    ours = fields.Char(string="Ours", readonly=True)
+    ours = fields.Char(readonly=True)
     eudamed = fields.Char(string="EUDAMED", readonly=True)
     eudamed_value = fields.Char(readonly=True)
     differs = fields.Boolean(readonly=True)
     can_apply = fields.Boolean(readonly=True)
-    apply = fields.Boolean(
-        string="Apply", help="Replace our value with EUDAMED's."
-    )
+    apply = fields.Boolean(help="Replace our value with EUDAMED's.")

@@ -75,7 +75,9 @@ class DmEudamedLookupWizard(models.TransientModel):
         record.write(vals)
         record._dm_post_note(
             rt.msg(
-                _lt("Regulatory identity updated from EUDAMED by %(user)s: %(fields)s."),
+                _lt(
+                    "Regulatory identity updated from EUDAMED by %(user)s: %(fields)s."
+                ),
                 user=self.env.user.name,
                 fields=rt.field_labels(record._name, list(vals)),
             )
