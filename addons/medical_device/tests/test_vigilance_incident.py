@@ -224,3 +224,17 @@ class TestVigilanceIncident(MedicalDeviceCase):
             incident.with_user(self.users["pharmacist"]).unlink()
         with self.assertRaises(AccessError):
             self.report().with_user(self.users["technician"]).unlink()
+
+    def test_next_step_panel(self):
+        incident = self.report()
+        panel = incident.with_user(self.users["technician"]).dm_next_step
+        self.assertEqual(panel["button"]["name"], "action_declare")
+        self.assertTrue(panel["blockers"], "the technician is told who declares")
+        self.assertFalse(panel["ready"])
+        incident.with_user(self.users["pharmacist"]).write(
+            {"ansm_reference": "R26-007", "ansm_declaration_date": "2026-11-30"}
+        )
+        incident.invalidate_recordset()
+        panel = incident.with_user(self.users["pharmacist"]).dm_next_step
+        self.assertTrue(panel["ready"])
+        self.assertEqual({item["page"] for item in panel["items"]}, {"declaration"})
