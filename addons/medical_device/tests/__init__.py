@@ -49,3 +49,4 @@ from . import test_vigilance_incident
 from . import test_vigilance_incident_attacks
 from . import test_eudamed_lookup
 from . import test_http_vigilance_pdf
+from . import test_tour_vigilance
