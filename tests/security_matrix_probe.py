@@ -477,6 +477,37 @@ class Fixtures:
                 {"approval_ids": [Command.set(line.ids)], "comment": "Matrix"}
             )
 
+    def _dm_eudamed_lookup_wizard(self):
+        # A look-up of a device in reception with EUDAMED's notified body
+        # ticked: applying it is a change of the device's CE data.
+        device = self.env["maintenance.equipment"].search(
+            [
+                ("company_id", "=", self.company.id),
+                ("is_medical_device", "=", True),
+                ("lifecycle_state", "=", "reception"),
+            ],
+            limit=1,
+        )
+        self.env["dm.eudamed.lookup.wizard"].create(
+            {
+                "res_model": device._name,
+                "res_id": device.id,
+                "found": True,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "field_name": "notified_body_number",
+                            "label": "Notified body",
+                            "eudamed_value": "0459",
+                            "differs": True,
+                            "can_apply": True,
+                            "apply": True,
+                        }
+                    )
+                ],
+            }
+        )
+
     def _dm_software_install_wizard(self):
         Version = self.env["dm.software.version"]
         site = self.env["dm.software.site"].search(

@@ -11,6 +11,7 @@ SECTIONS = {
     "cyber": "dm_cyber.dm_menu_cyber",
     "software": "dm_software.dm_menu_software",
     "disposal": "medical_device.dm_menu_disposal",
+    "vigilance": "medical_device.menu_dm_vigilance_root",
     "configuration": "medical_device.medical_device_menu_config",
 }
 # demo user: (home action, sections it sees)
@@ -21,24 +22,48 @@ ROLES = {
     ),
     "medical_device.user_dm_technician_demo": (
         "medical_device.maintenance_equipment_action_medical_devices",
-        {"fleet", "approvals", "maintenance", "cyber", "software", "disposal"},
+        {
+            "fleet",
+            "approvals",
+            "maintenance",
+            "cyber",
+            "software",
+            "disposal",
+            "vigilance",
+        },
     ),
     "medical_device.user_dm_pharmacist_demo": (
         "medical_device.maintenance_equipment_action_ce_deadlines",
-        {"fleet", "approvals", "maintenance", "software", "disposal", "configuration"},
+        {
+            "fleet",
+            "approvals",
+            "maintenance",
+            "software",
+            "disposal",
+            "vigilance",
+            "configuration",
+        },
     ),
     "medical_device.user_dm_rssi_demo": (
         "dm_cyber.maintenance_equipment_action_cyber",
-        {"fleet", "approvals", "maintenance", "cyber", "disposal", "configuration"},
+        {
+            "fleet",
+            "approvals",
+            "maintenance",
+            "cyber",
+            "disposal",
+            "vigilance",
+            "configuration",
+        },
     ),
     "medical_device.user_dm_dpo_demo": (
         "medical_device.dm_approval_action_my",
-        {"fleet", "approvals", "maintenance", "disposal"},
+        {"fleet", "approvals", "maintenance", "disposal", "vigilance"},
     ),
     # the demo auditor also hands the cyber matrix over to IT
     "medical_device.user_dm_auditor_demo": (
         "medical_device.maintenance_equipment_action_medical_devices_list",
-        {"fleet", "approvals", "maintenance", "cyber", "disposal"},
+        {"fleet", "approvals", "maintenance", "cyber", "disposal", "vigilance"},
     ),
 }
 

@@ -14,6 +14,7 @@
         "data/dm_software_data.xml",
         "data/dm_approval_rule_data.xml",
         "views/dm_software_views.xml",
+        "views/dm_software_eudamed_views.xml",
         "views/dm_software_next_step_views.xml",
         "views/dm_software_version_views.xml",
         "views/dm_software_install_views.xml",

@@ -21,7 +21,9 @@
         "data/dm_import_mapping_data.xml",
         "data/dm_dashboard_indicator_data.xml",
         "data/dm_plan_requirement_data.xml",
+        "data/dm_vigilance_data.xml",
         "report/dm_reception_report.xml",
+        "report/dm_vigilance_incident_report.xml",
         "report/dm_criticality_report_views.xml",
         "views/maintenance_equipment_views.xml",
         "views/dm_reception_views.xml",
@@ -40,6 +42,8 @@
         "views/dm_approval_box_views.xml",
         "views/dm_activity_digest_views.xml",
         "views/dm_next_step_views.xml",
+        "views/dm_vigilance_incident_views.xml",
+        "views/dm_vigilance_menus.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
@@ -47,6 +51,7 @@
         "demo/dm_reception_demo.xml",
         "demo/maintenance_request_demo.xml",
         "demo/maintenance_plan_demo.xml",
+        "demo/dm_vigilance_incident_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -38,3 +38,7 @@ from . import res_partner
 from . import dm_dashboard_indicator
 from . import dm_dashboard
 from . import maintenance_equipment_plan
+from . import dm_eudamed_mixin
+from . import dm_vigilance_incident
+from . import maintenance_equipment_vigilance
+from . import dm_activity_digest_eudamed

@@ -35,6 +35,31 @@ class ResConfigSettings(models.TransientModel):
         "within this many days (or already did).",
     )
 
+    dm_eudamed_url = fields.Char(
+        string="EUDAMED address",
+        config_parameter="medical_device.eudamed_url",
+        default="https://ec.europa.eu/tools/eudamed/api",
+        help="Base address of EUDAMED's public device API.",
+    )
+    dm_eudamed_timeout = fields.Integer(
+        string="EUDAMED timeout (seconds)",
+        config_parameter="medical_device.eudamed_timeout",
+        default=10,
+        help="How long a look-up waits for each EUDAMED answer.",
+    )
+    dm_eudamed_retries = fields.Integer(
+        string="EUDAMED retries",
+        config_parameter="medical_device.eudamed_retries",
+        default=2,
+        help="Further attempts after a network error, a timeout or a server error.",
+    )
+    dm_eudamed_proxy = fields.Char(
+        string="EUDAMED proxy",
+        config_parameter="medical_device.eudamed_proxy",
+        help="The hospital's outgoing proxy, e.g. http://proxy.chu.local:3128 "
+        "(empty: direct connection).",
+    )
+
     @api.constrains("dm_pieu_very_critical_below", "dm_pieu_low_above")
     def _check_pieu_thresholds(self):
         for settings in self:

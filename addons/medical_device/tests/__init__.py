@@ -44,3 +44,9 @@ from . import test_tools_plans
 from . import test_http_plans
 from . import test_everything_french
 from . import test_demo_language
+from . import test_tools_eudamed
+from . import test_vigilance_incident
+from . import test_vigilance_incident_attacks
+from . import test_eudamed_lookup
+from . import test_http_vigilance_pdf
+from . import test_tour_vigilance

@@ -1,1 +1,3 @@
 from . import dm_approval_reject_wizard
+from . import dm_eudamed_lookup_wizard
+from . import dm_eudamed_lookup_line
