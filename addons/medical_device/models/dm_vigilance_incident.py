@@ -296,19 +296,6 @@ class DmVigilanceIncident(models.Model):
                     roles=self._dm_group_names(REPORTERS),
                 )
             )
-        # The defaults of the context reach the fields the client's values do
-        # not give: those only the pharmacist sets are refused like values.
-        defaults = {
-            key.removeprefix("default_")
-            for key, value in self.env.context.items()
-            if key.startswith("default_")
-            and value
-            and key.removeprefix("default_") in self._dm_field_groups
-            and key.removeprefix("default_") not in vals
-        }
-        locked = self._dm_role_locked_fields(defaults, vals.get("state") or "draft")
-        if locked:
-            raise AccessError(self._dm_field_role_message(locked, "draft"))
         device = self.env["maintenance.equipment"].browse(
             vals.get("equipment_id") or self.env.context.get("default_equipment_id")
         )

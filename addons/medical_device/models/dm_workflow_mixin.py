@@ -424,6 +424,16 @@ class DmWorkflowMixin(models.AbstractModel):
                 default = self._fields[state_field].default
                 state = default(self) if default else None
             given = {f for f in vals if vals[f]}
+            # A context default reaches a field the values do not give: a
+            # field of a role is refused as a default like as a value.
+            given |= {
+                fname
+                for key, value in self.env.context.items()
+                if key.startswith("default_")
+                and value
+                and (fname := key.removeprefix("default_")) in self._dm_field_groups
+                and fname not in vals
+            }
             locked = self._dm_role_locked_fields(given, state or None)
             if locked:
                 raise AccessError(self._dm_field_role_message(locked, state))
