@@ -38,3 +38,9 @@ from . import res_partner
 from . import dm_dashboard_indicator
 from . import dm_dashboard
 from . import maintenance_equipment_plan
+from . import dm_qc_test
+from . import dm_qc_measure
+from . import dm_qc_override
+from . import maintenance_plan_qc
+from . import maintenance_request_qc
+from . import maintenance_equipment_qc
