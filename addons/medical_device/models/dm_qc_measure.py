@@ -173,22 +173,30 @@ class DmQcMeasure(models.Model):
                 )
 
     @api.model
-    def _dm_check_not_failed(self, requests):
+    def _dm_check_not_failed(self, requests, new_tests=None):
         """Refuse a change of the measures of a non-compliant control: they
         stand in the register, and only a new compliant control of the plan
         brings the device back to use (checked before the change, on the
-        result as it was)."""
+        result as it was). ``new_tests``: ``{request id: test ids}`` of new
+        measures; a test not measured yet may still be recorded, so that the
+        control is complete."""
         # sudo: the result decides, whatever the user may read.
         for request in requests.sudo():
-            if request.operation_result == qc.NON_COMPLIANT:
-                raise UserError(
-                    self.env._(
-                        "%(request)s is non-compliant: its measures stand in the "
-                        "maintenance register. The device returns to use after "
-                        "a new, compliant control of the plan.",
-                        request=request.display_name,
-                    )
+            if request.operation_result != qc.NON_COMPLIANT:
+                continue
+            if new_tests is not None:
+                measured = set(request.dm_qc_measure_ids.test_id.ids)
+                tests = new_tests.get(request.id, [])
+                if not measured & set(tests) and len(set(tests)) == len(tests):
+                    continue
+            raise UserError(
+                self.env._(
+                    "%(request)s is non-compliant: its measures stand in the "
+                    "maintenance register. The device returns to use after "
+                    "a new, compliant control of the plan.",
+                    request=request.display_name,
                 )
+            )
 
     def _dm_check_client_write(self, vals):
         super()._dm_check_client_write(vals)
@@ -198,11 +206,13 @@ class DmQcMeasure(models.Model):
     def create(self, vals_list):
         if not self.env.su:
             default = self.env.context.get("default_request_id")
-            request_ids = [v.get("request_id") or default for v in vals_list]
+            new_tests = {}
+            for vals in vals_list:
+                request_id = vals.get("request_id") or default
+                if isinstance(request_id, int):
+                    new_tests.setdefault(request_id, []).append(vals.get("test_id"))
             self._dm_check_not_failed(
-                self.env["maintenance.request"].browse(
-                    [r for r in request_ids if isinstance(r, int)]
-                )
+                self.env["maintenance.request"].browse(list(new_tests)), new_tests
             )
         measures = super().create(vals_list)
         # sudo: the server's reaction on the plans (use stopped, people told).

@@ -118,7 +118,7 @@ class DmQcOverride(models.Model):
         for override in self:
             if not (
                 today <= override.expiry_date <= today + timedelta(MAX_OVERRIDE_DAYS)
-            ) and not self.env.su:
+            ):
                 raise ValidationError(
                     self.env._(
                         "An override lasts from today to at most %(days)s days.",
