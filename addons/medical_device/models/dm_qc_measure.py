@@ -204,6 +204,9 @@ class DmQcMeasure(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Malformed values get the guard's message before anything reads them.
+        for vals in vals_list:
+            self._dm_check_create_input(vals)
         if not self.env.su:
             default = self.env.context.get("default_request_id")
             new_tests = {}
@@ -212,7 +215,8 @@ class DmQcMeasure(models.Model):
                 if isinstance(request_id, int):
                     new_tests.setdefault(request_id, []).append(vals.get("test_id"))
             self._dm_check_not_failed(
-                self.env["maintenance.request"].browse(list(new_tests)), new_tests
+                self.env["maintenance.request"].browse(list(new_tests)).exists(),
+                new_tests,
             )
         measures = super().create(vals_list)
         # sudo: the server's reaction on the plans (use stopped, people told).

@@ -136,6 +136,9 @@ class DmQcOverride(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Malformed values get the guard's message before anything reads them.
+        for vals in vals_list:
+            self._dm_check_create_input(vals)
         if not self.env.su and not self.env.user.has_group(ENGINEER):
             raise AccessError(self._dm_engineer_only_message())
         for vals in vals_list:

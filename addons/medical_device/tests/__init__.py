@@ -46,3 +46,4 @@ from . import test_everything_french
 from . import test_demo_language
 from . import test_tools_qc
 from . import test_qc
+from . import test_tour_qc
