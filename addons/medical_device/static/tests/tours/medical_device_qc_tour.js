@@ -18,14 +18,24 @@ registry.category("web_tour.tours").add("medical_device_qc_plan_tour", {
             run: "edit TOUR-MAMMO",
         },
         {
+            content: "Open the natures",
+            trigger: ".o_form_view .o_field_widget[name=dm_nature] .o_select_menu_toggler",
+            run: "click",
+        },
+        {
             content: "An internal quality control",
-            trigger: ".o_form_view .o_field_widget[name=dm_nature] select",
-            run: 'select "qc_internal"',
+            trigger: ".o_select_menu_item:contains('Internal quality control')",
+            run: "click",
+        },
+        {
+            content: "Open the performers",
+            trigger: ".o_form_view .o_field_widget[name=dm_performer] .o_select_menu_toggler",
+            run: "click",
         },
         {
             content: "Done by the hospital's team",
-            trigger: ".o_form_view .o_field_widget[name=dm_performer] select",
-            run: 'select "internal"',
+            trigger: ".o_select_menu_item:contains('Hospital team')",
+            run: "click",
         },
         {
             content: "Add a test",
@@ -53,14 +63,27 @@ registry.category("web_tour.tours").add("medical_device_qc_plan_tour", {
             run: "edit 0.3",
         },
         {
-            content: "Save the plan",
-            trigger: ".o_form_view .o_form_button_save",
+            content: "Leave the test's line",
+            trigger: ".o_form_view .o_field_widget[name=dm_source_reference] input",
             run: "click",
         },
         {
-            content: "Saved, the device of the model follows it",
+            content: "Save the plan",
+            trigger: ".o_form_view .o_form_button_save:enabled",
+            run: "click",
+        },
+        {
+            content: "No field is invalid",
+            trigger: ".o_form_view:not(:has(.o_field_invalid))",
+        },
+        {
+            content: "Saved",
+            trigger: ".o_form_view .o_form_saved",
+        },
+        {
+            content: "The device of the model follows it",
             trigger:
-                ".o_form_view .o_form_saved .o_field_widget[name=dm_derived_plan_ids] " +
+                ".o_form_view .o_field_widget[name=dm_derived_plan_ids] " +
                 ".o_data_row:contains('Tour Mammograph')",
         },
     ],
@@ -109,15 +132,6 @@ registry.category("web_tour.tours").add("medical_device_qc_measure_tour", {
                 ".o_data_row .o_field_widget[name=status]:contains('Beyond action level')",
         },
         {
-            content: "Go to the devices",
-            trigger: ".o_form_view .o_field_widget[name=equipment_id] .o_external_button",
-            run: "click",
-        },
-        {
-            content: "The device's form says its use is suspended",
-            trigger: ".o_form_view .o_dm_use_suspended:contains('Use suspended')",
-        },
-        {
             content: "Open the lifecycle kanban",
             trigger: ".o_main_navbar .o_menu_sections button:contains('Fleet'), .o_main_navbar .o_menu_sections a:contains('Fleet')",
             run: "click",
@@ -132,6 +146,15 @@ registry.category("web_tour.tours").add("medical_device_qc_measure_tour", {
             trigger:
                 ".o_kanban_renderer .o_kanban_record:contains('Tour Mammograph') " +
                 ".o_dm_badge_suspended:contains('Use suspended')",
+        },
+        {
+            content: "Open the device",
+            trigger: ".o_kanban_renderer .o_kanban_record:contains('Tour Mammograph')",
+            run: "click",
+        },
+        {
+            content: "The device's form says its use is suspended, and why",
+            trigger: ".o_form_view .o_dm_use_suspended:contains('Use suspended'):contains('non-compliant')",
         },
     ],
 });
