@@ -41,7 +41,6 @@ class DmQcMeasure(models.Model):
     )
     test_id = fields.Many2one(
         "dm.qc.test",
-        string="Test",
         required=True,
         ondelete="restrict",
         index=True,
@@ -149,7 +148,7 @@ class DmQcMeasure(models.Model):
             )
 
     def _dm_check_open_for_change(self):
-        super()._dm_check_open_for_change()
+        result = super()._dm_check_open_for_change()
         user = self.env.user
         if self and not any(user.has_group(g) for g in REGISTER_KEEPERS):
             raise AccessError(
@@ -171,6 +170,7 @@ class DmQcMeasure(models.Model):
                         request=request.display_name,
                     )
                 )
+        return result
 
     @api.model
     def _dm_check_not_failed(self, requests, new_tests=None):
@@ -199,8 +199,9 @@ class DmQcMeasure(models.Model):
             )
 
     def _dm_check_client_write(self, vals):
-        super()._dm_check_client_write(vals)
+        result = super()._dm_check_client_write(vals)
         self._dm_check_not_failed(self.request_id)
+        return result
 
     @api.model_create_multi
     def create(self, vals_list):

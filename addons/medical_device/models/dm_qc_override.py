@@ -28,7 +28,6 @@ class DmQcOverride(models.Model):
 
     plan_id = fields.Many2one(
         "maintenance.plan",
-        string="Plan",
         required=True,
         ondelete="restrict",
         index=True,
@@ -58,9 +57,7 @@ class DmQcOverride(models.Model):
         help="The override ends on this day at the latest, or as soon as the "
         "control is done.",
     )
-    engineer_id = fields.Many2one(
-        "res.users", string="Engineer", readonly=True, tracking=True
-    )
+    engineer_id = fields.Many2one("res.users", readonly=True, tracking=True)
     due_date = fields.Date(
         string="For the control due on",
         readonly=True,
@@ -173,9 +170,10 @@ class DmQcOverride(models.Model):
         )
 
     def _dm_check_open_for_change(self):
-        super()._dm_check_open_for_change()
+        result = super()._dm_check_open_for_change()
         if self and not self.env.user.has_group(ENGINEER):
             raise AccessError(self._dm_engineer_only_message())
+        return result
 
     def _dm_history_reasons(self):
         return [*super()._dm_history_reasons(), self.env._("a decision on record")]

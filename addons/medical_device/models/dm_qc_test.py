@@ -39,7 +39,6 @@ class DmQcTest(models.Model):
 
     plan_id = fields.Many2one(
         "maintenance.plan",
-        string="Plan",
         required=True,
         ondelete="cascade",
         index=True,
@@ -155,7 +154,7 @@ class DmQcTest(models.Model):
 
     # ------------------------------------------------------------ workflow
     def _dm_check_open_for_change(self):
-        super()._dm_check_open_for_change()
+        result = super()._dm_check_open_for_change()
         # Who may change a test is who may change its plan.
         # sudo: the plan's rulebook reads it whatever the user reads.
         self.sudo().plan_id.with_env(self.env)._dm_check_open_for_change()
@@ -170,12 +169,15 @@ class DmQcTest(models.Model):
                         test=test.name,
                     )
                 )
+        return result
 
     def _dm_history_reasons(self):
         reasons = super()._dm_history_reasons()
         # sudo: every measure counts, whatever the user may read.
-        if self.env["dm.qc.measure"].sudo().search_count(
-            [("test_id", "=", self.id)], limit=1
+        if (
+            self.env["dm.qc.measure"]
+            .sudo()
+            .search_count([("test_id", "=", self.id)], limit=1)
         ):
             reasons.append(self.env._("measures recorded"))
         return reasons

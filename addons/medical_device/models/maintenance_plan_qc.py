@@ -107,9 +107,7 @@ class MaintenancePlan(models.Model):
         for plan in self:
             period = None
             if plan.interval > 0 and not plan.dm_is_model_plan and plan.equipment_id:
-                period = relativedelta(
-                    **{f"{plan.interval_step}s": plan.interval}
-                )
+                period = relativedelta(**{f"{plan.interval_step}s": plan.interval})
             origin = plan._origin
             due = qc.due_date(
                 [open_dates.get(origin)],
@@ -193,7 +191,10 @@ class MaintenancePlan(models.Model):
         for model_plan in self.sudo().filtered("dm_is_model_plan"):
             model_tests = tests_model.search([("plan_id", "=", model_plan.id)])
             derived_plans = plan_model.search(
-                [("dm_model_plan_id", "=", model_plan.id), ("dm_overridden", "=", False)]
+                [
+                    ("dm_model_plan_id", "=", model_plan.id),
+                    ("dm_overridden", "=", False),
+                ]
             )
             if not derived_plans:
                 continue
@@ -267,9 +268,7 @@ class MaintenancePlan(models.Model):
                                 "followed the non-compliance of %(request)s."
                             ),
                             plan=rt.record(plan._name, plan.id, plan.name),
-                            request=rt.record(
-                                request._name, request.id, request.name
-                            ),
+                            request=rt.record(request._name, request.id, request.name),
                         )
                     )
 

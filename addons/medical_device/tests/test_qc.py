@@ -33,6 +33,7 @@ class TestQc(MedicalDeviceCase):
         from the plans and controls at each read)."""
         self.env.invalidate_all()
         return device
+
     def mammograph(self, serial="MAM-1", **overrides):
         vals = {
             **self._acquisition_vals(serial_no=serial, name="Mammograph"),
@@ -183,7 +184,11 @@ class TestQc(MedicalDeviceCase):
         other = self.qc_plan(self.mammograph("MAM-2"))
         with self.assertRaises(ValidationError):
             measures.create(
-                {"request_id": request.id, "test_id": other.dm_qc_test_ids[0].id, "value": 1}
+                {
+                    "request_id": request.id,
+                    "test_id": other.dm_qc_test_ids[0].id,
+                    "value": 1,
+                }
             )
 
     def test_only_the_register_keepers_record_measures(self):
@@ -257,8 +262,9 @@ class TestQc(MedicalDeviceCase):
                 {"archive": True},
                 {"maintenance_plan_id": False},
             ):
-                with self.subTest(user=user.login, vals=vals), self.assertRaises(
-                    UserError
+                with (
+                    self.subTest(user=user.login, vals=vals),
+                    self.assertRaises(UserError),
                 ):
                     failed.with_user(user).write(vals)
         measure = failed.dm_qc_measure_ids[0]
@@ -291,9 +297,7 @@ class TestQc(MedicalDeviceCase):
     def overdue_plan(self, device, nature="qc_internal", days_late=10):
         """A plan whose first operation was due long enough ago."""
         start = fields.Date.today() - timedelta(days=7 + days_late)
-        plan = self.qc_plan(
-            device, dm_nature=nature, start_maintenance_date=start
-        )
+        plan = self.qc_plan(device, dm_nature=nature, start_maintenance_date=start)
         self.assertTrue(plan.dm_overdue)
         return plan
 
@@ -307,7 +311,9 @@ class TestQc(MedicalDeviceCase):
         overdue = self.Equipment.search([("dm_control_overdue", "=", True)])
         self.assertIn(device, overdue)
         self.assertNotIn(on_time, overdue)
-        self.assertIn(on_time, self.Equipment.search([("dm_control_overdue", "=", False)]))
+        self.assertIn(
+            on_time, self.Equipment.search([("dm_control_overdue", "=", False)])
+        )
         # The computed dates are the server's.
         for fname, value in (
             ("dm_overdue_after", fields.Date.today() + timedelta(days=100)),
@@ -421,14 +427,18 @@ class TestQc(MedicalDeviceCase):
                 "dm_performer": "internal",
             }
         )
-        test = self.env["dm.qc.test"].with_user(self.users["engineer"]).create(
-            {
-                "plan_id": model_plan.id,
-                "name": "Dose",
-                "reference": 1.6,
-                "tolerance": 0.1,
-                "action_level": 0.3,
-            }
+        test = (
+            self.env["dm.qc.test"]
+            .with_user(self.users["engineer"])
+            .create(
+                {
+                    "plan_id": model_plan.id,
+                    "name": "Dose",
+                    "reference": 1.6,
+                    "tolerance": 0.1,
+                    "action_level": 0.3,
+                }
+            )
         )
         derived = device.maintenance_plan_ids.filtered("dm_model_plan_id")
         copy = derived.dm_qc_test_ids

@@ -53,8 +53,12 @@ class TestToolsQc(BaseCase):
     def test_control_result(self):
         result = qc.control_result
         self.assertEqual(result({1: qc.OK, 2: qc.OK}, [1, 2]), qc.COMPLIANT)
-        self.assertEqual(result({1: qc.OK, 2: qc.TOLERANCE}, [1, 2]), qc.OUT_OF_TOLERANCE)
-        self.assertEqual(result({1: qc.TOLERANCE, 2: qc.ACTION}, [1, 2]), qc.NON_COMPLIANT)
+        self.assertEqual(
+            result({1: qc.OK, 2: qc.TOLERANCE}, [1, 2]), qc.OUT_OF_TOLERANCE
+        )
+        self.assertEqual(
+            result({1: qc.TOLERANCE, 2: qc.ACTION}, [1, 2]), qc.NON_COMPLIANT
+        )
         # A test missing: no result yet, unless one already fails.
         self.assertIsNone(result({1: qc.OK}, [1, 2]))
         self.assertEqual(result({1: qc.ACTION}, [1, 2]), qc.NON_COMPLIANT)
@@ -63,7 +67,9 @@ class TestToolsQc(BaseCase):
     def test_failed_control_needs_a_later_compliant_control_done(self):
         failed = qc.failed_control
         self.assertIsNone(failed([]))
-        self.assertEqual(failed([(1, qc.COMPLIANT, True), (2, qc.NON_COMPLIANT, True)]), 2)
+        self.assertEqual(
+            failed([(1, qc.COMPLIANT, True), (2, qc.NON_COMPLIANT, True)]), 2
+        )
         # Out of tolerance or not done does not clear it.
         self.assertEqual(
             failed(
@@ -75,10 +81,16 @@ class TestToolsQc(BaseCase):
             ),
             2,
         )
-        self.assertIsNone(failed([(2, qc.NON_COMPLIANT, True), (5, qc.COMPLIANT, True)]))
+        self.assertIsNone(
+            failed([(2, qc.NON_COMPLIANT, True), (5, qc.COMPLIANT, True)])
+        )
         self.assertEqual(
             failed(
-                [(2, qc.NON_COMPLIANT, True), (5, qc.COMPLIANT, True), (6, qc.NON_COMPLIANT, False)]
+                [
+                    (2, qc.NON_COMPLIANT, True),
+                    (5, qc.COMPLIANT, True),
+                    (6, qc.NON_COMPLIANT, False),
+                ]
             ),
             6,
         )
@@ -88,7 +100,9 @@ class TestToolsQc(BaseCase):
         start = date(2025, 1, 1)
         self.assertIsNone(qc.due_date([], None, None, start))
         self.assertEqual(qc.due_date([], None, year, start), start)
-        self.assertEqual(qc.due_date([], date(2025, 3, 1), year, start), date(2026, 3, 1))
+        self.assertEqual(
+            qc.due_date([], date(2025, 3, 1), year, start), date(2026, 3, 1)
+        )
         self.assertEqual(
             qc.due_date([date(2025, 6, 1), None], date(2025, 3, 1), year, start),
             date(2025, 6, 1),
