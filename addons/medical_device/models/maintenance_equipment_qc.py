@@ -147,6 +147,7 @@ class MaintenanceEquipment(models.Model):
     def action_open_qc_trends(self):
         """The trend chart of the device's quality-control tests."""
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.client",
             "tag": "medical_device.qc_trends",
@@ -156,6 +157,7 @@ class MaintenanceEquipment(models.Model):
 
     def action_view_qc_measures(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "medical_device.dm_qc_measure_action"
         )
