@@ -92,6 +92,7 @@ class DmQcTest(models.Model):
         ondelete="set null",
         index="btree_not_null",
         copy=False,
+        check_company=True,
         help="The test of the device model's plan this test follows.",
     )
     measure_count = fields.Integer(compute="_compute_measure_count", string="Measures")

@@ -237,10 +237,19 @@ class MaintenancePlan(models.Model):
         non-compliance of a mandatory quality control and tell the engineers
         (and the pharmacist when the ANSM decision asks for a declaration);
         resume it on the failed controls a compliant control has cleared."""
+        # sudo: the server's reaction, checked by the change that caused it.
+        # Only quality-control plans have controls that fail (the generation
+        # of preventive operations pays nothing here).
+        qc_plans = (
+            self.sudo()
+            .exists()
+            .filtered(lambda p: p.dm_nature in qc.QC_NATURES and p.equipment_id)
+        )
+        if not qc_plans:
+            return
         self.env.flush_all()
         now = fields.Datetime.now()
-        # sudo: the server's reaction, checked by the change that caused it.
-        for plan in self.sudo().exists():
+        for plan in qc_plans:
             failed = plan.dm_failed_control_id
             if failed and plan.dm_qc_mandatory and not failed.dm_qc_reported_on:
                 values = {"dm_qc_reported_on": now}

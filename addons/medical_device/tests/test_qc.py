@@ -4,7 +4,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from .common import MedicalDeviceCase
+from .common import MedicalDeviceCase, pieu_levels
 
 
 @tagged("post_install", "-at_install")
@@ -483,3 +483,18 @@ class TestQc(MedicalDeviceCase):
         self.assertEqual(small, large)
         self.assertLessEqual(large[0], 2)
         self.assertLessEqual(large[1], 6)
+
+    def test_dashboard_counts_the_moderate_devices_overdue(self):
+        dashboard = self.env["dm.dashboard"].with_user(self.users["engineer"])
+        clock = dashboard._dm_clock()
+        before = dashboard._dm_indicator_mod_control_overdue(clock)["value"]
+        moderate = pieu_levels(self.env, 1, 2, 1, 2)
+        device = self.mammograph("MOD-1", is_ionising=False, **moderate)
+        self.assertEqual(device.pieu_criticality, "moderate")
+        self.overdue_plan(device, nature="preventive")
+        self.env.invalidate_all()
+        result = dashboard._dm_indicator_mod_control_overdue(clock)
+        self.assertEqual(result["value"], before + 1)
+        self.assertIn(device, self.Equipment.search(result["domain"]))
+        late = dashboard._dm_indicator_mod_devices_late_rate(clock)
+        self.assertIn(device, self.Equipment.search(late["domain"]))
