@@ -1,7 +1,9 @@
 from odoo import _lt, api, fields, models
+from odoo.exceptions import UserError
 
 from ..tools import qc
 from ..tools import reader_text as rt
+from .maintenance_equipment_plan import OBLIGATION_FIELDS
 
 
 class MaintenanceEquipment(models.Model):
@@ -43,6 +45,26 @@ class MaintenanceEquipment(models.Model):
         compute="_compute_dm_qc_measure_count",
         groups="medical_device.group_dm_auditor",
     )
+
+    # ------------------------------------------------------------ gates
+    def write(self, vals):
+        # The device's obligations decide whether a failed or lapsed control
+        # suspends its use: while it does, they are not a route back to use.
+        if (
+            not self.env.su
+            and set(vals) & set(OBLIGATION_FIELDS)
+            and (suspended := self.filtered("dm_use_suspended"))
+        ):
+            raise UserError(
+                self.env._(
+                    "The use of %(device)s is suspended by its mandatory quality "
+                    "control: its class, radiation and modality stay as they are "
+                    "until a compliant control (or an engineer's override of an "
+                    "overdue control).",
+                    device=suspended[0].display_name,
+                )
+            )
+        return super().write(vals)
 
     # ------------------------------------------------------------ domains
     @api.model

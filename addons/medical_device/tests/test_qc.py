@@ -278,6 +278,10 @@ class TestQc(MedicalDeviceCase):
             )
         with self.assertRaises(UserError):
             failed.with_user(engineer).unlink()
+        # Nor by the device's obligations.
+        with self.assertRaises(UserError):
+            device.with_user(engineer).write({"is_ionising": False})
+        self.assertTrue(device.quality_control_obligatory)
         # Nor by the plan: its nature and device are its controls'.
         with self.assertRaises(UserError):
             plan.with_user(tech).write({"dm_nature": "preventive"})
