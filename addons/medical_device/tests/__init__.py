@@ -47,3 +47,4 @@ from . import test_demo_language
 from . import test_tools_qc
 from . import test_qc
 from . import test_tour_qc
+from . import test_http_qc
