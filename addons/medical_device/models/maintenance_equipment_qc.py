@@ -1,5 +1,6 @@
 from odoo import _lt, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_datetime
 
 from ..tools import qc
 from ..tools import reader_text as rt
@@ -221,6 +222,9 @@ class MaintenanceEquipment(models.Model):
                     {
                         "id": measure.id,
                         "date": fields.Datetime.to_string(measure.measured_on),
+                        "date_label": format_datetime(
+                            self.env, measure.measured_on, dt_format="short"
+                        ),
                         "value": measure.value,
                         "reference": measure.reference,
                         "tolerance_low": measure.tolerance_low,

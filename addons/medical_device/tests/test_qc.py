@@ -502,3 +502,24 @@ class TestQc(MedicalDeviceCase):
         self.assertIn(device, self.Equipment.search(result["domain"]))
         late = dashboard._dm_indicator_mod_devices_late_rate(clock)
         self.assertIn(device, self.Equipment.search(late["domain"]))
+
+    def test_trend_chart_data(self):
+        device = self.mammograph()
+        plan = self.qc_plan(device)
+        self.control(plan, 1.65, 8.2, done=True)
+        self.control(plan, 2.3, 8.0)
+        data = self.Equipment.with_user(self.users["auditor"]).get_qc_trends(
+            device.id, self.dose.id
+        )
+        self.assertEqual([t["id"] for t in data["tests"]], [self.dose.id, self.cnr.id])
+        self.assertEqual([p["value"] for p in data["points"]], [1.65, 2.3])
+        self.assertEqual([p["status"] for p in data["points"]], ["ok", "action"])
+        point = data["points"][0]
+        self.assertAlmostEqual(point["tolerance_high"], 1.76)
+        self.assertAlmostEqual(point["action_low"], 1.2)
+        self.assertEqual(data["unit"], "mGy")
+        devices = self.Equipment.with_user(self.users["auditor"]).get_qc_trend_devices()
+        self.assertIn(device.id, [d["id"] for d in devices])
+        # A user who may not read the device gets nothing of it.
+        with self.assertRaises(AccessError):
+            self.Equipment.with_user(self.users["internal"]).get_qc_trends(device.id)

@@ -79,7 +79,7 @@ export class DmQcTrends extends Component {
             return;
         }
         const points = data.points;
-        const labels = points.map((p) => p.date.slice(0, 10));
+        const labels = points.map((p) => p.date_label);
         const line = (key, label, color, fill, dash) => ({
             label,
             data: points.map((p) => p[key]),
