@@ -12,7 +12,8 @@ in its language (French by default):
 * the criticality dashboard (engineer): the dashboard client action when the
   database has one, else the criticality pivot (``--dashboard`` chooses),
 * the criticality x cyber risk matrix (RSSI),
-* the form of a disposal at its erasure step, on its erasure plan (technician).
+* the form of a disposal at its erasure step, on its erasure plan (technician),
+* the quality-control trend chart of the first device with measures (engineer).
 
 Only the standard library and ``websocket-client`` are used. Run it with the
 project's virtualenv against a server with the demo data::
@@ -506,6 +507,14 @@ def shot_list(session, args):
             "rssi",
             "/odoo/dm-cyber",
             ".o_pivot",
+            None,
+            None,
+        ),
+        (
+            "qc_trends.png",
+            "engineer",
+            "/odoo/action-medical_device.dm_qc_trends_action",
+            ".o_dm_qc_trends .o_dm_qc_chart",
             None,
             None,
         ),

@@ -220,6 +220,41 @@ class TestMultiCompany(TransactionCase):
                 },
             ]
         )
+        # A QC plan with its test, a control with its measure, and an
+        # engineer's override of the overdue control (issue 14).
+        qc_plan = env["maintenance.plan"].create(
+            {
+                "name": f"{label} internal QC",
+                "equipment_id": devices[0].id,
+                "company_id": company,
+                "dm_nature": "qc_internal",
+                "maintenance_team_id": team.id,
+                "dm_performer": "internal",
+            }
+        )
+        b["dm.qc.test"] = env["dm.qc.test"].create(
+            {
+                "plan_id": qc_plan.id,
+                "name": f"{label} dose",
+                "reference": 1.0,
+                "tolerance": 0.1,
+                "action_level": 0.2,
+            }
+        )
+        control = env["maintenance.request"].create(
+            {
+                "name": f"{label} QC",
+                "equipment_id": devices[0].id,
+                "maintenance_plan_id": qc_plan.id,
+                "maintenance_team_id": team.id,
+            }
+        )
+        b["dm.qc.measure"] = env["dm.qc.measure"].create(
+            {"request_id": control.id, "test_id": b["dm.qc.test"].id, "value": 1.05}
+        )
+        b["dm.qc.override"] = env["dm.qc.override"].create(
+            {"plan_id": qc_plan.id, "reason": f"{label} visit booked"}
+        )
         disposal = env["dm.disposal"].create({"equipment_id": devices[1].id})
         b["dm.disposal"] = disposal
         # A daily job's digest of the company's devices (issue 13).

@@ -37,6 +37,7 @@
         "views/dm_dashboard_views.xml",
         "views/maintenance_plan_views.xml",
         "views/medical_device_menus.xml",
+        "views/dm_qc_views.xml",
         "views/dm_disposal_views.xml",
         "views/dm_fleet_import_views.xml",
         "views/dm_approval_box_views.xml",
@@ -52,6 +53,7 @@
         "demo/maintenance_request_demo.xml",
         "demo/maintenance_plan_demo.xml",
         "demo/dm_vigilance_incident_demo.xml",
+        "demo/dm_qc_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

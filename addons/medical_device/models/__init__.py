@@ -42,3 +42,9 @@ from . import dm_eudamed_mixin
 from . import dm_vigilance_incident
 from . import maintenance_equipment_vigilance
 from . import dm_activity_digest_eudamed
+from . import dm_qc_test
+from . import dm_qc_measure
+from . import dm_qc_override
+from . import maintenance_plan_qc
+from . import maintenance_request_qc
+from . import maintenance_equipment_qc

@@ -359,7 +359,14 @@ class DmDashboard(models.AbstractModel):
     def _dm_indicator_mod_devices_late_rate(self, clock):
         Equipment = self.env["maintenance.equipment"]
         devices = self._dm_devices_domain("moderate")
-        late = [*devices, ("maintenance_ids", "any", self._dm_late_conditions(clock))]
+        # Late: a preventive request past its date, or a plan past its
+        # tolerance window (the plans' "control overdue").
+        late = [
+            *devices,
+            "|",
+            ("maintenance_ids", "any", self._dm_late_conditions(clock)),
+            ("dm_control_overdue", "=", True),
+        ]
         return {
             "value": dashboard.ratio_percent(
                 Equipment.search_count(late), Equipment.search_count(devices)
@@ -367,6 +374,14 @@ class DmDashboard(models.AbstractModel):
             "model": "maintenance.equipment",
             "domain": late,
         }
+
+    def _dm_indicator_mod_control_overdue(self, clock):
+        domain = [
+            *self._dm_devices_domain("moderate"),
+            ("dm_control_overdue", "=", True),
+        ]
+        count = self.env["maintenance.equipment"].search_count(domain)
+        return {"value": count, "model": "maintenance.equipment", "domain": domain}
 
     def _dm_indicator_low_preventive_planned(self, clock):
         domain = self._dm_programme_domain("low", clock)

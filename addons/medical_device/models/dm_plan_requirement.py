@@ -54,6 +54,13 @@ class DmPlanRequirement(models.Model):
         translate=True,
         help="The text that sets the obligation, e.g. the ANSM decision and its date.",
     )
+    notify_pharmacist = fields.Boolean(
+        string="Non-compliance declared by the pharmacist",
+        help="The decision asks the operator to declare a serious non-compliance "
+        "of this control (e.g. the ANSM decision on digital mammography): a "
+        "non-compliant control tells the pharmacist, who decides on the "
+        "matériovigilance declaration.",
+    )
 
     _interval_positive = models.Constraint(
         "CHECK (interval >= 0)", "The period of a mandatory plan cannot be negative."
