@@ -20,6 +20,7 @@
         "data/dm_activity_digest_data.xml",
         "data/dm_import_mapping_data.xml",
         "data/dm_dashboard_indicator_data.xml",
+        "data/dm_vigilance_dashboard_data.xml",
         "data/dm_plan_requirement_data.xml",
         "report/dm_reception_report.xml",
         "report/dm_criticality_report_views.xml",
@@ -40,6 +41,8 @@
         "views/dm_approval_box_views.xml",
         "views/dm_activity_digest_views.xml",
         "views/dm_next_step_views.xml",
+        "views/dm_vigilance_notice_views.xml",
+        "views/maintenance_equipment_vigilance_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

@@ -38,3 +38,8 @@ from . import res_partner
 from . import dm_dashboard_indicator
 from . import dm_dashboard
 from . import maintenance_equipment_plan
+from . import dm_vigilance_notice
+from . import dm_vigilance_action
+from . import maintenance_equipment_vigilance
+from . import dm_dashboard_indicator_vigilance
+from . import dm_dashboard_vigilance
