@@ -459,11 +459,11 @@ class DmVigilanceNotice(models.Model):
             domain.append(("udi_manufacture_date", ">=", scope["date_from"]))
         if scope["date_to"]:
             domain.append(("udi_manufacture_date", "<=", scope["date_to"]))
-        return Domain.AND([d] if isinstance(d, tuple) else d for d in domain)
+        return Domain.AND(Domain(*d) if isinstance(d, tuple) else d for d in domain)
 
     @api.model
     def _dm_any_of(self, alternatives):
-        return Domain.OR([Domain.AND(a) for a in alternatives])
+        return Domain.OR(Domain(a) for a in alternatives)
 
     def _dm_manufacturer_ids(self, folded):
         """The manufacturers (contacts) whose name folds to ``folded``."""
