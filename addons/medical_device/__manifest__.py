@@ -50,6 +50,7 @@
         "demo/dm_reception_demo.xml",
         "demo/maintenance_request_demo.xml",
         "demo/maintenance_plan_demo.xml",
+        "demo/dm_vigilance_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
