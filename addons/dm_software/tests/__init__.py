@@ -17,3 +17,4 @@ from . import test_fuzz_has_mapping
 from . import test_http_bypass
 from . import test_next_step
 from . import test_everything_french_software
+from . import test_vigilance_software

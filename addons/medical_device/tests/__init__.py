@@ -46,3 +46,4 @@ from . import test_everything_french
 from . import test_demo_language
 from . import test_tools_vigilance_match
 from . import test_vigilance
+from . import test_vigilance_import

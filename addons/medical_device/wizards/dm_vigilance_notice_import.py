@@ -81,7 +81,28 @@ class DmVigilanceNoticeImport(models.TransientModel):
         Notice = self.env["dm.vigilance.notice"]
         errors = []
         notices = Notice.browse()
+        # sudo: a reference of the company counts even on a notice the user
+        # cannot read.
+        taken = set(
+            Notice.sudo()
+            .search([("name", "in", [r.get("name") for r in rows])])
+            .filtered(lambda n: n.company_id == self.env.company)
+            .mapped("name")
+        )
+        seen = set()
         for row in rows:
+            name = row.get("name")
+            if name in taken or name in seen:
+                errors.append(
+                    self._line_error(
+                        row.get("line"),
+                        self.env._(
+                            "a safety notice %(name)s already exists", name=name
+                        ),
+                    )
+                )
+                continue
+            seen.add(name)
             try:
                 # One savepoint per notice: every error of the file is found,
                 # then the whole import is refused (nothing half-imported).
