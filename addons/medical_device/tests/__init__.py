@@ -47,3 +47,4 @@ from . import test_demo_language
 from . import test_tools_vigilance_match
 from . import test_vigilance
 from . import test_vigilance_import
+from . import test_tour_vigilance
