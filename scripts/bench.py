@@ -405,7 +405,7 @@ def vigilance_bench(env, meter, size, repeat):
     sql_s = meter.median(
         env, lambda: vigilance_sql(env, notice, maker, model, low, high), repeat
     )[0]
-    same = {d.id for d in select()} == set(
+    same = set(select()) == set(
         vigilance_sql(env, notice, maker, model, low, high)
     )
     first, again = {}, {}

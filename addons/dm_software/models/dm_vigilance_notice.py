@@ -92,7 +92,7 @@ class DmVigilanceNotice(models.Model):
             return result
         matched = scope.get("version_reasons") or self._dm_version_reasons(scope)
         return {
-            device: [*reasons, ("software_version", *matched[device.id])]
-            for device, reasons in result.items()
-            if device.id in matched
+            device_id: [*reasons, ("software_version", *matched[device_id])]
+            for device_id, reasons in result.items()
+            if device_id in matched
         }

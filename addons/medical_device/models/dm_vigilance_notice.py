@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
+from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
 
 from ..tools import checklist, udi, vigilance_match
@@ -14,6 +15,17 @@ PHARMACIST = "medical_device.group_dm_pharmacist"
 # acquisition (ordered, maybe delivered), reception, service (loans
 # included), or disposal (it may come back in service).
 MATCH_STATES = ("acquisition", "reception", "in_service", "disposal")
+# The columns of a candidate device the match reads.
+MATCH_COLUMNS = (
+    "id",
+    "udi_di",
+    "model",
+    "manufacturer_id",
+    "udi_lot",
+    "serial_no",
+    "udi_serial",
+    "udi_manufacture_date",
+)
 SCOPE_FIELDS = (
     "udi_di_list",
     "model_list",
@@ -483,49 +495,54 @@ class DmVigilanceNotice(models.Model):
         return [p.id for p in partners if vigilance_match.fold(p.name) == folded]
 
     def _dm_matching_devices(self, scope):
-        """``{device: reasons}`` of the devices in the notice's scope: the
-        database's candidates, each decided by ``vigilance_match``."""
+        """``{device id: reasons}`` of the devices in the notice's scope: the
+        database's candidates (one query, their values only, no record
+        loaded), each decided by ``vigilance_match``."""
         self.ensure_one()
         # sudo: the match sees every device of the notice's company (the
         # notice's own record rule keeps other companies out), whatever the
         # rules of the user who runs it.
-        devices = (
-            self.env["maintenance.equipment"]
-            .sudo()
-            .search_fetch(
-                self._dm_candidate_domain(scope),
-                [
-                    "udi_di",
-                    "model",
-                    "manufacturer_id",
-                    "udi_lot",
-                    "serial_no",
-                    "udi_serial",
-                    "udi_manufacture_date",
-                ],
-                order="id",
+        Equipment = self.env["maintenance.equipment"].sudo()
+        query = Equipment._search(self._dm_candidate_domain(scope), order="id")
+        rows = self.env.execute_query(
+            query.select(
+                *(SQL.identifier(query.table, fname) for fname in MATCH_COLUMNS)
             )
         )
+        devices = [dict(zip(MATCH_COLUMNS, row, strict=True)) for row in rows]
+        maker_ids = {d["manufacturer_id"] for d in devices if d["manufacturer_id"]}
+        makers = {
+            partner.id: partner.name
+            for partner in self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_fetch([("id", "in", list(maker_ids))], ["name"])
+        }
+        for device in devices:
+            device["manufacturer"] = makers.get(device["manufacturer_id"])
         return self._dm_device_reasons(scope, devices)
 
     def _dm_device_reasons(self, scope, devices):
-        """``{device: reasons}`` of ``devices`` in ``scope`` (dm_software adds
-        the installed software versions)."""
+        """``{device id: reasons}`` of ``devices`` (dicts of their
+        ``MATCH_COLUMNS`` and manufacturer's name) in ``scope`` (dm_software
+        adds the installed software versions)."""
         result = {}
         for device in devices:
             reasons = vigilance_match.match_device(
                 scope,
                 {
-                    "udi_di": device.udi_di,
-                    "manufacturer": device.manufacturer_id.name,
-                    "model": device.model,
-                    "lot": device.udi_lot,
-                    "serials": [s for s in (device.serial_no, device.udi_serial) if s],
-                    "manufacture_date": device.udi_manufacture_date,
+                    "udi_di": device["udi_di"],
+                    "manufacturer": device["manufacturer"],
+                    "model": device["model"],
+                    "lot": device["udi_lot"],
+                    "serials": [
+                        s for s in (device["serial_no"], device["udi_serial"]) if s
+                    ],
+                    "manufacture_date": device["udi_manufacture_date"],
                 },
             )
             if reasons is not None:
-                result[device] = reasons
+                result[device["id"]] = reasons
         return result
 
     def _dm_reason_text(self, reasons):
@@ -612,16 +629,16 @@ class DmVigilanceNotice(models.Model):
         }
         texts = self.with_context(lang=lang)
         new_vals = []
-        for device, reasons in matches.items():
-            if device.id not in existing:
+        for device_id, reasons in matches.items():
+            if device_id not in existing:
                 new_vals.append(
                     {
                         "notice_id": self.id,
-                        "equipment_id": device.id,
+                        "equipment_id": device_id,
                         "match_reason": texts._dm_reason_text(reasons),
                     }
                 )
-        matched_ids = {device.id for device in matches}
+        matched_ids = set(matches)
         gone = Action.browse(
             a.id
             for device_id, a in existing.items()

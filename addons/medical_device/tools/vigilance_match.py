@@ -21,6 +21,7 @@ A scope is made of lists, one value or one range per line:
 All criteria given must hold (AND); within a criterion, any line (OR).
 """
 
+import functools
 import re
 import unicodedata
 from collections import namedtuple
@@ -73,6 +74,7 @@ def scope_lines(text):
     return result
 
 
+@functools.lru_cache(maxsize=8192)
 def fold(text):
     """Accents, case, spacing and punctuation removed: the form two names are
     compared in (``Dräger  Medical`` = ``drager-medical``)."""
