@@ -1,5 +1,8 @@
 from odoo import fields, models
 
+from ..tools import dashboard
+from .dm_dashboard import COLOURS
+
 # Who sees the matériovigilance panel: the pharmacist first, the engineer.
 VIGILANCE_READERS = (
     "medical_device.group_dm_pharmacist",
@@ -41,7 +44,7 @@ class DmDashboard(models.AbstractModel):
         total = sum(counts.values())
         handled = counts.get("done", 0) + counts.get("not_applicable", 0)
         return {
-            "value": 100.0 * handled / total if total else None,
+            "value": dashboard.ratio_percent(handled, total),
             "model": "dm.vigilance.action",
             "domain": domain,
         }
@@ -58,3 +61,36 @@ class DmDashboard(models.AbstractModel):
         domain = [("is_medical_device", "=", True), ("dm_quarantined", "=", True)]
         count = self.env["maintenance.equipment"].search_count(domain)
         return {"value": count, "model": "maintenance.equipment", "domain": domain}
+
+    def _dm_chart_vigilance(self, clock):
+        """The actions of the open notices by step, each bar opening them."""
+        Action = self.env["dm.vigilance.action"]
+        base = [("notice_id.state", "!=", "closed")]
+        counts = dict(Action._read_group(base, ["state"], ["__count"]))
+        labels = dict(Action._fields["state"]._description_selection(self.env))
+        colours = {
+            "todo": COLOURS[dashboard.WARNING],
+            "done": COLOURS[dashboard.SUCCESS],
+            "not_applicable": COLOURS[dashboard.MUTED],
+        }
+        chart = {
+            "type": "bar",
+            "title": self.env._("Actions of the open notices"),
+            "labels": [],
+            "values": [],
+            "colors": [],
+            "actions": [],
+        }
+        for state, colour in colours.items():
+            chart["labels"].append(labels[state])
+            chart["values"].append(counts.get(state, 0))
+            chart["colors"].append(colour)
+            chart["actions"].append(
+                self._dm_action(
+                    labels[state],
+                    "dm.vigilance.action",
+                    [*base, ("state", "=", state)],
+                    clock,
+                )
+            )
+        return chart

@@ -293,6 +293,8 @@ class DmVigilanceNotice(models.Model):
         self._dm_add_scanned_di(vals, vals.get("udi_di_list"))
 
     def write(self, vals):
+        # Bad values get the guard's message before the UDI is parsed.
+        self._dm_check_input_vals(vals)
         if vals.get("udi_carrier") and "udi_di_list" not in vals:
             # Each notice keeps its own list and gets the scanned UDI-DI.
             for notice in self:
