@@ -480,7 +480,9 @@ class DmVigilanceNotice(models.Model):
         return Domain.OR(Domain(a) for a in alternatives)
 
     def _dm_manufacturer_ids(self, folded):
-        """The manufacturers (contacts) whose name folds to ``folded``."""
+        """The manufacturers (contacts) whose name folds to ``folded``: one
+        small query, so that the devices' query compares an id (a join to
+        the contacts on every device costs more than the whole match)."""
         # sudo: the manufacturers of the company's devices, whoever matches.
         partners = (
             self.env["res.partner"]
@@ -513,6 +515,7 @@ class DmVigilanceNotice(models.Model):
         )
         devices = [dict(zip(MATCH_COLUMNS, row, strict=True)) for row in rows]
         maker_ids = {d["manufacturer_id"] for d in devices if d["manufacturer_id"]}
+        # sudo: the names of the devices' manufacturers, whoever matches.
         makers = {
             partner.id: partner.name
             for partner in self.env["res.partner"]
