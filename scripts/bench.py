@@ -348,7 +348,9 @@ def vigilance_notice(env, size):
         if serial and (code := vigilance_match.split_code(serial))
     ]
     prefix = max({c.prefix for c in serials}, key=[c.prefix for c in serials].count)
-    codes = sorted((c for c in serials if c.prefix == prefix), key=lambda c: int(c.digits))
+    codes = sorted(
+        (c for c in serials if c.prefix == prefix), key=lambda c: int(c.digits)
+    )
     wanted = max(1, min(len(codes), size // 20))
     low, high = codes[0], codes[wanted - 1]
     notice = env["dm.vigilance.notice"].create(
@@ -383,7 +385,7 @@ def vigilance_sql(env, notice, maker, model, low, high):
             notice.company_id.id,
             maker.id,
             model,
-            "^" + re.escape(low.prefix) + "[0-9]{%d}$" % len(low.digits),
+            f"^{re.escape(low.prefix)}[0-9]{{{len(low.digits)}}}$",
             len(low.prefix) + 1,
             int(low.digits),
             int(high.digits),
@@ -405,9 +407,7 @@ def vigilance_bench(env, meter, size, repeat):
     sql_s = meter.median(
         env, lambda: vigilance_sql(env, notice, maker, model, low, high), repeat
     )[0]
-    same = set(select()) == set(
-        vigilance_sql(env, notice, maker, model, low, high)
-    )
+    same = set(select()) == set(vigilance_sql(env, notice, maker, model, low, high))
     first, again = {}, {}
     with meter.measure(first):
         notice.action_match()
@@ -954,7 +954,8 @@ def setup_env(args):
         setup_logging=True,
     )
     registry = Registry(args.database)
-    global vigilance_match  # noqa: PLW0603 (importable once the registry is loaded)
+    # Importable once the registry is loaded.
+    global vigilance_match
     from odoo.addons.medical_device.tools import vigilance_match
 
     cr = registry.cursor()

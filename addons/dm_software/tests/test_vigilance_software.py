@@ -18,10 +18,14 @@ class TestNoticeSoftwareVersions(SoftwareCase):
             )
         )
         cls.ct = Equipment.create(
-            cls._acquisition_vals(name="CT", serial_no="CT-1", lifecycle_state="reception")
+            cls._acquisition_vals(
+                name="CT", serial_no="CT-1", lifecycle_state="reception"
+            )
         )
         cls.mri = Equipment.create(
-            cls._acquisition_vals(name="MRI", serial_no="MR-1", lifecycle_state="in_service")
+            cls._acquisition_vals(
+                name="MRI", serial_no="MR-1", lifecycle_state="in_service"
+            )
         )
         cls.software = cls.Software.create(
             {
@@ -37,7 +41,11 @@ class TestNoticeSoftwareVersions(SoftwareCase):
 
         def install(version, site, devices, state):
             record = Version.create(
-                {"software_id": cls.software.id, "version": version, "state": "installed"}
+                {
+                    "software_id": cls.software.id,
+                    "version": version,
+                    "state": "installed",
+                }
             )
             Install.create(
                 {
@@ -58,8 +66,10 @@ class TestNoticeSoftwareVersions(SoftwareCase):
         install("3.0", cls.site_south, cls.env["maintenance.equipment"], "current")
 
     def notice(self, **values):
-        return self.env["dm.vigilance.notice"].with_user(self.users["pharmacist"]).create(
-            {"name": "FSN-SW", "title": "Dose error", **values}
+        return (
+            self.env["dm.vigilance.notice"]
+            .with_user(self.users["pharmacist"])
+            .create({"name": "FSN-SW", "title": "Dose error", **values})
         )
 
     def matched(self, notice):
@@ -93,7 +103,9 @@ class TestNoticeSoftwareVersions(SoftwareCase):
         notice.action_match()
         self.assertFalse(self.matched(notice))
         notice = self.notice(
-            name="FSN-SW4", software_versions="2.0-3.0", manufacturer_id=self.publisher.id
+            name="FSN-SW4",
+            software_versions="2.0-3.0",
+            manufacturer_id=self.publisher.id,
         )
         notice.action_match()
         self.assertEqual(self.matched(notice), self.linac | self.ct)

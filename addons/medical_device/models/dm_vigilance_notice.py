@@ -123,9 +123,7 @@ class DmVigilanceNotice(models.Model):
         default=fields.Date.context_today,
         tracking=True,
     )
-    manufacturer_id = fields.Many2one(
-        "res.partner", string="Manufacturer", tracking=True, check_company=True
-    )
+    manufacturer_id = fields.Many2one("res.partner", tracking=True, check_company=True)
     title = fields.Char(required=True, tracking=True)
     description = fields.Text(
         tracking=True, help="The problem and the manufacturer's instructions."
@@ -281,8 +279,7 @@ class DmVigilanceNotice(models.Model):
             ):
                 raise ValidationError(
                     self.env._(
-                        "%(notice)s: the manufacture date window starts after it "
-                        "ends.",
+                        "%(notice)s: the manufacture date window starts after it ends.",
                         notice=notice.display_name,
                     )
                 )
@@ -605,7 +602,10 @@ class DmVigilanceNotice(models.Model):
             added = notice._dm_sync_actions(matches, lang)
             # sudo: the match stamps are closed to clients.
             notice.sudo().write(
-                {"last_match_on": fields.Datetime.now(), "last_match_by_id": self.env.uid}
+                {
+                    "last_match_on": fields.Datetime.now(),
+                    "last_match_by_id": self.env.uid,
+                }
             )
             notice._dm_post_note(
                 rt.msg(

@@ -11,7 +11,7 @@ class MaintenanceEquipment(models.Model):
     """The safety notices of a device: its actions, and the quarantine gate
     of its lifecycle (read from the action records, never from a flag)."""
 
-    _inherit = "maintenance.equipment"
+    _inherit = "maintenance.equipment"  # pylint: disable=consider-merging-classes-inherited
 
     dm_vigilance_action_ids = fields.One2many(
         "dm.vigilance.action",

@@ -57,7 +57,10 @@ class TestRanges(unittest.TestCase):
         with self.assertRaises(vm.ScopeError) as caught:
             vm.parse_range("SN2000..SN1000", 4)
         self.assertEqual(caught.exception.code, "order")
-        self.assertIn("line 4", messages.render(caught.exception.template, caught.exception.params))
+        self.assertIn(
+            "line 4",
+            messages.render(caught.exception.template, caught.exception.params),
+        )
         with self.assertRaises(vm.ScopeError) as caught:
             vm.parse_range("SN1000 - XX1999", 2)
         self.assertEqual(caught.exception.code, "bounds")
@@ -65,10 +68,10 @@ class TestRanges(unittest.TestCase):
             vm.parse_ranges("SN1\n\nAB9..AB1")
 
     def test_scope_lines_skip_blanks_and_comments(self):
+        self.assertEqual(vm.scope_lines(" a \n\n# note\nb"), [(1, "a"), (4, "b")])
         self.assertEqual(
-            vm.scope_lines(" a \n\n# note\nb"), [(1, "a"), (4, "b")]
+            vm.range_prefixes(vm.parse_ranges("SN1-SN9\nLX\nSN5")), ["LX", "SN"]
         )
-        self.assertEqual(vm.range_prefixes(vm.parse_ranges("SN1-SN9\nLX\nSN5")), ["LX", "SN"])
 
 
 class TestModels(unittest.TestCase):
@@ -126,7 +129,9 @@ class TestMatchDevice(unittest.TestCase):
         self.assertIsNone(self.match(udi_di_list="04099999999999"))
         self.assertEqual(self.match(model_list="drager + EVITA V500")[0][0], "model")
         self.assertIsNone(self.match(model_list="Evita V300"))
-        self.assertEqual(self.match(lot_ranges="L2300-L2399")[0], ("lot", "L2305", "L2300-L2399"))
+        self.assertEqual(
+            self.match(lot_ranges="L2300-L2399")[0], ("lot", "L2305", "L2300-L2399")
+        )
         self.assertIsNone(self.match(lot_ranges="L2400-L2499"))
         self.assertEqual(self.match(serial_ranges="SN1000-SN1999")[0][0], "serial")
         self.assertIsNone(self.match(serial_ranges="SN2000-SN2999"))
@@ -147,7 +152,9 @@ class TestMatchDevice(unittest.TestCase):
             model_list="Evita V500", serial_ranges="SN1000-SN1999", lot_ranges="L2305"
         )
         self.assertEqual([r[0] for r in reasons], ["model", "lot", "serial"])
-        self.assertIsNone(self.match(model_list="Evita V500", serial_ranges="SN2000-SN2999"))
+        self.assertIsNone(
+            self.match(model_list="Evita V500", serial_ranges="SN2000-SN2999")
+        )
         self.assertIsNone(self.match(model_list="Other", serial_ranges="SN1000-SN1999"))
         # Any line of a criterion.
         self.assertIsNotNone(self.match(serial_ranges="SN1\nSN1400-SN1600"))

@@ -56,7 +56,9 @@ class TestVigilanceTour(HttpCase):
         self.start_tour(
             "/odoo", "medical_device_vigilance_import_tour", login="tour_vig_pharmacist"
         )
-        notice = self.env["dm.vigilance.notice"].search([("name", "=", "ANSM-2026-0042")])
+        notice = self.env["dm.vigilance.notice"].search(
+            [("name", "=", "ANSM-2026-0042")]
+        )
         self.assertEqual(notice.state, "matched")
         self.assertEqual(notice.create_uid, self.pharmacist)
         self.assertEqual(notice.action_ids.equipment_id, self.devices[:2])

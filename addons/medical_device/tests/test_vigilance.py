@@ -42,19 +42,19 @@ class VigilanceCase(MedicalDeviceCase):
         for key, model, maker, serial, lot, state in fleet:
             cls.devices[key] = cls.Equipment.create(
                 cls._acquisition_vals(
-                    **{
-                    "name": f"Device {key}",
-                    "model": model,
-                    "manufacturer_id": maker.id,
-                    "serial_no": serial,
-                    "udi_lot": lot,
-                    "udi_di": "04012345678901" if maker == cls.drager else "08712345000004",
-                    "udi_manufacture_date": date(2023, 1, 1)
+                    name=f"Device {key}",
+                    model=model,
+                    manufacturer_id=maker.id,
+                    serial_no=serial,
+                    udi_lot=lot,
+                    udi_di="04012345678901"
+                    if maker == cls.drager
+                    else "08712345000004",
+                    udi_manufacture_date=date(2023, 1, 1)
                     + timedelta(days=int(serial[2:]) // 10),
-                    "lifecycle_state": state,
-                    "acquisition_mode": "loan" if key == "evita_2" else "purchase",
-                    "active": state != "disposed",
-                    }
+                    lifecycle_state=state,
+                    acquisition_mode="loan" if key == "evita_2" else "purchase",
+                    active=state != "disposed",
                 )
             )
         cls.pharmacist = cls.users["pharmacist"]
@@ -107,7 +107,9 @@ class TestMatch(VigilanceCase):
             self.matched(notice), {"evita_1", "evita_2", "evita_3", "evita_4"}
         )
         # The model alone: of the notice's manufacturer.
-        other = self.notice(name="FSN-2", model_list="Evita V500", manufacturer_id=False)
+        other = self.notice(
+            name="FSN-2", model_list="Evita V500", manufacturer_id=False
+        )
         other.action_match()
         self.assertIn("intellivue", self.matched(other))
 
@@ -168,11 +170,12 @@ class TestMatch(VigilanceCase):
         notice.action_match()
         self.assertFalse(first.no_longer_matches)
         # The database refuses a second line too.
-        with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.IntegrityError):
-            with self.env.cr.savepoint():
-                self.Action.sudo().create(
-                    {"notice_id": notice.id, "equipment_id": new.id}
-                )
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.IntegrityError),
+            self.env.cr.savepoint(),
+        ):
+            self.Action.sudo().create({"notice_id": notice.id, "equipment_id": new.id})
 
     def test_empty_or_bad_scope(self):
         notice = self.notice()
@@ -245,7 +248,9 @@ class TestQuarantine(VigilanceCase):
         technician = self.users["technician"]
         for attempt in (
             lambda: device.with_user(technician).action_put_in_service(),
-            lambda: device.with_user(technician).write({"lifecycle_state": "in_service"}),
+            lambda: device.with_user(technician).write(
+                {"lifecycle_state": "in_service"}
+            ),
             lambda: device.with_user(self.users["engineer"]).write(
                 {"lifecycle_state": "in_service"}
             ),
@@ -264,7 +269,9 @@ class TestQuarantine(VigilanceCase):
         with self.assertRaises(REFUSED):
             action.with_user(technician).write({"no_longer_matches": True})
         with self.assertRaises(REFUSED):
-            action.with_user(technician).write({"equipment_id": self.devices["savina"].id})
+            action.with_user(technician).write(
+                {"equipment_id": self.devices["savina"].id}
+            )
         action.invalidate_recordset()
         self.assertEqual(action.state, "todo")
         action.with_user(technician).write({"note": "Valve replaced"})
@@ -292,11 +299,15 @@ class TestQuarantine(VigilanceCase):
                     {"notice_id": notice.id, "equipment_id": self.devices["evita_1"].id}
                 )
         # A notice is born in draft, its stamps empty, whatever the context.
-        forged = self.Notice.with_user(self.pharmacist).with_context(
-            default_state="closed",
-            default_closed_by_id=technician.id,
-            default_last_match_on=fields.Datetime.now(),
-        ).create({"name": "FSN-forged", "title": "x"})
+        forged = (
+            self.Notice.with_user(self.pharmacist)
+            .with_context(
+                default_state="closed",
+                default_closed_by_id=technician.id,
+                default_last_match_on=fields.Datetime.now(),
+            )
+            .create({"name": "FSN-forged", "title": "x"})
+        )
         self.assertEqual(forged.state, "draft")
         self.assertFalse(forged.closed_by_id)
         self.assertFalse(forged.last_match_on)

@@ -42,9 +42,9 @@ class TestNoticeImport(VigilanceCase):
         self.assertEqual(ansm.create_uid, self.pharmacist)
         # The manufacturer is found again, not duplicated.
         self.run_import(
-            sample("dm_vigilance_notice_sample.csv").replace(b"FSN-2026", b"FSN-2027").replace(
-                b"ANSM-2026", b"ANSM-2027"
-            )
+            sample("dm_vigilance_notice_sample.csv")
+            .replace(b"FSN-2026", b"FSN-2027")
+            .replace(b"ANSM-2026", b"ANSM-2027")
         )
         self.assertEqual(
             self.env["res.partner"].search_count([("name", "=", "Fresenius Kabi")]), 1

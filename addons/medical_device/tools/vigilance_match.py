@@ -166,9 +166,7 @@ def parse_ranges(text):
 def range_prefixes(ranges):
     """The prefixes the values of ``ranges`` start with (for the database's
     narrowing; a single value without number is its own prefix)."""
-    return sorted(
-        {r.low if isinstance(r.low, str) else r.low.prefix for r in ranges}
-    )
+    return sorted({r.low if isinstance(r.low, str) else r.low.prefix for r in ranges})
 
 
 # ------------------------------------------------------------ models

@@ -136,7 +136,9 @@ def read_notices(data, file_format):
     for row in reader:
         # The row's first line (a quoted cell may span several lines).
         line = reader.line_num - sum(
-            (value or "").count("\n") for value in row.values() if isinstance(value, str)
+            (value or "").count("\n")
+            for value in row.values()
+            if isinstance(value, str)
         )
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue
@@ -146,5 +148,3 @@ def read_notices(data, file_format):
     if not notices:
         raise NoticeReadError([(0, MESSAGES["empty"], {})])
     return notices
-
-
