@@ -145,6 +145,18 @@ class DmVigilanceAction(models.Model):
             )
 
     # ------------------------------------------------------------ workflow
+    def _dm_transition_groups(self, old_state, new_state, state_field=None):
+        """Releasing a quarantined device without the action done (not
+        applicable) is the pharmacist's decision alone."""
+        groups = super()._dm_transition_groups(old_state, new_state, state_field)
+        if (
+            (old_state, new_state) == ("todo", "not_applicable")
+            # sudo: the notice's required action decides, whoever asks.
+            and self.sudo().required_action == "quarantine"
+        ):
+            return (PHARMACIST,)
+        return groups
+
     def _dm_state_checklist(self, new_state):
         if new_state != "not_applicable":
             return []

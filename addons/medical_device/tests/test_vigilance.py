@@ -272,10 +272,16 @@ class TestQuarantine(VigilanceCase):
             action.with_user(technician).write(
                 {"equipment_id": self.devices["savina"].id}
             )
+        # Releasing it as not applicable is the pharmacist's alone.
+        action.with_user(technician).write({"reason": "Not this valve"})
+        with self.assertRaises(AccessError):
+            action.with_user(technician).action_not_applicable()
         action.invalidate_recordset()
         self.assertEqual(action.state, "todo")
+        self.assertTrue(device.dm_quarantined)
         action.with_user(technician).write({"note": "Valve replaced"})
         action.with_user(technician).action_done()
+        device.invalidate_recordset()
         self.assertFalse(device.dm_quarantined)
         device.with_user(technician).action_put_in_service()
         self.assertEqual(device.lifecycle_state, "in_service")
