@@ -48,3 +48,4 @@ from . import test_tools_vigilance_match
 from . import test_vigilance
 from . import test_vigilance_import
 from . import test_tour_vigilance
+from . import test_http_vigilance

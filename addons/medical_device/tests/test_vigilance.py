@@ -177,6 +177,35 @@ class TestMatch(VigilanceCase):
         ):
             self.Action.sudo().create({"notice_id": notice.id, "equipment_id": new.id})
 
+    def test_selection_queries_do_not_grow_with_the_fleet(self):
+        notice = self.notice(model_list="Evita V500", serial_ranges="SN1000-SN1999")
+
+        def queries():
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            matches = notice._dm_matching_devices(notice._dm_scope())
+            return self.env.cr.sql_log_count - before, len(matches)
+
+        queries()  # the ORM's caches (rules, translations) warm up once
+        few, found = queries()
+        self.Equipment.create(
+            [
+                self._acquisition_vals(
+                    name=f"More {n}",
+                    serial_no=f"SN{1100 + n}",
+                    model="Evita V500",
+                    manufacturer_id=self.drager.id,
+                    lifecycle_state="in_service",
+                )
+                for n in range(30)
+            ]
+        )
+        many, found_more = queries()
+        self.assertEqual(found_more, found + 30)
+        self.assertEqual(many, few)
+        self.assertLessEqual(few, 6)
+
     def test_empty_or_bad_scope(self):
         notice = self.notice()
         with self.assertRaisesRegex(UserError, "no scope"):
