@@ -45,29 +45,6 @@ REQUIRED_ACTIONS = [
 ]
 
 
-def like_pattern(folded):
-    """An ``=ilike`` pattern every text whose ``fold()`` is ``folded``
-    matches (a superset: the letters that may bear an accent are any
-    character, separators any text), so the database narrows and
-    ``vigilance_match`` decides."""
-    parts = ["%"]
-    for char in folded:
-        if char == " ":
-            parts.append("%")
-        elif char in "aeiouycn" or not char.isascii():
-            parts.append("_")
-        elif char in "%_\\":
-            parts.append("\\" + char)
-        else:
-            parts.append(char)
-    parts.append("%")
-    return "".join(parts)
-
-
-def escape_like(text):
-    return "".join("\\" + c if c in "%_\\" else c for c in text)
-
-
 class DmVigilanceNotice(models.Model):
     """A field safety notice (FSN/FSCA), a recall or an ANSM safety
     information: its scope (UDI-DIs, models, lots, serials, manufacture
@@ -444,7 +421,9 @@ class DmVigilanceNotice(models.Model):
         if scope["models"]:
             alternatives = []
             for line in scope["models"]:
-                condition = [("model", "=ilike", like_pattern(line.model))]
+                condition = [
+                    ("model", "=ilike", vigilance_match.like_pattern(line.model))
+                ]
                 if line.manufacturer is not None:
                     condition.append(
                         (
@@ -461,7 +440,7 @@ class DmVigilanceNotice(models.Model):
         ):
             if scope[key]:
                 alternatives = [
-                    [(fname, "=ilike", escape_like(prefix) + "%")]
+                    [(fname, "=ilike", vigilance_match.escape_like(prefix) + "%")]
                     for prefix in vigilance_match.range_prefixes(scope[key])
                     for fname in fname_list
                 ]
@@ -487,7 +466,7 @@ class DmVigilanceNotice(models.Model):
             .with_context(active_test=False)
             .search_fetch(
                 [
-                    ("name", "=ilike", like_pattern(folded)),
+                    ("name", "=ilike", vigilance_match.like_pattern(folded)),
                     ("company_id", "in", [self.company_id.id, False]),
                 ],
                 ["name"],

@@ -74,6 +74,13 @@ class TestRanges(unittest.TestCase):
         )
 
 
+class TestPatterns(unittest.TestCase):
+    def test_like_pattern_is_a_superset_of_the_folded_text(self):
+        self.assertEqual(vm.like_pattern(vm.fold("Evita V500")), "%_v_t_%v500%")
+        self.assertEqual(vm.like_pattern("a%b_c"), "%_\\%b\\__%")
+        self.assertEqual(vm.escape_like("50%_off\\"), "50\\%\\_off\\\\")
+
+
 class TestModels(unittest.TestCase):
     def test_fold(self):
         self.assertEqual(vm.fold("  Dräger   Médical-AG "), "drager medical ag")

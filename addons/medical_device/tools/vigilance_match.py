@@ -88,6 +88,30 @@ def normalize_di(text):
     return re.sub(r"\s+", "", text or "").upper()
 
 
+# ------------------------------------------------------------ database patterns
+def like_pattern(folded):
+    """An ``=ilike`` pattern every text whose ``fold()`` is ``folded``
+    matches (a superset: the letters that may bear an accent are any
+    character, separators any text), so the database narrows and
+    ``vigilance_match`` decides."""
+    parts = ["%"]
+    for char in folded:
+        if char == " ":
+            parts.append("%")
+        elif char in "aeiouycn" or not char.isascii():
+            parts.append("_")
+        elif char in "%_\\":
+            parts.append("\\" + char)
+        else:
+            parts.append(char)
+    parts.append("%")
+    return "".join(parts)
+
+
+def escape_like(text):
+    return "".join("\\" + c if c in "%_\\" else c for c in text)
+
+
 # ------------------------------------------------------------ codes and ranges
 def split_code(text):
     """``Code(prefix, digits, suffix)`` of a serial or lot (prefix and suffix

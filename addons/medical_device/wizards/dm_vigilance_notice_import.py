@@ -4,8 +4,7 @@ import binascii
 from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..models.dm_vigilance_notice import escape_like
-from ..tools import vigilance_read
+from ..tools import vigilance_match, vigilance_read
 from ..tools.messages import render
 
 # The file's values the wizard writes on a notice as they are (the
@@ -138,7 +137,7 @@ class DmVigilanceNoticeImport(models.TransientModel):
         Partner = self.env["res.partner"].sudo()
         partner = Partner.search(
             [
-                ("name", "=ilike", escape_like(name.strip())),
+                ("name", "=ilike", vigilance_match.escape_like(name.strip())),
                 ("company_id", "in", [self.env.company.id, False]),
             ],
             limit=1,
