@@ -1,8 +1,12 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
+from odoo.tools.translate import LazyTranslate
 
 from ..tools import checklist
+from ..tools import reader_text as rt
+
+_lt = LazyTranslate(__name__)
 
 TECHNICIAN = "medical_device.group_dm_technician"
 PHARMACIST = "medical_device.group_dm_pharmacist"
@@ -231,13 +235,29 @@ class DmVigilanceAction(models.Model):
         self._dm_check_step(("todo",), self.env._("be recorded done"))
         self._dm_check_open_for_change()
         self._dm_set_state("done")
+        self._dm_note_on_device()
         return True
 
     def action_not_applicable(self):
         self._dm_check_step(("todo",), self.env._("be marked not applicable"))
         self._dm_check_open_for_change()
         self._dm_set_state("not_applicable")
+        self._dm_note_on_device()
         return True
+
+    def _dm_note_on_device(self):
+        """The device's history tells what was recorded for each notice."""
+        for action in self:
+            # sudo: the recorder may not follow the device; the note is the
+            # device's history.
+            action.equipment_id.sudo()._dm_post_note(
+                rt.msg(
+                    _lt("Safety notice %(notice)s: action %(state)s, by %(user)s."),
+                    notice=action.notice_id.sudo().name,
+                    state=rt.selection(self._name, "state", action.state),
+                    user=self.env.user.name,
+                )
+            )
 
     def action_reopen(self):
         self._dm_check_step(("done", "not_applicable"), self.env._("be reopened"))

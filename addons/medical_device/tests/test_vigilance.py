@@ -312,6 +312,10 @@ class TestQuarantine(VigilanceCase):
         action.with_user(technician).action_done()
         device.invalidate_recordset()
         self.assertFalse(device.dm_quarantined)
+        # The device's history tells it.
+        note = device.sudo().message_ids[:1]
+        self.assertIn(action.notice_id.name, note.body)
+        self.assertIn("Done", note.body)
         device.with_user(technician).action_put_in_service()
         self.assertEqual(device.lifecycle_state, "in_service")
 
