@@ -1,5 +1,4 @@
-from odoo import fields, models
-from odoo.tools import SQL
+from odoo import api, fields, models
 
 from ..tools import checklist
 
@@ -21,49 +20,49 @@ class MaintenanceEquipment(models.Model):
     )
     dm_vigilance_action_count = fields.Integer(
         string="Safety notices",
-        compute="_compute_dm_vigilance",
+        compute="_compute_dm_vigilance_action_count",
         groups="medical_device.group_dm_auditor",
     )
+    # The kanban's badge, stored so that the lifecycle kanban reads it with
+    # the page (no query per load); the gate reads the actions themselves.
     dm_quarantined = fields.Boolean(
         string="Quarantined",
-        compute="_compute_dm_vigilance",
-        search="_search_dm_quarantined",
+        compute="_compute_dm_quarantined",
+        store=True,
         help="An action of a quarantine safety notice is still to do on the "
         "device: it cannot be put (back) in service until it is done.",
     )
 
-    def _compute_dm_vigilance(self):
-        # sudo: the gate and the badge count every action, whoever reads.
-        Action = self.env["dm.vigilance.action"].sudo()
+    def _compute_dm_vigilance_action_count(self):
+        # sudo: the button counts every action of the device, whoever reads.
         counts = dict(
-            Action._read_group(
+            self.env["dm.vigilance.action"]
+            .sudo()
+            ._read_group(
                 [("equipment_id", "in", self.ids)], ["equipment_id"], ["__count"]
             )
         )
-        quarantined = dict(
-            Action._read_group(
-                [("equipment_id", "in", self.ids), *QUARANTINE_DOMAIN],
-                ["equipment_id"],
-                ["__count"],
-            )
-        )
         for device in self:
-            origin = device._origin
-            device.dm_vigilance_action_count = counts.get(origin, 0)
-            device.dm_quarantined = bool(quarantined.get(origin))
+            device.dm_vigilance_action_count = counts.get(device._origin, 0)
 
-    def _search_dm_quarantined(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            return NotImplemented
-        positive = (operator == "=") == value
-        # sudo: which devices are quarantined does not depend on the reader.
-        ids = (
-            self.env["dm.vigilance.action"]
-            .sudo()
-            ._search(QUARANTINE_DOMAIN)
-            .subselect(SQL.identifier("dm_vigilance_action", "equipment_id"))
-        )
-        return [("id", "in" if positive else "not in", ids)]
+    @api.depends(
+        "dm_vigilance_action_ids.state", "dm_vigilance_action_ids.required_action"
+    )
+    def _compute_dm_quarantined(self):
+        quarantined = set()
+        if self.ids:
+            # sudo: which devices are quarantined does not depend on the reader.
+            quarantined = {
+                device.id
+                for [device] in self.env["dm.vigilance.action"]
+                .sudo()
+                ._read_group(
+                    [("equipment_id", "in", self.ids), *QUARANTINE_DOMAIN],
+                    ["equipment_id"],
+                )
+            }
+        for device in self:
+            device.dm_quarantined = device._origin.id in quarantined
 
     def _lifecycle_checklist(self, state):
         items = super()._lifecycle_checklist(state)

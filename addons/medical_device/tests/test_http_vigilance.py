@@ -94,6 +94,12 @@ class TestQuarantineOverRpc(HttpCase):
                 [[device], {"lifecycle_state": "in_service"}],
                 forged,
             ),
+            (
+                "maintenance.equipment",
+                "write",
+                [[device], {"dm_quarantined": False}],
+                {},
+            ),
             ("dm.vigilance.action", "write", [[action], {"state": "done"}], {}),
             (
                 "dm.vigilance.action",
