@@ -17,6 +17,9 @@ prints, measured in this one run against that database:
 3. the criticality x cyber-risk pivot over the fleet vs a hand-written SQL
    GROUP BY of the same grouping sets; the criticality dashboard
    (``dm.dashboard.get_panels``): time and a query count that must not grow;
+   the match of a safety notice (one model, one serial range holding 5 % of
+   the fleet): its selection vs a hand-written SQL of the same devices, then
+   the actions created and a re-run that creates none;
 4. each daily job over the fleet: time, SQL queries per 1,000 devices, and a
    second run that must create nothing;
 5. a fleet-wide recompute after one OS end-of-support date changes for 50,000
@@ -37,6 +40,7 @@ import argparse
 import csv
 import io
 import os
+import re
 import statistics
 import sys
 import time
@@ -50,6 +54,8 @@ sys.path.insert(0, str(ROOT / "data"))
 import bench_load  # noqa: E402  (scripts/, beside this file)
 import make_fleet  # noqa: E402
 from import_fleet import import_odoo  # noqa: E402
+
+vigilance_match = None  # tools/vigilance_match, imported with Odoo (setup_env)
 
 DM_KANBAN_ACTION = "medical_device.maintenance_equipment_action_medical_devices"
 CORE_KANBAN_VIEW = "maintenance.hr_equipment_view_kanban"
@@ -319,6 +325,106 @@ def pivot_sql(env):
         [env.companies.ids],
     )
     return env.cr.fetchall()
+
+
+# ---------------------------------------------------------------- vigilance
+def vigilance_notice(env, size):
+    """A safety notice of one model (its manufacturer + model) and one serial
+    range holding 5 % of the fleet's devices, on the most common model."""
+    Equipment = env["maintenance.equipment"]
+    groups = Equipment._read_group(
+        [("is_medical_device", "=", True), ("manufacturer_id", "!=", False)],
+        ["model", "manufacturer_id"],
+        ["__count"],
+        order="__count desc",
+        limit=1,
+    )
+    model, maker, _count = groups[0]
+    serials = [
+        code
+        for serial in Equipment.search(
+            [("model", "=", model), ("manufacturer_id", "=", maker.id)]
+        ).mapped("serial_no")
+        if serial and (code := vigilance_match.split_code(serial))
+    ]
+    prefix = max({c.prefix for c in serials}, key=[c.prefix for c in serials].count)
+    codes = sorted(
+        (c for c in serials if c.prefix == prefix), key=lambda c: int(c.digits)
+    )
+    wanted = max(1, min(len(codes), size // 20))
+    low, high = codes[0], codes[wanted - 1]
+    notice = env["dm.vigilance.notice"].create(
+        {
+            "name": f"BENCH-{size}",
+            "title": "Benchmark notice",
+            "manufacturer_id": maker.id,
+            "model_list": f"{maker.name} + {model}",
+            "serial_ranges": f"{low.prefix}{low.digits}-{high.prefix}{high.digits}",
+        }
+    )
+    return notice, maker, model, low, high
+
+
+def vigilance_sql(env, notice, maker, model, low, high):
+    """The same selection, hand-written: the company's devices not disposed of
+    that manufacturer and model whose serial has the prefix, the width and a
+    number in the range."""
+    env.cr.execute(
+        """
+        SELECT e.id
+          FROM maintenance_equipment e
+         WHERE e.company_id = %s AND e.is_medical_device AND e.active
+           AND e.lifecycle_state IN ('acquisition', 'reception', 'in_service',
+                                     'disposal')
+           AND e.manufacturer_id = %s AND lower(e.model) = lower(%s)
+           AND (CASE WHEN upper(e.serial_no) ~ %s
+                     THEN substring(e.serial_no FROM %s)::bigint END)
+               BETWEEN %s AND %s
+        """,
+        [
+            notice.company_id.id,
+            maker.id,
+            model,
+            f"^{re.escape(low.prefix)}[0-9]{{{len(low.digits)}}}$",
+            len(low.prefix) + 1,
+            int(low.digits),
+            int(high.digits),
+        ],
+    )
+    return [row[0] for row in env.cr.fetchall()]
+
+
+def vigilance_bench(env, meter, size, repeat):
+    """The match of a notice at this size: its selection vs the hand-written
+    SQL (time, queries, the same devices), then the whole action_match (the
+    actions created) and its re-run (none created)."""
+    notice, maker, model, low, high = vigilance_notice(env, size)
+
+    def select():
+        return notice._dm_matching_devices(notice._dm_scope())
+
+    orm = meter.median(env, select, repeat)
+    sql_s = meter.median(
+        env, lambda: vigilance_sql(env, notice, maker, model, low, high), repeat
+    )[0]
+    same = set(select()) == set(vigilance_sql(env, notice, maker, model, low, high))
+    first, again = {}, {}
+    with meter.measure(first):
+        notice.action_match()
+        env.flush_all()
+    count = len(notice.action_ids)
+    with meter.measure(again):
+        notice.action_match()
+        env.flush_all()
+    return {
+        "orm": orm,
+        "sql": sql_s,
+        "same": same,
+        "devices": count,
+        "first": first,
+        "again": again,
+        "created_again": len(notice.action_ids) - count,
+    }
 
 
 # ---------------------------------------------------------------- daily jobs
@@ -646,6 +752,7 @@ def run(args):
         peak_growth = 0
         peak_supported = reset_peak_rss()
         kanban, steps, crons_by_size, pivots, dashboards = {}, [], {}, {}, {}
+        vigilance = {}
         for size, path, count in files:
             rss_before = proc_status_kib("VmRSS")
             reset_peak_rss()
@@ -675,6 +782,7 @@ def run(args):
             dashboards[size] = meter.median(
                 env, env["dm.dashboard"].get_panels, args.repeat
             )
+            vigilance[size] = vigilance_bench(env, meter, size, args.repeat)
 
         ratio = largest / import_seconds / (largest / bare_seconds)
         report.say(
@@ -771,6 +879,37 @@ def run(args):
             "one value",
         )
 
+        report.section(
+            "3c. safety notice match (one model, one serial range: 5 % of the fleet)"
+        )
+        for size in args.sizes:
+            figures = vigilance[size]
+            (orm_s, orm_q), sql_s = figures["orm"], figures["sql"]
+            report.say(
+                f"  {size:>7,} devices: selection {orm_s * 1000:6.1f} ms ({orm_q} "
+                f"queries), hand-written SQL {sql_s * 1000:6.1f} ms; "
+                f"{figures['devices']:,} devices concerned; action_match "
+                f"{figures['first']['seconds'] * 1000:.0f} ms "
+                f"({figures['first']['queries']} queries), re-run "
+                f"{figures['again']['seconds'] * 1000:.0f} ms "
+                f"({figures['again']['queries']} queries)"
+            )
+        figures = vigilance[largest]
+        (orm_s, orm_q), sql_s = figures["orm"], figures["sql"]
+        report.check(
+            f"notice selection at {largest:,} vs hand-written SQL (same devices)",
+            orm_s <= 3 * sql_s and figures["same"],
+            f"{orm_s * 1000:.1f} ms ({orm_q} queries) vs {sql_s * 1000:.1f} ms "
+            f"({orm_s / sql_s:.2f}x), same devices: {figures['same']}",
+            "<= 3x",
+        )
+        report.check(
+            "re-running the match creates no action",
+            all(vigilance[size]["created_again"] == 0 for size in args.sizes),
+            ", ".join(str(vigilance[size]["created_again"]) for size in args.sizes),
+            "0",
+        )
+
         report_daily_jobs(report, env, args.sizes, crons_by_size)
 
         report.section(
@@ -815,6 +954,10 @@ def setup_env(args):
         setup_logging=True,
     )
     registry = Registry(args.database)
+    # Importable once the registry is loaded.
+    global vigilance_match
+    from odoo.addons.medical_device.tools import vigilance_match
+
     cr = registry.cursor()
     env = api.Environment(cr, 2, {})
     user = env.user

@@ -30,6 +30,7 @@
     ],
     "demo": [
         "demo/dm_software_demo.xml",
+        "demo/dm_vigilance_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -20,6 +20,7 @@
         "data/dm_activity_digest_data.xml",
         "data/dm_import_mapping_data.xml",
         "data/dm_dashboard_indicator_data.xml",
+        "data/dm_vigilance_dashboard_data.xml",
         "data/dm_plan_requirement_data.xml",
         "data/dm_vigilance_data.xml",
         "report/dm_reception_report.xml",
@@ -45,6 +46,8 @@
         "views/dm_next_step_views.xml",
         "views/dm_vigilance_incident_views.xml",
         "views/dm_vigilance_menus.xml",
+        "views/dm_vigilance_notice_views.xml",
+        "views/maintenance_equipment_vigilance_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
@@ -54,6 +57,7 @@
         "demo/maintenance_plan_demo.xml",
         "demo/dm_vigilance_incident_demo.xml",
         "demo/dm_qc_demo.xml",
+        "demo/dm_vigilance_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

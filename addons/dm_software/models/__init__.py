@@ -10,3 +10,4 @@ from . import dm_software_qc_plan
 from . import dm_software_qc_record
 from . import maintenance_equipment
 from . import dm_software_eudamed
+from . import dm_vigilance_notice

@@ -18,3 +18,4 @@ from . import test_http_bypass
 from . import test_next_step
 from . import test_everything_french_software
 from . import test_eudamed_software
+from . import test_vigilance_software

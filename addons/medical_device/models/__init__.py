@@ -40,7 +40,7 @@ from . import dm_dashboard
 from . import maintenance_equipment_plan
 from . import dm_eudamed_mixin
 from . import dm_vigilance_incident
-from . import maintenance_equipment_vigilance
+from . import maintenance_equipment_incident
 from . import dm_activity_digest_eudamed
 from . import dm_qc_test
 from . import dm_qc_measure
@@ -48,3 +48,8 @@ from . import dm_qc_override
 from . import maintenance_plan_qc
 from . import maintenance_request_qc
 from . import maintenance_equipment_qc
+from . import dm_vigilance_notice
+from . import dm_vigilance_action
+from . import maintenance_equipment_vigilance
+from . import dm_dashboard_indicator_vigilance
+from . import dm_dashboard_vigilance

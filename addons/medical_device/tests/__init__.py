@@ -49,8 +49,13 @@ from . import test_vigilance_incident
 from . import test_vigilance_incident_attacks
 from . import test_eudamed_lookup
 from . import test_http_vigilance_pdf
-from . import test_tour_vigilance
+from . import test_tour_incident
 from . import test_tools_qc
 from . import test_qc
 from . import test_tour_qc
 from . import test_http_qc
+from . import test_tools_vigilance_match
+from . import test_vigilance
+from . import test_vigilance_import
+from . import test_tour_vigilance
+from . import test_http_vigilance

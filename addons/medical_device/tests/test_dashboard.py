@@ -329,7 +329,8 @@ class TestDashboard(MedicalDeviceCase):
             set(self.panels("engineer")) & (criticality | {"ce"}), criticality | {"ce"}
         )
         self.assertEqual(
-            set(self.panels("pharmacist")) - {"cyber"}, criticality | {"ce"}
+            set(self.panels("pharmacist")) - {"cyber", "vigilance"},
+            criticality | {"ce"},
         )
         for role in ("technician", "dpo", "auditor", "rssi"):
             with self.subTest(role=role):

@@ -1,8 +1,10 @@
-"""Browser test: a technician reports a serious incident from the device's
-form (the device and its identity are the server's), a pharmacist declares
-an incident to the ANSM from its form."""
+"""Browser test: a pharmacist imports the sample notices, matches the ANSM
+one and sees the devices concerned; a technician records an action."""
+
+import base64
 
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import file_open
 
 
 @tagged("post_install", "-at_install", "dm_browser")
@@ -10,52 +12,60 @@ class TestVigilanceTour(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        for role in ("technician", "pharmacist"):
-            new_test_user(
-                cls.env,
-                login=f"tour_mv_{role}",
-                password=f"tour_mv_{role}",
-                groups=f"medical_device.group_dm_{role}",
+        cls.pharmacist = new_test_user(
+            cls.env,
+            login="tour_vig_pharmacist",
+            password="tour_vig_pharmacist",
+            groups="medical_device.group_dm_pharmacist",
+        )
+        cls.technician = new_test_user(
+            cls.env,
+            login="tour_vig_technician",
+            password="tour_vig_technician",
+            groups="medical_device.group_dm_technician",
+        )
+        drager = cls.env["res.partner"].create({"name": "Dräger", "is_company": True})
+        cls.devices = cls.env["maintenance.equipment"]
+        for name, lot, serial in (
+            ("Tour Evita A", "L2310", "TOUR-VIG-1"),
+            ("Tour Evita B", "L2450", "TOUR-VIG-2"),
+            ("Tour Evita C", "L2500", "TOUR-VIG-3"),
+        ):
+            cls.devices |= cls.env["maintenance.equipment"].create(
+                {
+                    "name": name,
+                    "is_medical_device": True,
+                    "manufacturer_id": drager.id,
+                    "model": "Evita V500",
+                    "serial_no": serial,
+                    "udi_di": "04012345678901",
+                    "udi_lot": lot,
+                    "lifecycle_state": "in_service",
+                }
             )
-        cls.device = cls.env["maintenance.equipment"].create(
-            {
-                "name": "Tour Vigilance Pump",
-                "is_medical_device": True,
-                "serial_no": "TOUR-MV-0001",
-                "udi_carrier": "(01)03760123450010(10)LTOUR1(21)TOUR-MV-0001",
-                "acquisition_mode": "purchase",
-            }
+        with file_open(
+            "medical_device/data/samples/dm_vigilance_notice_sample.csv", "rb"
+        ) as handle:
+            data = handle.read()
+        # The pharmacist's own file, which the tour puts in the upload field.
+        cls.env["ir.attachment"].with_user(cls.pharmacist).create(
+            {"name": "dm_vigilance_notice_sample.csv", "datas": base64.b64encode(data)}
         )
-        cls.Incident = cls.env["dm.vigilance.incident"]
 
-    def test_technician_reports_a_serious_incident(self):
+    def test_vigilance_tour(self):
         self.start_tour(
-            f"/odoo/medical-devices/{self.device.id}",
-            "medical_device_vigilance_report_tour",
-            login="tour_mv_technician",
+            "/odoo", "medical_device_vigilance_import_tour", login="tour_vig_pharmacist"
         )
-        incident = self.Incident.search([("equipment_id", "=", self.device.id)])
-        self.assertEqual(len(incident), 1)
-        self.assertTrue(incident.is_serious)
-        self.assertEqual(incident.state, "draft")
-        self.assertEqual(incident.lot, "LTOUR1")
-        self.assertEqual(incident.reported_by_id.login, "tour_mv_technician")
-        self.assertTrue(incident.activity_ids)
-
-    def test_pharmacist_declares(self):
-        incident = self.Incident.create(
-            {
-                "equipment_id": self.device.id,
-                "description": "Alarm did not sound.",
-                "ansm_declaration_date": "2026-11-30",
-            }
+        notice = self.env["dm.vigilance.notice"].search(
+            [("name", "=", "ANSM-2026-0042")]
         )
+        self.assertEqual(notice.state, "matched")
+        self.assertEqual(notice.create_uid, self.pharmacist)
+        self.assertEqual(notice.action_ids.equipment_id, self.devices[:2])
         self.start_tour(
-            f"/odoo/action-medical_device.dm_vigilance_incident_action/{incident.id}",
-            "medical_device_vigilance_declare_tour",
-            login="tour_mv_pharmacist",
+            "/odoo", "medical_device_vigilance_action_tour", login="tour_vig_technician"
         )
-        self.env.invalidate_all()
-        self.assertEqual(incident.state, "declared")
-        self.assertEqual(incident.ansm_reference, "R2612001")
-        self.assertEqual(incident.declarant_id.login, "tour_mv_pharmacist")
+        done = notice.action_ids.filtered(lambda a: a.state == "done")
+        self.assertEqual(done.equipment_id, self.devices[0])
+        self.assertEqual(done.done_by_id, self.technician)
+        self.assertEqual(done.note, "Expiratory valve replaced")

@@ -1,92 +1,117 @@
+import { rpc } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_utils";
 
-// Fixture: tests/test_tour_vigilance.py. A technician reports a serious
-// incident from the device's form; a pharmacist declares an incident whose
-// ANSM date is filled, after typing its ANSM reference.
-registry.category("web_tour.tours").add("medical_device_vigilance_report_tour", {
+// Fixture: tests/test_tour_vigilance.py creates three Dräger ventilators (two
+// of them in the ANSM notice's lots) and gives the pharmacist the sample file
+// data/samples/dm_vigilance_notice_sample.csv as an attachment of her own.
+const SAMPLE = "dm_vigilance_notice_sample.csv";
+const NOTICE = "ANSM-2026-0042";
+
+registry.category("web_tour.tours").add("medical_device_vigilance_import_tour", {
+    url: "/odoo",
     steps: () => [
+        ...stepUtils.goToAppSteps("medical_device.medical_device_menu_root", "Open the Medical devices app"),
         {
-            content: "Open the device's incidents from its form",
-            trigger: '.o_form_view button[name="action_view_incidents"]',
+            content: "Open the Materiovigilance section",
+            trigger: '.o_menu_sections [data-menu-xmlid="medical_device.menu_dm_vigilance_root"]',
             run: "click",
         },
         {
-            content: "Report a new incident",
-            trigger: ".o_control_panel .o_list_button_add, .o_control_panel .o-kanban-button-new",
+            content: "Import safety notices",
+            trigger: '.dropdown-item[data-menu-xmlid="medical_device.dm_vigilance_notice_import_menu"]',
             run: "click",
         },
         {
-            content: "The device is the one the incidents were opened from",
-            trigger: '.o_form_view .o_field_widget[name="equipment_id"] input',
+            content: "Choose the sample CSV file",
+            trigger: '.modal .o_field_widget[name="file"]',
+            async run() {
+                const [attachment] = await rpc("/web/dataset/call_kw/ir.attachment/search_read", {
+                    model: "ir.attachment",
+                    method: "search_read",
+                    args: [[["name", "=", SAMPLE]], ["id"]],
+                    kwargs: {},
+                });
+                const response = await fetch(`/web/content/${attachment.id}?download=true`);
+                const file = new File([await response.blob()], SAMPLE, { type: "text/csv" });
+                const transfer = new DataTransfer();
+                transfer.items.add(file);
+                const input = document.querySelector('.modal .o_field_widget[name="file"] input[type="file"]');
+                input.files = transfer.files;
+                input.dispatchEvent(new Event("change", { bubbles: true }));
+            },
         },
         {
-            content: "Describe what happened",
-            trigger: '.o_form_view .o_field_widget[name="description"] textarea',
-            run: "edit Unexpected bolus when the syringe was changed.",
+            content: "The file is loaded",
+            trigger: '.modal .o_field_widget[name="file"] .o_clear_file_button',
         },
         {
-            content: "Open the consequences for the patient",
-            trigger: '.o_form_view .o_field_widget[name="patient_consequence"] .o_select_menu_toggler',
+            content: "Import",
+            trigger: '.modal button[name="action_import"]',
             run: "click",
         },
         {
-            content: "The patient's health seriously deteriorated",
-            trigger: '.o_field_selection_menu .o_select_menu_item:contains("Serious deterioration")',
+            content: "Both notices of the file are listed; open the ANSM one",
+            trigger: `.o_list_view .o_data_row:contains("FSN-2026-SP-01") ~ .o_data_row:contains("${NOTICE}"), .o_list_view .o_data_row:contains("${NOTICE}") ~ .o_data_row:contains("FSN-2026-SP-01")`,
+        },
+        {
+            content: "Open the ANSM notice",
+            trigger: `.o_list_view .o_data_row:contains("${NOTICE}") td[name="name"]`,
             run: "click",
         },
         {
-            content: "Save the report",
-            trigger: ".o_form_view .o_form_button_save",
+            content: "Match the devices",
+            trigger: '.o_form_view button[name="action_match"]',
             run: "click",
         },
         {
-            content: "Saved, a draft: the pharmacist is the one who declares",
-            trigger:
-                ".o_form_view .o_form_saved .o_statusbar_status " +
-                'button[data-value="draft"][aria-checked="true"]',
+            content: "The notice is matched: two devices concerned",
+            trigger: '.o_form_view .o_statusbar_status button.o_arrow_button_current:contains("Matched")',
         },
         {
-            content: "Marked serious",
-            trigger: '.o_form_view .o_field_widget[name="is_serious"] input:checked',
+            content: "Open the devices concerned",
+            trigger: '.o_form_view a[name="actions"]',
+            run: "click",
+        },
+        {
+            content: "The two ventilators of the lots are listed, not the third",
+            trigger: '.o_field_widget[name="action_ids"]:contains("Tour Evita A"):contains("Tour Evita B"):not(:contains("Tour Evita C"))',
         },
     ],
 });
 
-registry.category("web_tour.tours").add("medical_device_vigilance_declare_tour", {
+registry.category("web_tour.tours").add("medical_device_vigilance_action_tour", {
+    url: "/odoo",
     steps: () => [
+        ...stepUtils.goToAppSteps("medical_device.medical_device_menu_root", "Open the Medical devices app"),
         {
-            content: "The panel says what the declaration lacks",
-            trigger: '.o_form_view .o_dm_next_step[data-ready="0"][data-state="declared"]',
-        },
-        {
-            content: "Open the declaration tab",
-            trigger: '.o_form_view .o_notebook .nav-link[name="declaration"]',
+            content: "Open the Materiovigilance section",
+            trigger: '.o_menu_sections [data-menu-xmlid="medical_device.menu_dm_vigilance_root"]',
             run: "click",
         },
         {
-            content: "Type the ANSM reference",
-            trigger: '.o_form_view .o_field_widget[name="ansm_reference"] input',
-            run: "edit R2612001",
-        },
-        {
-            content: "Save",
-            trigger: ".o_form_view .o_form_button_save",
+            content: "Open the actions on devices",
+            trigger: '.dropdown-item[data-menu-xmlid="medical_device.dm_vigilance_action_menu"]',
             run: "click",
         },
         {
-            content: "Now ready",
-            trigger: '.o_form_view .o_form_saved .o_dm_next_step[data-ready="1"]',
-        },
-        {
-            content: "Declare to the ANSM",
-            trigger: '.o_form_view .o_statusbar_buttons button[name="action_declare"]',
+            content: "Open the action on Tour Evita A",
+            trigger: '.o_list_view .o_data_row:contains("Tour Evita A") td[name="equipment_id"]',
             run: "click",
         },
         {
-            content: "Declared",
-            trigger:
-                ".o_form_view .o_statusbar_status " +
-                'button[data-value="declared"][aria-checked="true"]',
+            content: "Write what was done",
+            trigger: '.o_form_view .o_field_widget[name="note"] textarea',
+            run: "edit Expiratory valve replaced",
+        },
+        {
+            content: "Record it done",
+            trigger: '.o_form_view button[name="action_done"]',
+            run: "click",
+        },
+        {
+            content: "The action is done",
+            trigger: '.o_form_view .o_statusbar_status button.o_arrow_button_current:contains("Done")',
         },
     ],
 });
