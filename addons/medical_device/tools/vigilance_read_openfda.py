@@ -37,6 +37,7 @@ the hospital receives the notice when it imports it.
 import json
 import re
 
+from .fleet_import_values import ParseError
 from .vigilance_read_codeinfo import KEYS as SCOPE_KEYS
 from .vigilance_read_codeinfo import extract_code_info
 from .vigilance_read_common import (
@@ -47,7 +48,6 @@ from .vigilance_read_common import (
     clean_text,
     to_date,
 )
-from .fleet_import_values import ParseError
 
 TITLE_LENGTH = 120
 
