@@ -44,3 +44,4 @@ from . import test_tools_plans
 from . import test_http_plans
 from . import test_everything_french
 from . import test_demo_language
+from . import test_tools_vigilance_read

@@ -319,8 +319,11 @@ def split_range(line):
 
 
 def join_range(low, high):
-    """A range as one line that :func:`split_range` reads back: ``LOW-HIGH``,
-    or ``LOW - HIGH`` when a bound has a dash of its own."""
+    """A range as one line: ``LOW-HIGH``, or ``LOW - HIGH`` when a bound has
+    a dash of its own (``MON-IV-7700 - MON-IV-7799``), which reads at a
+    glance and which :func:`split_range` reads back whatever the bounds."""
+    if "-" in low or "-" in high:
+        return f"{low} - {high}"
     joined = f"{low}-{high}"
     return joined if split_range(joined) == (low, high) else f"{low} - {high}"
 

@@ -82,19 +82,34 @@ def _local(element):
     return etree.QName(element).localname
 
 
+# A DOCTYPE, in the encodings a notice file may have: refused before parsing.
+_DOCTYPES = tuple(
+    "<!DOCTYPE".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+
+
 def _parse(data, errors):
     """The document, or ``None`` with its errors collected."""
+    if any(doctype in data for doctype in _DOCTYPES):
+        errors.add(0, "xml_dtd")
+        return None
+    parser = safe_parser()
     try:
-        tree = etree.parse(io.BytesIO(data), safe_parser())
+        tree = etree.parse(io.BytesIO(data), parser)
     except etree.XMLSyntaxError as error:
-        entries = [e for e in error.error_log if e.level >= etree.ErrorLevels.ERROR]
-        for entry in entries or [error]:
-            line = getattr(entry, "line", None) or getattr(error, "lineno", 0) or 0
-            text = getattr(entry, "message", None) or str(error)
-            errors.add(line, "xml_syntax", message=_message(text))
+        # The parser's own log: the errors of this file only.
+        entries = [
+            entry
+            for entry in parser.error_log
+            if entry.level >= etree.ErrorLevels.ERROR
+        ]
+        if not entries:
+            errors.add(error.lineno or 0, "xml_syntax", message=_message(str(error)))
+        for entry in entries:
+            errors.add(entry.line, "xml_syntax", message=_message(entry.message))
         return None
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        errors.add(0, "xml_dtd")
+        errors.add(0, "xml_dtd")  # kept should the check above miss one
         return None
     return tree
 
