@@ -9,6 +9,8 @@ import unittest
 from datetime import date
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from odoo.addons.medical_device.tools import udi
@@ -724,3 +726,85 @@ class TestReadNotices(unittest.TestCase):
         )
         error = vr.NoticeReadError([(0, MESSAGES["empty"], {})], "csv")
         self.assertEqual(error.messages(), ["The file holds no notice."])
+
+
+FUZZ = settings(database=None, deadline=None, max_examples=40)
+HEADER_LINE = "Référence;Titre;Lots;Numéros de série;UDI-DI;Date limite;Gravité\n"
+IDENTIFIERS = st.text("ABCSNZ0123456789-./", min_size=1, max_size=12).filter(
+    lambda t: t.strip() == t
+)
+
+
+class TestFuzz(unittest.TestCase):
+    """Any bytes give notices or a NoticeReadError, never another exception."""
+
+    def check(self, data, file_format):
+        try:
+            notices = vr.read_notices(data, file_format)
+        except vr.NoticeReadError as error:
+            self.assertTrue(error.errors)
+            for line, template, params in error.errors:
+                self.assertIsInstance(line, int)
+                self.assertIsInstance(template, LazyGettext)
+                self.assertIsInstance(params, dict)
+            self.assertTrue(all(error.messages()))
+            return
+        for notice in notices:
+            self.assertTrue(notice["name"] and notice["title"])
+            self.assertLessEqual(set(notice), {*vr.KEYS, "line"})
+
+    @FUZZ
+    @given(st.binary(max_size=300), st.sampled_from(vr.FORMATS))
+    def test_any_bytes(self, data, file_format):
+        self.check(data, file_format)
+
+    @FUZZ
+    @given(st.text(';\n"x0123456789/-AéSN ,|\r\x00', max_size=200))
+    def test_csv_rows(self, rows):
+        self.check((HEADER_LINE + rows).encode(), "csv")
+
+    @FUZZ
+    @given(st.text("<>/=\"' nticeforaml0123-&;!\n", max_size=200))
+    def test_xml_text(self, body):
+        self.check(xml(body), "xml")
+
+    @FUZZ
+    @given(
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+            lambda children: (
+                st.lists(children, max_size=3)
+                | st.dictionaries(
+                    st.sampled_from(
+                        [
+                            "results",
+                            "product_res_number",
+                            "product_description",
+                            "code_info",
+                            "event_date_initiated",
+                            "action",
+                            "openfda",
+                        ]
+                    ),
+                    children,
+                    max_size=4,
+                )
+            ),
+            max_leaves=12,
+        )
+    )
+    def test_json_values(self, payload):
+        self.check(json.dumps(payload).encode(), "openfda")
+
+    @FUZZ
+    @given(st.text(max_size=200))
+    def test_code_info_never_fails(self, text):
+        found = extract_code_info(text)
+        for values in found.values():
+            for value in values:
+                self.assertTrue(any(c.isdigit() for c in value), value)
+
+    @FUZZ
+    @given(IDENTIFIERS, IDENTIFIERS)
+    def test_a_joined_range_reads_back(self, low, high):
+        self.assertEqual(vr.split_range(vr.join_range(low, high)), (low, high))
