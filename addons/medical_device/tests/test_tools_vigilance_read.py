@@ -4,11 +4,13 @@ against the XSD, openFDA device recalls, the code_info extractor, ranges.
 The samples are the files shipped in the repository's data/samples/."""
 
 import codecs
+import io
 import json
 import unittest
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
+import openpyxl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -108,6 +110,26 @@ class TestCsv(unittest.TestCase):
         with self.assertRaises(UnicodeDecodeError):
             data.decode("utf-8")
         self.assertEqual(vr.read_notices(data, "csv"), [EXPECTED])
+
+    def test_a_spreadsheet_saved_as_xlsx_is_read_too(self):
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.append(["Référence", "Titre", "Date limite", "Lots"])
+        sheet.append(["FSN-1", "Évita", datetime(2026, 4, 30), "L1\nL2"])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        self.assertEqual(
+            vr.read_notices(buffer.getvalue(), "csv"),
+            [
+                {
+                    "name": "FSN-1",
+                    "title": "Évita",
+                    "deadline": date(2026, 4, 30),
+                    "lot_ranges": "L1\nL2",
+                    "line": 2,
+                }
+            ],
+        )
 
     def test_technical_headers_and_values(self):
         data = csv_bytes(
@@ -289,6 +311,20 @@ class TestCsv(unittest.TestCase):
         self.assertEqual(read_errors(data, "csv"), [(3, "extra_cell")])
         data = csv_bytes(["Reference;Title", "R1;T1;lost"])
         self.assertEqual(read_errors(data, "csv"), [(2, "extra_cell")])
+
+    def test_too_long_values_are_errors_not_cut(self):
+        data = csv_bytes(
+            [
+                "Reference;Title;Lots",
+                f"{'R' * 65};T;",
+                f"R2;{'T' * 501};",
+                f"R3;T;L1|{'9' * 201}",
+            ]
+        )
+        self.assertEqual(
+            read_errors(data, "csv"),
+            [(2, "too_long"), (3, "too_long"), (4, "too_long")],
+        )
 
     def test_a_bad_byte_is_reported(self):
         data = "Référence;Titre\nR1;Évita\n".encode() + b"R2;caf\xe9 cr\xe8me\n"

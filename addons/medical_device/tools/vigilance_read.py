@@ -56,7 +56,7 @@ Formats
     cell holds its values one per line, or separated by ``|`` or ``;`` (and
     ``,``, except for models). Dates are dd/mm/yyyy or yyyy-mm-dd; choices
     are the technical values above or their English/French words
-    (``vigilance_read_words``).
+    (``vigilance_read_words``). The same sheet saved as XLSX is read too.
     ``xml``: validated against ``data/vigilance_notice.xsd`` (namespace
     :data:`vigilance_read_xml.NAMESPACE`), see ``vigilance_read_xml``.
     ``openfda``: the openFDA device recall API answer

@@ -30,6 +30,10 @@ ACTIONS = (
     "information",
 )
 TEXT_KEYS = ("name", "manufacturer", "title", "description")
+# Longest value read, in characters (as the XSD says): a longer one is an
+# error, never cut.
+MAX_LENGTH = {"name": 64, "manufacturer": 500, "title": 500, "model_list": 500}
+MAX_ITEM_LENGTH = 200
 DATE_KEYS = (
     "date_received",
     "deadline",
@@ -95,6 +99,9 @@ MESSAGES = {
     "bad_gtin": _lt(
         "%(value)s is not a valid GS1 UDI-DI: a GTIN has 8, 12, 13 or 14 digits "
         "and a correct check digit."
+    ),
+    "too_long": _lt(
+        "The value is %(length)s characters long, more than the %(max)s allowed."
     ),
     "bad_byte": _lt(
         "The value holds a character that is not valid in the file's encoding: "
@@ -404,6 +411,8 @@ class NoticeBuilder:
                 text = clean_text(value, multiline=key == "description")
                 if text and "\ufffd" in text:
                     fail(key, "bad_byte")
+                elif text and len(text) > MAX_LENGTH.get(key, len(text)):
+                    fail(key, "too_long", length=len(text), max=MAX_LENGTH[key])
                 elif text:
                     notice[key] = text
             elif key in CHOICES:
@@ -470,6 +479,10 @@ class NoticeBuilder:
         for item, at in pairs:
             if "\ufffd" in item:
                 fail(key, "bad_byte", at=at)
+                continue
+            limit = MAX_LENGTH.get(key, MAX_ITEM_LENGTH)
+            if len(item) > limit:
+                fail(key, "too_long", at=at, length=len(item), max=limit)
                 continue
             if key == "udi_di_list":
                 try:

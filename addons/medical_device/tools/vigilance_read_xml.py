@@ -68,10 +68,15 @@ def safe_parser():
 
 
 @functools.lru_cache(maxsize=1)
+def _xsd_bytes():
+    return XSD_PATH.read_bytes()
+
+
 def schema():
-    """The notice schema, read once."""
-    with XSD_PATH.open("rb") as xsd:
-        return etree.XMLSchema(etree.parse(xsd, safe_parser()))
+    """The notice schema: its file is read once, the validator made for each
+    file (a validator keeps its error log: it is not shared between the
+    server's threads)."""
+    return etree.XMLSchema(etree.parse(io.BytesIO(_xsd_bytes()), safe_parser()))
 
 
 def _message(text):
