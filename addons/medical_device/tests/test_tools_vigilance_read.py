@@ -410,6 +410,17 @@ class TestXml(unittest.TestCase):
         )
         self.assertEqual(read_errors(data, "xml"), [(4, "xml_schema"), (7, "bad_gtin")])
 
+    def test_comments_and_cdata_in_values(self):
+        data = xml(
+            "<notice><reference>N-1</reference>"
+            "<title>Pump <!-- model? -->alarm</title>"
+            "<description><![CDATA[Check <valve> & seal.]]></description>"
+            "</notice>\n"
+        )
+        [notice] = vr.read_notices(data, "xml")
+        self.assertEqual(notice["title"], "Pump alarm")
+        self.assertEqual(notice["description"], "Check <valve> & seal.")
+
     def test_not_well_formed(self):
         data = xml(
             "<notice>\n<reference>N-1</reference>\n<title>T</titel>\n</notice>\n"

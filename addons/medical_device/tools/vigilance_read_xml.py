@@ -64,6 +64,8 @@ def safe_parser():
         dtd_validation=False,
         huge_tree=False,
         remove_pis=True,
+        # A comment inside a value would cut its text in two.
+        remove_comments=True,
     )
 
 
