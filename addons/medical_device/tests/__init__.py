@@ -59,3 +59,4 @@ from . import test_vigilance
 from . import test_vigilance_import
 from . import test_tour_vigilance
 from . import test_http_vigilance
+from . import test_tools_vigilance_read

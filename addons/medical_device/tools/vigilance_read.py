@@ -1,150 +1,165 @@
-"""Reading of safety notice files into notice values. Pure functions.
+"""Reading of safety notice files (field safety notices, ANSM safety
+information, FDA recalls) into the values of ``dm.vigilance.notice``.
 
-Minimal CSV reader (the full CSV / XML / openFDA reader replaces it): one
-notice per row, the header naming the fields of ``dm.vigilance.notice``;
-lists (UDI-DIs, models, lots, serials, versions) hold one value or range per
-line, or several separated by ``|``. Dates are ISO (``2026-03-01``) or
-French (``01/03/2026``).
+Pure functions (no env). The import wizard calls :func:`read_notices` and
+creates the notices only when it returns: a file with any error raises
+:class:`NoticeReadError` listing every error of the file, so that nothing is
+half-imported.
 
-:func:`read_notices` returns a list of dicts, each with the keys among the
-notice's field names plus ``line`` (the row's line in the file); on any
-malformed row it raises :class:`NoticeReadError` with every error as
-``(line, template, params)`` for ``tools.messages.render``.
+``read_notices(data, file_format)`` returns one dict per notice, with the keys
+the file gives among:
+
+- ``name`` (the reference, required), ``title`` (required), ``manufacturer``
+  (the manufacturer's name, as text), ``description`` (text, several lines);
+- ``source``: ``manufacturer_fsn`` (a manufacturer's field safety notice),
+  ``ansm`` (an ANSM safety information), ``internal`` (the hospital's own),
+  ``other`` (anything else; every openFDA recall);
+- ``severity``: ``low`` (no harm expected: information, FDA class III),
+  ``medium`` (temporary or reversible harm possible, FDA class II), ``high``
+  (serious harm possible if the action is not done by the deadline),
+  ``critical`` (risk of death or serious deterioration of health: act
+  without delay, FDA class I);
+- ``required_action``: ``inspect``, ``software_update``, ``replace_part``,
+  ``quarantine``, ``return``, ``information``;
+- ``date_received``, ``deadline``, ``manufacture_date_from``,
+  ``manufacture_date_to``: ``datetime.date``;
+- ``udi_di_list``, ``model_list``, ``lot_ranges``, ``serial_ranges``,
+  ``software_versions``: text, one value or one range per line. A UDI-DI is
+  the DI alone (a GS1 GTIN on 14 digits, check digit verified; a full UDI
+  carrier is reduced to its DI). A range is written ``LOW-HIGH``
+  (``SN1000-SN1999``), or ``LOW - HIGH`` when a bound has a dash of its own
+  (``MON-IV-7700 - MON-IV-7799``); :func:`split_range` reads a line back;
+- ``line``: where the notice is in the file (see below).
+
+A key the file leaves empty is absent (the model's default applies).
+
+Line numbers (of the notices and of the errors)
+    ``csv``: the row as a spreadsheet shows it, the header being row 1 (a
+    cell holding several lines does not shift the rows after it).
+    ``xml``: the line of the element in the file (the ``<notice>`` element
+    for a notice; the element at fault for an error, as the XSD validation
+    reports it).
+    ``openfda``: the index of the record in ``results`` (1-based).
+    An error about the file as a whole (empty file, not JSON, DTD…) has
+    line 0; a JSON syntax error gives its line and column in the message.
+
+Formats
+    ``csv``: one notice per row, UTF-8 (with or without BOM; Windows-1252
+    is recognised too), ``;`` or ``,`` separated; the columns are named in
+    English or French (``vigilance_read_words.HEADERS``: Reference/Référence,
+    Source, Date received/Date de réception, Manufacturer/Fabricant,
+    Title/Titre, Description, Severity/Gravité, Required action/Action
+    requise, Deadline/Date limite, UDI-DI, Models/Modèles, Lots, Serial
+    numbers/Numéros de série, Software versions/Versions logicielles,
+    Manufactured from/Fabriqué du, Manufactured to/Fabriqué au). A column
+    the reader does not know is an error (its data would be lost). A list
+    cell holds its values one per line, or separated by ``|`` or ``;`` (and
+    ``,``, except for models). Dates are dd/mm/yyyy or yyyy-mm-dd; choices
+    are the technical values above or their English/French words
+    (``vigilance_read_words``). The same sheet saved as XLSX is read too.
+    ``xml``: validated against ``data/vigilance_notice.xsd`` (namespace
+    :data:`vigilance_read_xml.NAMESPACE`), see ``vigilance_read_xml``.
+    ``openfda``: the openFDA device recall API answer
+    (https://open.fda.gov/apis/device/recall/), see
+    ``vigilance_read_openfda``.
 """
 
-import csv
-import io
-from datetime import datetime
+from .fleet_import_read import normalize_header, read_table
+from .vigilance_read_common import (
+    ACTIONS,
+    KEYS,
+    MESSAGES,
+    SEVERITIES,
+    SOURCES,
+    Errors,
+    NoticeBuilder,
+    NoticeReadError,
+    join_range,
+    normalize_range,
+    split_range,
+    udi_di,
+)
+from .vigilance_read_openfda import extract_code_info, read_openfda
+from .vigilance_read_words import HEADERS
+from .vigilance_read_xml import NAMESPACE, read_xml
 
-from odoo.tools.translate import LazyTranslate
-
-_lt = LazyTranslate(__name__)
+__all__ = [
+    "ACTIONS",
+    "FORMATS",
+    "KEYS",
+    "MESSAGES",
+    "NAMESPACE",
+    "SEVERITIES",
+    "SOURCES",
+    "NoticeReadError",
+    "extract_code_info",
+    "join_range",
+    "normalize_range",
+    "read_notices",
+    "split_range",
+    "udi_di",
+]
 
 FORMATS = ("csv", "xml", "openfda")
-TEXT_FIELDS = (
-    "name",
-    "source",
-    "manufacturer",
-    "title",
-    "description",
-    "severity",
-    "required_action",
-)
-LIST_FIELDS = (
-    "udi_di_list",
-    "model_list",
-    "lot_ranges",
-    "serial_ranges",
-    "software_versions",
-)
-DATE_FIELDS = (
-    "date_received",
-    "deadline",
-    "manufacture_date_from",
-    "manufacture_date_to",
-)
-FIELDS = TEXT_FIELDS + LIST_FIELDS + DATE_FIELDS
-REQUIRED = ("name", "title")
-
-MESSAGES = {
-    "format": _lt("the format %(format)s cannot be read here"),
-    "encoding": _lt("the file is not text in UTF-8"),
-    "empty": _lt("the file holds no notice"),
-    "columns": _lt("unknown columns: %(columns)s"),
-    "required": _lt("%(field)s is required"),
-    "date": _lt("%(field)s: %(value)s is not a date (YYYY-MM-DD or DD/MM/YYYY)"),
-    "cells": _lt("the row has more cells than the header"),
-}
 
 
-class NoticeReadError(ValueError):
-    """The file cannot be read: ``errors`` is a list of ``(line, template,
-    params)``, line 0 for the file as a whole."""
-
-    def __init__(self, errors):
-        self.errors = errors
-        super().__init__(
-            "; ".join(
-                f"{line}: {template._translate('en_US') % params}"
-                for line, template, params in errors
-            )
-        )
+def read_notices(data: bytes, file_format: str) -> list[dict]:
+    """The notices of a file (see the module's docstring); raises
+    :class:`NoticeReadError` with every error of the file."""
+    if file_format not in FORMATS:
+        raise ValueError(f"unknown notice file format {file_format!r}")
+    if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise NoticeReadError([(0, MESSAGES["empty"], {})], file_format)
+    reader = {"csv": read_csv, "xml": read_xml, "openfda": read_openfda}
+    return reader[file_format](data)
 
 
-def _date(text):
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
+def header_key(header):
+    """The notice key a CSV header names, else ``None``."""
+    norm = normalize_header(header)
+    key = HEADERS.get(norm)
+    if key is None and norm.replace(" ", "_") in KEYS:
+        key = norm.replace(" ", "_")
+    return key
 
 
-def _list(text):
-    return "\n".join(
-        part.strip()
-        for line in text.splitlines()
-        for part in line.split("|")
-        if part.strip()
-    )
-
-
-def _row_values(row, line, errors):
-    values = {"line": line}
-    for key, raw in row.items():
+def read_csv(data):
+    """The notices of a CSV file (an XLSX file is read as well)."""
+    errors = Errors()
+    table = read_table(data, "notices.csv")
+    columns, seen = {}, {}
+    for index, header in enumerate(table.headers):
+        if header.startswith("#") and header[1:].isdigit():
+            continue  # no header: an error only if a row fills it (below)
+        key = header_key(header)
         if key is None:
-            errors.append((line, MESSAGES["cells"], {}))
-            continue
-        text = (raw or "").strip()
-        if not text:
-            continue
-        if key in DATE_FIELDS:
-            value = _date(text)
-            if value is None:
-                errors.append((line, MESSAGES["date"], {"field": key, "value": text}))
-                continue
-            values[key] = value
-        elif key in LIST_FIELDS:
-            values[key] = _list(text)
+            errors.add(1, "unknown_column", column=header)
+        elif key in seen:
+            errors.add(1, "duplicate_column", first=seen[key], column=header)
         else:
-            values[key] = text
-    for key in REQUIRED:
-        if not values.get(key):
-            errors.append((line, MESSAGES["required"], {"field": key}))
-    return values
-
-
-def read_notices(data, file_format):
-    """The notices of ``data`` (bytes) in ``file_format`` (see ``FORMATS``)."""
-    if file_format != "csv":
-        raise NoticeReadError([(0, MESSAGES["format"], {"format": file_format})])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise NoticeReadError([(0, MESSAGES["encoding"], {})]) from error
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [(name or "").strip() for name in reader.fieldnames or ()]
-    reader.fieldnames = header
-    unknown = [name for name in header if name and name not in FIELDS]
-    if unknown:
-        raise NoticeReadError(
-            [(1, MESSAGES["columns"], {"columns": ", ".join(unknown)})]
-        )
-    notices, errors = [], []
-    for row in reader:
-        # The row's first line (a quoted cell may span several lines).
-        line = reader.line_num - sum(
-            (value or "").count("\n")
-            for value in row.values()
-            if isinstance(value, str)
-        )
-        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-            continue
-        notices.append(_row_values(row, line, errors))
+            seen[key] = header
+            columns[index] = key
+    if "name" not in seen:
+        errors.add(1, "missing_reference_column")
+    if "title" not in seen:
+        errors.add(1, "missing_title_column")
     if errors:
-        raise NoticeReadError(errors)
+        # The rows cannot be read without their columns.
+        errors.raise_if_any("csv")
+    builder = NoticeBuilder(errors)
+    notices = []
+    for row_number, values in table.rows:
+        raw, names = {}, {}
+        for index, value in enumerate(values):
+            if index in columns:
+                raw[columns[index]] = value
+                names[columns[index]] = table.headers[index]
+            elif value is not None:
+                errors.add(row_number, "extra_cell", value=value)
+        notice = builder.build(raw, row_number, columns=names)
+        if notice is not None:
+            notices.append(notice)
+    errors.raise_if_any("csv")
     if not notices:
-        raise NoticeReadError([(0, MESSAGES["empty"], {})])
+        raise NoticeReadError([(0, MESSAGES["empty"], {})], "csv")
     return notices
