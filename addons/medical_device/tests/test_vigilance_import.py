@@ -58,8 +58,8 @@ class TestNoticeImport(VigilanceCase):
         with self.assertRaises(UserError) as caught:
             self.run_import(sample("dm_vigilance_notice_bad.csv"))
         message = str(caught.exception)
-        self.assertIn("Line 3: deadline: next week is not a date", message)
-        self.assertIn("Line 4: name is required", message)
+        self.assertIn("Line 3, deadline: next week is not a date", message)
+        self.assertIn("Line 4, name: The notice has no reference.", message)
         self.assertEqual(self.Notice.search_count([]), before)
         # A file read, but a notice refused: still nothing imported, and the
         # line of that notice named.
@@ -77,7 +77,7 @@ class TestNoticeImport(VigilanceCase):
         self.assertIn("Line 2:", str(caught.exception))
 
     def test_unknown_columns_and_formats(self):
-        with self.assertRaisesRegex(UserError, "unknown columns: colour"):
+        with self.assertRaisesRegex(UserError, "Line 1, colour: Unknown column colour"):
             self.run_import(b"name;title;colour\nA;B;red\n")
         with self.assertRaisesRegex(UserError, "holds no notice"):
             self.run_import(b"name;title\n")

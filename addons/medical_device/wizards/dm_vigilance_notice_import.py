@@ -5,7 +5,6 @@ from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools import vigilance_match, vigilance_read
-from ..tools.messages import render
 
 # The file's values the wizard writes on a notice as they are (the
 # manufacturer is a name, resolved to a contact).
@@ -47,7 +46,7 @@ class DmVigilanceNoticeImport(models.TransientModel):
         required=True,
         default="csv",
         help="CSV and XML as documented in the README (XML checked against "
-        "data/dm_vigilance_notice.xsd); openFDA: the JSON of the device "
+        "data/vigilance_notice.xsd); openFDA: the JSON of the device "
         "recall API.",
     )
 
@@ -72,10 +71,7 @@ class DmVigilanceNoticeImport(models.TransientModel):
             raise UserError(
                 self.env._("The file was not imported:")
                 + "\n"
-                + "\n".join(
-                    self._line_error(line, render(template, params, self.env))
-                    for line, template, params in error.errors
-                )
+                + "\n".join(error.messages(self.env))
             ) from error
         Notice = self.env["dm.vigilance.notice"]
         errors = []
