@@ -6,8 +6,19 @@ import { registry } from "@web/core/registry";
 registry.category("web_tour.tours").add("medical_device_vigilance_report_tour", {
     steps: () => [
         {
+            // A form with many smart buttons puts the last ones under "More",
+            // by the width of the screen.
+            content: "Show the device's smart buttons",
+            trigger: ".o_form_view .o-form-buttonbox",
+            run() {
+                if (!document.querySelector('button[name="action_view_incidents"]')) {
+                    document.querySelector(".o-form-buttonbox .o_button_more")?.click();
+                }
+            },
+        },
+        {
             content: "Open the device's incidents from its form",
-            trigger: '.o_form_view button[name="action_view_incidents"]',
+            trigger: 'button[name="action_view_incidents"]',
             run: "click",
         },
         {
