@@ -7,7 +7,14 @@
     "website": "https://github.com/dm-suite/medical-devices",
     "author": "DM suite contributors",
     "license": "AGPL-3",
-    "depends": ["maintenance", "maintenance_plan", "mail", "web"],
+    "depends": [
+        "maintenance",
+        "maintenance_plan",
+        "mail",
+        "web",
+        "hr",
+        "hr_maintenance",
+    ],
     "data": [
         "security/medical_device_security.xml",
         "security/ir.model.access.csv",
@@ -40,6 +47,10 @@
         "views/dm_approval_box_views.xml",
         "views/dm_activity_digest_views.xml",
         "views/dm_next_step_views.xml",
+        "views/dm_training_session_views.xml",
+        "views/dm_training_attendance_views.xml",
+        "views/maintenance_equipment_training_views.xml",
+        "views/dm_training_menus.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
@@ -47,6 +58,7 @@
         "demo/dm_reception_demo.xml",
         "demo/maintenance_request_demo.xml",
         "demo/maintenance_plan_demo.xml",
+        "demo/dm_training_session_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -38,3 +38,6 @@ from . import res_partner
 from . import dm_dashboard_indicator
 from . import dm_dashboard
 from . import maintenance_equipment_plan
+from . import dm_training_session
+from . import dm_training_attendance
+from . import maintenance_equipment_training
