@@ -41,3 +41,5 @@ from . import maintenance_equipment_plan
 from . import dm_training_session
 from . import dm_training_attendance
 from . import maintenance_equipment_training
+from . import maintenance_equipment_hr
+from . import maintenance_request_hr

@@ -249,15 +249,14 @@ class DmReception(models.Model):
     # ------------------------------------------------------------ training
     def _dm_find_training_session(self):
         """The training session that meets the reception's training criterion:
-        a session of the device's model (its company, its manufacturer when the
-        session names one), active, with attendees, held today or before and
-        still valid today; one held for this device first, then the latest.
-        Read in sudo: the gate reads the register, whoever asks."""
+        a session held for the device or of its model (its company, its
+        manufacturer when the session names one), active, with attendees, held
+        today or before and still valid today; one held for this device first,
+        then the latest. Read in sudo: the gate reads the register, whoever
+        asks."""
         self.ensure_one()
         device = self.sudo().equipment_id
         Session = self.env["dm.training.session"].sudo()
-        if not (device.model or "").strip():
-            return Session
         today = fields.Date.context_today(self)
         sessions = Session.search(
             device._dm_training_session_domain()

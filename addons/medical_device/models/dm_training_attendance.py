@@ -67,6 +67,12 @@ class DmTrainingAttendance(models.Model):
         )
 
     @api.model
+    def _search(self, domain, *args, **kwargs):
+        # A view of the sessions: what the transaction changed there first.
+        self.env["dm.training.session"]._dm_flush_register()
+        return super()._search(domain, *args, **kwargs)
+
+    @api.model
     def _dm_warning_days(self):
         # sudo: settings are admin data.
         params = self.env["ir.config_parameter"].sudo()

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import training
@@ -8,6 +8,23 @@ from .maintenance_plan import ilike_exact
 TECHNICIAN = "medical_device.group_dm_technician"
 # Who records the training sessions (engineers are technicians too).
 SESSION_KEEPERS = (TECHNICIAN,)
+
+
+def match_sql(session, device):
+    """An SQL condition: the session (alias ``session``) trains on the device
+    (alias ``device``): it was held for it, or it is of its model (case and
+    surrounding spaces aside) and company, and of its manufacturer when it
+    names one."""
+    return SQL(
+        """(%(s)s.equipment_id = %(e)s.id
+            OR (%(s)s.company_id = %(e)s.company_id
+                AND coalesce(trim(%(s)s.device_model), '') != ''
+                AND lower(trim(%(s)s.device_model)) = lower(trim(%(e)s.model))
+                AND (%(s)s.manufacturer_id IS NULL
+                     OR %(s)s.manufacturer_id = %(e)s.manufacturer_id)))""",
+        s=SQL.identifier(session),
+        e=SQL.identifier(device),
+    )
 
 
 class DmTrainingSession(models.Model):
@@ -49,10 +66,14 @@ class DmTrainingSession(models.Model):
     )
     device_model = fields.Char(
         string="Device model",
-        required=True,
+        compute="_compute_device_model",
+        store=True,
+        readonly=False,
+        precompute=True,
         tracking=True,
         help="The model of the devices this training is for, as written on the "
-        "devices (case and surrounding spaces aside).",
+        "devices (case and surrounding spaces aside); by default, the model of "
+        "the device the session was held for.",
     )
     manufacturer_id = fields.Many2one(
         "res.partner",
@@ -158,6 +179,25 @@ class DmTrainingSession(models.Model):
                 date=session.session_date or "",
             )
 
+    @api.depends("equipment_id")
+    def _compute_device_model(self):
+        for session in self:
+            if not (session.device_model or "").strip() and session.equipment_id:
+                session.device_model = session.equipment_id.model
+            else:
+                session.device_model = session.device_model
+
+    @api.constrains("device_model", "equipment_id")
+    def _check_model_or_device(self):
+        for session in self:
+            if not (session.device_model or "").strip() and not session.equipment_id:
+                raise ValidationError(
+                    self.env._(
+                        "A training session names the device model it trains on, "
+                        "or the device it was held for."
+                    )
+                )
+
     @api.depends("attendee_ids")
     def _compute_attendee_count(self):
         for session in self:
@@ -241,6 +281,12 @@ class DmTrainingSession(models.Model):
         )
 
     # ------------------------------------------------------------ CRUD
+    def _dm_prepare_vals(self, vals):
+        # The model as the devices write it: without surrounding spaces.
+        if isinstance(vals.get("device_model"), str):
+            vals = {**vals, "device_model": vals["device_model"].strip() or False}
+        return super()._dm_prepare_vals(vals)
+
     @api.model_create_multi
     def create(self, vals_list):
         sessions = super().create(vals_list)
@@ -279,12 +325,21 @@ class DmTrainingSession(models.Model):
 
     # ------------------------------------------------------------ matching
     @api.model
+    def _dm_flush_register(self):
+        """Write to the database what the SQL of the register reads: the
+        sessions, their attendees, the employees' active flag and department."""
+        self.flush_model()
+        self.env["hr.employee"].flush_model(["active", "current_version_id"])
+        self.env["hr.version"].flush_model(["department_id"])
+
+    @api.model
     def _dm_valid_sql(self, device_alias, day, extra=None):
         """An SQL condition: a session of the device's model (``device_alias``:
         the ``maintenance_equipment`` row), of its company, held on ``day`` or
         before and valid that day, with an attendee (``extra``: a condition
         on its row ``r`` of the attendees' relation and ``v``, its current
         version: department, company)."""
+        self._dm_flush_register()
         return SQL(
             """EXISTS (
                 SELECT 1 FROM dm_training_session s
@@ -292,15 +347,12 @@ class DmTrainingSession(models.Model):
                 JOIN hr_employee emp ON emp.id = r.employee_id
                 LEFT JOIN hr_version v ON v.id = emp.current_version_id
                 WHERE s.active AND emp.active
-                  AND s.company_id = %(device)s.company_id
-                  AND lower(trim(s.device_model)) = lower(trim(%(device)s.model))
-                  AND (s.manufacturer_id IS NULL
-                       OR s.manufacturer_id = %(device)s.manufacturer_id)
+                  AND %(match)s
                   AND s.session_date <= %(day)s
                   AND (s.expiry_date IS NULL OR s.expiry_date >= %(day)s)
                   AND %(extra)s
             )""",
-            device=SQL.identifier(device_alias),
+            match=match_sql("s", device_alias),
             day=day,
             extra=extra or SQL("TRUE"),
         )

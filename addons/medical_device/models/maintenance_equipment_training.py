@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from .dm_training_session import match_sql
 from .maintenance_plan import ilike_exact
 
 
@@ -17,11 +18,16 @@ class MaintenanceEquipment(models.Model):
         string="Trained users",
         compute="_compute_dm_trained_employee_ids",
         search="_search_dm_trained_employee_ids",
+        # sudo: employees are HR's records; every role reads their public
+        # profile (name, job, department) through hr.employee.public.
+        compute_sudo=True,
         help="The attendees of the training sessions of the device's model still "
         "valid today.",
     )
     dm_trained_count = fields.Integer(
-        string="Trained users count", compute="_compute_dm_trained_employee_ids"
+        string="Trained users count",
+        compute="_compute_dm_trained_employee_ids",
+        compute_sudo=True,
     )
     dm_training_session_ids = fields.Many2many(
         "dm.training.session",
@@ -46,17 +52,13 @@ class MaintenanceEquipment(models.Model):
         if not ids:
             return {}
         today = fields.Date.context_today(self)
-        self.env["dm.training.session"].flush_model()
+        self.env["dm.training.session"]._dm_flush_register()
         self.flush_recordset(["model", "manufacturer_id", "company_id"])
         self.env.cr.execute(
             SQL(
                 """SELECT e.id, array_agg(DISTINCT r.employee_id)
                      FROM maintenance_equipment e
-                     JOIN dm_training_session s
-                       ON s.company_id = e.company_id
-                      AND lower(trim(s.device_model)) = lower(trim(e.model))
-                      AND (s.manufacturer_id IS NULL
-                           OR s.manufacturer_id = e.manufacturer_id)
+                     JOIN dm_training_session s ON %(match)s
                      JOIN dm_training_session_employee_rel r ON r.session_id = s.id
                      JOIN hr_employee emp ON emp.id = r.employee_id
                     WHERE e.id = ANY(%(ids)s) AND s.active AND emp.active
@@ -65,6 +67,7 @@ class MaintenanceEquipment(models.Model):
                       AND %(extra)s
                  GROUP BY e.id""",
                 ids=ids,
+                match=match_sql("s", "e"),
                 today=today,
                 extra=extra or SQL("TRUE"),
             )
@@ -84,7 +87,7 @@ class MaintenanceEquipment(models.Model):
         for device in self:
             device.dm_training_session_ids = (
                 Session.search(device._dm_training_session_domain())
-                if device.id and (device.model or "").strip()
+                if device.id
                 else Session
             )
 

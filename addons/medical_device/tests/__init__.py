@@ -44,3 +44,5 @@ from . import test_tools_plans
 from . import test_http_plans
 from . import test_everything_french
 from . import test_demo_language
+from . import test_tools_training
+from . import test_training
