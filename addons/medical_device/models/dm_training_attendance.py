@@ -18,19 +18,16 @@ class DmTrainingAttendance(models.Model):
     _order = "expiry_date, employee_id"
     _rec_name = "employee_id"
 
-    session_id = fields.Many2one("dm.training.session", string="Session", readonly=True)
-    employee_id = fields.Many2one("hr.employee", string="Employee", readonly=True)
+    session_id = fields.Many2one("dm.training.session", readonly=True)
+    employee_id = fields.Many2one("hr.employee", readonly=True)
     department_id = fields.Many2one(
         "hr.department",
-        string="Department",
         readonly=True,
         help="The employee's department (care unit).",
     )
     company_id = fields.Many2one("res.company", readonly=True)
     device_model = fields.Char(string="Device model", readonly=True)
-    manufacturer_id = fields.Many2one(
-        "res.partner", string="Manufacturer", readonly=True
-    )
+    manufacturer_id = fields.Many2one("res.partner", readonly=True)
     session_date = fields.Date(string="Trained on", readonly=True)
     expiry_date = fields.Date(string="Valid until", readonly=True)
     training_status = fields.Selection(

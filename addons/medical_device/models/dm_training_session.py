@@ -77,7 +77,6 @@ class DmTrainingSession(models.Model):
     )
     manufacturer_id = fields.Many2one(
         "res.partner",
-        string="Manufacturer",
         tracking=True,
         check_company=True,
         help="When set, only the devices of the model made by this manufacturer.",

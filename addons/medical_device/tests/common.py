@@ -29,6 +29,30 @@ def pieu_levels(env, p, i, e, u):
     }
 
 
+def train_device(env, device, **overrides):
+    """Record, in ``env``, a training session held for ``device`` today with
+    one attendee: the register of trained users that meets a reception's user
+    training."""
+    employee = (
+        env["hr.employee"]
+        .sudo()
+        .create(
+            {
+                "name": f"Trained user of {device.name}",
+                "company_id": device.company_id.id,
+            }
+        )
+    )
+    vals = {
+        "equipment_id": device.id,
+        "company_id": device.company_id.id,
+        "attendee_ids": [Command.set(employee.ids)],
+        "validity_months": 12,
+    }
+    vals.update(overrides)
+    return env["dm.training.session"].create(vals)
+
+
 class MedicalDeviceCase(TransactionCase):
     """Users for every role and helpers that build devices at each lifecycle step."""
 

@@ -6,6 +6,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
+from ..models.dm_reception import RECEPTION_CRITERIA
 from ..tools import training
 from .common import MedicalDeviceCase
 
@@ -86,9 +87,9 @@ class TestTrainingRegister(MedicalDeviceCase):
             with self.assertRaises(AccessError):
                 Session.browse(session.id).unlink()
         with self.assertRaises(AccessError):
-            self.Session.with_user(self.users["internal"]).browse(
-                session.id
-            ).device_model  # noqa: B018
+            self.Session.with_user(self.users["internal"]).browse(session.id).read(
+                ["device_model"]
+            )
         self.assertFalse(session.content)
 
     def test_other_company_sees_nothing(self):
@@ -96,7 +97,7 @@ class TestTrainingRegister(MedicalDeviceCase):
         Session = self.Session.with_user(self.engineer_b)
         self.assertFalse(Session.search([("id", "=", session.id)]))
         with self.assertRaises(AccessError):
-            Session.browse(session.id).device_model  # noqa: B018
+            Session.browse(session.id).read(["device_model"])
         Attendance = self.env["dm.training.attendance"].with_user(self.engineer_b)
         self.assertFalse(Attendance.search([("session_id", "=", session.id)]))
         # Nor attendees of another hospital on its own sessions.
@@ -181,8 +182,10 @@ class TestTrainingRegister(MedicalDeviceCase):
         )
         self.assertEqual(
             Equipment.search(
-                [("id", "in", (device | other_maker).ids)]
-                + [("dm_trained_employee_ids", "=", False)]
+                [
+                    ("id", "in", (device | other_maker).ids),
+                    ("dm_trained_employee_ids", "=", False),
+                ]
             ),
             other_maker,
         )
@@ -245,18 +248,7 @@ class TestTrainingRegister(MedicalDeviceCase):
         vals = {
             "equipment_id": device.id,
             **self.pieu_syringe_pump,
-            **dict.fromkeys(
-                (
-                    "check_risk_class",
-                    "check_ce_marking",
-                    "check_delivery",
-                    "check_accessories",
-                    "check_documentation",
-                    "check_warranty",
-                    "check_electrical_safety",
-                ),
-                True,
-            ),
+            **dict.fromkeys(RECEPTION_CRITERIA, True),
         }
         vals.update(overrides)
         return self.env["dm.reception"].with_user(self.users["technician"]).create(vals)
@@ -317,19 +309,7 @@ class TestTrainingRegister(MedicalDeviceCase):
         # A session without attendees trains nobody.
         self.assertFalse(reception._dm_find_training_session())
         reception.write(
-            {
-                f: True
-                for f in (
-                    "check_risk_class",
-                    "check_ce_marking",
-                    "check_delivery",
-                    "check_accessories",
-                    "check_documentation",
-                    "check_warranty",
-                    "check_electrical_safety",
-                )
-            }
-            | {k: v for k, v in self.pieu_syringe_pump.items()}
+            dict.fromkeys(RECEPTION_CRITERIA, True) | self.pieu_syringe_pump
         )
         reception.with_user(technician).action_submit()
         with self.assertRaisesRegex(UserError, "training session"):
