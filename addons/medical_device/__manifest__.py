@@ -55,10 +55,10 @@
     "demo": [
         "demo/res_users_demo.xml",
         "demo/maintenance_equipment_demo.xml",
+        "demo/dm_training_session_demo.xml",
         "demo/dm_reception_demo.xml",
         "demo/maintenance_request_demo.xml",
         "demo/maintenance_plan_demo.xml",
-        "demo/dm_training_session_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

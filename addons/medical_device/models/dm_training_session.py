@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
+from odoo.tools.misc import format_date
 
 from ..tools import training
 from .maintenance_plan import ilike_exact
@@ -175,7 +176,7 @@ class DmTrainingSession(models.Model):
             session.display_name = self.env._(
                 "Training %(model)s, %(date)s",
                 model=session.device_model or "",
-                date=session.session_date or "",
+                date=format_date(self.env, session.session_date),
             )
 
     @api.depends("equipment_id")
