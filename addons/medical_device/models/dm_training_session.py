@@ -2,9 +2,13 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.misc import format_date
+from odoo.tools.translate import LazyTranslate
 
+from ..tools import reader_text as rt
 from ..tools import training
 from .maintenance_plan import ilike_exact
+
+_lt = LazyTranslate(__name__)
 
 TECHNICIAN = "medical_device.group_dm_technician"
 # Who records the training sessions (engineers are technicians too).
@@ -291,7 +295,28 @@ class DmTrainingSession(models.Model):
     def create(self, vals_list):
         sessions = super().create(vals_list)
         sessions._dm_refresh_receptions()
+        sessions._dm_note_on_device()
         return sessions
+
+    def _dm_note_on_device(self):
+        """The device a session was held for keeps it in its history (its
+        chatter); the devices of the model show their sessions on their
+        *Trained users* tab."""
+        for session in self.sudo().filtered("equipment_id"):
+            # sudo: the device's history is written by the server, whoever
+            # recorded the session (its recorder was checked).
+            session.equipment_id._dm_post_note(
+                rt.msg(
+                    _lt(
+                        "Training session of %(date)s: %(count)s user(s) trained "
+                        "on %(model)s (%(session)s)."
+                    ),
+                    date=rt.date(session.session_date),
+                    count=len(session.attendee_ids),
+                    model=session.device_model or "",
+                    session=rt.record(session._name, session.id, session.display_name),
+                )
+            )
 
     def write(self, vals):
         before = self._dm_matched_devices()

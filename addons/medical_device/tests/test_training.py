@@ -150,6 +150,10 @@ class TestTrainingRegister(MedicalDeviceCase):
         device = self.pump(model="Held pump")
         held = self.session(device_model=None, equipment_id=device.id)
         self.assertEqual(held.device_model, "Held pump")
+        # The device keeps the session in its history.
+        notes = device.message_ids.filtered(lambda m: "Training session of" in m.body)
+        self.assertEqual(len(notes), 1)
+        self.assertIn("1 user(s) trained on Held pump", notes.body)
 
     # ------------------------------------------------------------ trained users
     def test_trained_users_of_a_device_from_valid_sessions_of_its_model(self):
