@@ -28,6 +28,7 @@
         "data/dm_import_mapping_data.xml",
         "data/dm_dashboard_indicator_data.xml",
         "data/dm_plan_requirement_data.xml",
+        "data/dm_training_data.xml",
         "report/dm_reception_report.xml",
         "report/dm_criticality_report_views.xml",
         "views/maintenance_equipment_views.xml",

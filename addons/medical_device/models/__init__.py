@@ -43,3 +43,4 @@ from . import dm_training_attendance
 from . import maintenance_equipment_training
 from . import maintenance_equipment_hr
 from . import maintenance_request_hr
+from . import dm_activity_digest_training

@@ -80,6 +80,74 @@ class DmTrainingAttendance(models.Model):
             )
         )
 
+    # ------------------------------------------------------------ daily job
+    @api.model
+    def _cron_training_expiry(self):
+        """Daily: remind the biomedical engineers of the trainings expiring
+        within the setting's days, one digest per company and department (its
+        activity to the company's first engineer), never per device; a
+        session's expiry is signalled once (``dm_expiry_signalled``)."""
+        today = fields.Date.context_today(self)
+        horizon = today + timedelta(days=self._dm_warning_days())
+        # sudo: the daily job reads the whole register.
+        rows = self.sudo().search(
+            [("expiry_date", ">=", today), ("expiry_date", "<=", horizon)]
+        )
+        fresh = rows.filtered(
+            lambda r: r.session_id.dm_expiry_signalled != r.session_id.expiry_date
+        )
+        if not fresh:
+            return self.env["mail.activity"]
+        Approval = self.env["dm.approval"]
+        engineers = Approval._group_members("medical_device.group_dm_engineer")
+        Digest = (
+            self.env["dm.activity.digest"]
+            .sudo()
+            .with_context(
+                tracking_disable=True,
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+            )
+        )
+        activity_type = self.env.ref("medical_device.mail_activity_type_dm_digest")
+        model_id = self.env["ir.model"]._get_id("dm.activity.digest")
+        activities = self.env["mail.activity"]
+        groups = fresh.grouped(lambda r: (r.company_id, r.department_id))
+        for (company, department), group in groups.items():
+            user = Approval._users_of_company(engineers, company)[:1]
+            if not user:
+                continue
+            digest = Digest.create(
+                {
+                    "kind": "training_expiry",
+                    "company_id": company.id,
+                    "site": department.name or False,
+                    "department_id": department.id,
+                    "device_count": len(group),
+                }
+            )
+            text = digest.with_context(lang=user.lang)._dm_text()
+            activities |= (
+                self.env["mail.activity"]
+                .with_context(mail_activity_quick_update=True)
+                .create(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": digest.id,
+                        "activity_type_id": activity_type.id,
+                        "automated": True,
+                        "res_name": text,
+                        "summary": text,
+                        "user_id": user.id,
+                        "date_deadline": today,
+                    }
+                )
+            )
+        for session in fresh.session_id:
+            # sudo: what the daily job signalled is closed to clients.
+            session.sudo().dm_expiry_signalled = session.expiry_date
+        return activities
+
     @api.depends("expiry_date")
     def _compute_training_status(self):
         today = fields.Date.context_today(self)

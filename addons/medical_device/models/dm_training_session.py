@@ -60,6 +60,8 @@ class DmTrainingSession(models.Model):
     # The register keeps its sessions: one with attendees is archived, not
     # deleted (see _dm_history_reasons).
     _dm_deletable_states = ()
+    # Set by the daily reminder of the trainings expiring.
+    _dm_protected_fields = ("dm_expiry_signalled",)
 
     active = fields.Boolean(default=True, tracking=True)
     company_id = fields.Many2one(
@@ -160,6 +162,13 @@ class DmTrainingSession(models.Model):
         store=True,
         index=True,
         help="The last day the attendees' training is valid.",
+    )
+
+    dm_expiry_signalled = fields.Date(
+        string="Expiry signalled",
+        readonly=True,
+        copy=False,
+        help="The expiry the daily reminder last signalled for this session.",
     )
 
     _validity_positive = models.Constraint(

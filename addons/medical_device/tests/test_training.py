@@ -241,6 +241,49 @@ class TestTrainingRegister(MedicalDeviceCase):
         with self.assertRaises(AccessError):
             Attendance.create({"session_id": soon.id})
 
+    def test_daily_digest_of_the_trainings_expiring_per_department(self):
+        self.env["ir.config_parameter"].set_param(
+            "medical_device.training_expiry_warning_days", 30
+        )
+        soon = self.session(
+            session_date=self.today - timedelta(days=340), validity_months=12
+        )
+        self.session(
+            session_date=self.today - timedelta(days=345),
+            validity_months=12,
+            attendee_ids=[Command.set((self.nurse_icu | self.nurse_onco).ids)],
+        )
+        Attendance = self.env["dm.training.attendance"]
+        activities = Attendance._cron_training_expiry()
+        digests = self.env["dm.activity.digest"].browse(activities.mapped("res_id"))
+        icu = digests.filtered(lambda d: d.department_id == self.icu)
+        # One digest for the department, not one per training or device.
+        self.assertEqual(len(icu), 1)
+        self.assertEqual(icu.kind, "training_expiry")
+        self.assertEqual(icu.device_count, 2)
+        self.assertEqual(icu.site, "ICU")
+        self.assertIn("2 training(s), ICU", icu.display_name)
+        activity = activities.filtered(lambda a: a.res_id == icu.id)
+        self.assertTrue(
+            activity.user_id.has_group("medical_device.group_dm_engineer"),
+        )
+        self.assertIn(self.company, activity.user_id.company_ids)
+        self.assertEqual(
+            len(digests.filtered(lambda d: d.department_id == self.oncology)), 1
+        )
+        # Signalled once: a second run adds nothing.
+        self.assertFalse(Attendance._cron_training_expiry())
+        self.assertEqual(soon.dm_expiry_signalled, soon.expiry_date)
+        action = icu.with_user(self.users["engineer"]).action_open_devices()
+        self.assertEqual(action["res_model"], "dm.training.attendance")
+        rows = Attendance.with_user(self.users["engineer"]).search(
+            action["domain"] + [("training_status", "=", "expiring")]
+        )
+        self.assertEqual(rows.employee_id, self.nurse_icu)
+        # A client cannot forge or clear what was signalled.
+        with self.assertRaises(UserError):
+            soon.with_user(self.users["engineer"]).write({"dm_expiry_signalled": False})
+
     # ------------------------------------------------------------ reception
     def received(self):
         device = self.pump()
