@@ -182,13 +182,13 @@ class DmTrainingSession(models.Model):
     )
 
     # ------------------------------------------------------------ computes
-    @api.depends("device_model", "session_date")
+    @api.depends("device_model", "equipment_id", "session_date")
     @api.depends_context("lang")
     def _compute_display_name(self):
         for session in self:
             session.display_name = self.env._(
                 "Training %(model)s, %(date)s",
-                model=session.device_model or "",
+                model=session._dm_subject(),
                 date=format_date(self.env, session.session_date),
             )
 
@@ -210,6 +210,12 @@ class DmTrainingSession(models.Model):
                         "or the device it was held for."
                     )
                 )
+
+    def _dm_subject(self):
+        """What the session trains on, in words: its model, else its device."""
+        self.ensure_one()
+        # sudo: the name of the device the session was held for.
+        return self.device_model or self.sudo().equipment_id.display_name or ""
 
     @api.depends("attendee_ids")
     def _compute_attendee_count(self):
@@ -322,7 +328,7 @@ class DmTrainingSession(models.Model):
                     ),
                     date=rt.date(session.session_date),
                     count=len(session.attendee_ids),
-                    model=session.device_model or "",
+                    model=session._dm_subject(),
                     session=rt.record(session._name, session.id, session.display_name),
                 )
             )
