@@ -255,6 +255,26 @@ class TestMultiCompany(TransactionCase):
         b["dm.qc.override"] = env["dm.qc.override"].create(
             {"plan_id": qc_plan.id, "reason": f"{label} visit booked"}
         )
+        # The company's register of trained users (issue 14): a session of
+        # its device model with one of its employees.
+        employee = env["hr.employee"].create(
+            {"name": f"{label} nurse", "company_id": company}
+        )
+        b["dm.training.session"] = env["dm.training.session"].create(
+            {
+                "device_model": f"{label} model",
+                "manufacturer_id": partner.id,
+                "equipment_id": devices[0].id,
+                "company_id": company,
+                "trainer_kind": "supplier",
+                "trainer_name": f"{label} trainer",
+                "content": f"{label} alarms",
+                "attendee_ids": [(6, 0, employee.ids)],
+            }
+        )
+        b["dm.training.attendance"] = env["dm.training.attendance"].search(
+            [("session_id", "=", b["dm.training.session"].id)]
+        )
         disposal = env["dm.disposal"].create({"equipment_id": devices[1].id})
         b["dm.disposal"] = disposal
         # A daily job's digest of the company's devices (issue 13).

@@ -2,7 +2,7 @@
 
 from odoo import fields
 from odoo.addons.medical_device.models.dm_reception import RECEPTION_CRITERIA
-from odoo.addons.medical_device.tests.common import pieu_levels
+from odoo.addons.medical_device.tests.common import pieu_levels, train_device
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -63,6 +63,7 @@ class TestRssiTour(HttpCase):
             cls.rssi
         ).action_approve()
         device.action_to_reception()
+        train_device(cls.env, cls.device)
         reception = cls.env["dm.reception"].create(
             {
                 "equipment_id": cls.device.id,

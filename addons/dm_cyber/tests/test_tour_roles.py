@@ -15,7 +15,7 @@ from unittest import SkipTest
 
 from odoo import fields
 from odoo.addons.medical_device.models.dm_reception import RECEPTION_CRITERIA
-from odoo.addons.medical_device.tests.common import pieu_levels
+from odoo.addons.medical_device.tests.common import pieu_levels, train_device
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
@@ -111,6 +111,7 @@ class TestRoleTours(HttpCase):
         )
 
     def submitted_reception(self, device):
+        train_device(self.env, device)
         reception = self.env["dm.reception"].create(
             {"equipment_id": device.id, **dict.fromkeys(RECEPTION_CRITERIA, True)}
         )

@@ -53,3 +53,9 @@ from . import dm_vigilance_action
 from . import maintenance_equipment_vigilance
 from . import dm_dashboard_indicator_vigilance
 from . import dm_dashboard_vigilance
+from . import dm_training_session
+from . import dm_training_attendance
+from . import maintenance_equipment_training
+from . import maintenance_equipment_hr
+from . import maintenance_request_hr
+from . import dm_activity_digest_training

@@ -1,11 +1,17 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
+from odoo.tools.translate import LazyTranslate
 
 from ..tools import checklist, pieu
+from ..tools import reader_text as rt
 from ..tools.pieu import FIELDS as PIEU_FIELDS
 from .dm_device_criticality_mixin import check_pieu_factors
 
-# The classic acceptance criteria of a PV de réception, in the order of the form.
+_lt = LazyTranslate(__name__)
+
+# The classic acceptance criteria of a PV de réception a person checks, in the
+# order of the form.
 RECEPTION_CRITERIA = (
     "check_risk_class",
     "check_ce_marking",
@@ -14,8 +20,11 @@ RECEPTION_CRITERIA = (
     "check_documentation",
     "check_warranty",
     "check_electrical_safety",
-    "check_training_done",
 )
+# The user training, read from the register of trained users (a training
+# session of the device's model), never ticked: it ends the printed criteria.
+TRAINING_CRITERION = "check_training_done"
+REPORT_CRITERIA = (*RECEPTION_CRITERIA, TRAINING_CRITERION)
 
 
 class DmReception(models.Model):
@@ -33,7 +42,13 @@ class DmReception(models.Model):
     # Decided through the approval engine only (biomedical engineer, four eyes):
     # the decision is closed to clients, and a decided report is frozen.
     _dm_transitions = {("draft", "accepted"): (), ("draft", "rejected"): ()}
-    _dm_protected_fields = ("decided_by_id", "decided_on")
+    # The training comes from a session of the register, found by the server.
+    _dm_protected_fields = (
+        "decided_by_id",
+        "decided_on",
+        "check_training_done",
+        "training_session_id",
+    )
     _dm_frozen_states = ("accepted", "rejected")
     _dm_deletable_states = ("draft",)
 
@@ -92,7 +107,26 @@ class DmReception(models.Model):
     check_electrical_safety = fields.Boolean(
         string="Electrical safety and functional tests passed"
     )
-    check_training_done = fields.Boolean(string="User training done")
+    check_training_done = fields.Boolean(
+        string="User training done",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Set from the register of trained users: a training session of the "
+        "device's model, with attendees, valid today (one held for this device "
+        "first). Kept as it was when the reception was decided.",
+    )
+    training_session_id = fields.Many2one(
+        "dm.training.session",
+        string="Training session",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        ondelete="set null",
+        check_company=True,
+        help="The training session of the device's model that meets the "
+        "reception's training criterion.",
+    )
 
     pieu_p_id = fields.Many2one(
         "dm.pieu.level", string="P", domain=[("factor", "=", "p")]
@@ -162,6 +196,12 @@ class DmReception(models.Model):
             vals["name"] = self.env["ir.sequence"].next_by_code("dm.reception") or "/"
 
     def _dm_protected_message(self, fnames):
+        if set(fnames) & {"check_training_done", "training_session_id"}:
+            return self.env._(
+                "The user training of a reception comes from the register of "
+                "trained users: record a training session of the device's model "
+                "with its attendees."
+            )
         return self.env._(
             "A reception is accepted or rejected with its Accept and Reject "
             "actions, by a biomedical engineer."
@@ -183,16 +223,96 @@ class DmReception(models.Model):
 
     # ------------------------------------------------------------ approval
     def _criteria_checklist(self):
-        """The acceptance criteria, one ``tools.checklist`` item each."""
+        """The acceptance criteria, one ``tools.checklist`` item each; the
+        training's is met by a session of the register (see
+        ``_dm_training_met``)."""
         self.ensure_one()
         return [
+            *(
+                checklist.item(
+                    self._fields[name].get_description(self.env)["string"],
+                    self[name],
+                    name,
+                )
+                for name in RECEPTION_CRITERIA
+            ),
             checklist.item(
-                self._fields[name].get_description(self.env)["string"],
-                self[name],
-                name,
-            )
-            for name in RECEPTION_CRITERIA
+                self.env._(
+                    "a training session of the device's model with its attendees "
+                    "(register of trained users)"
+                ),
+                self._dm_training_met(),
+                "training_session_id",
+            ),
         ]
+
+    # ------------------------------------------------------------ training
+    def _dm_find_training_session(self):
+        """The training session that meets the reception's training criterion:
+        a session held for the device or of its model (its company, its
+        manufacturer when the session names one), active, with attendees, held
+        today or before and still valid today; one held for this device first,
+        then the latest. Read in sudo: the gate reads the register, whoever
+        asks."""
+        self.ensure_one()
+        device = self.sudo().equipment_id
+        Session = self.env["dm.training.session"].sudo()
+        today = fields.Date.context_today(self)
+        sessions = Session.search(
+            device._dm_training_session_domain()
+            & Domain("attendee_ids", "!=", False)
+            & Domain("session_date", "<=", today)
+            & (Domain("expiry_date", "=", False) | Domain("expiry_date", ">=", today))
+        )
+        if not sessions:
+            return Session
+        return sessions.sorted(
+            lambda s: (s.equipment_id == device, s.session_date, s.id),
+            reverse=True,
+        )[:1]
+
+    def _dm_training_met(self):
+        """A draft reception reads the register now; a decided one keeps what
+        it recorded when it was decided (its history)."""
+        self.ensure_one()
+        if self.state != "draft":
+            return self.check_training_done
+        return bool(self._dm_find_training_session())
+
+    def _dm_refresh_training(self):
+        """Record on the draft receptions the session that meets their
+        training criterion (or none)."""
+        for reception in self.sudo().filtered(lambda r: r.state == "draft"):
+            session = reception._dm_find_training_session()
+            if (
+                reception.training_session_id != session
+                or reception.check_training_done != bool(session)
+            ):
+                # sudo: the training is the server's reading of the register,
+                # closed to clients.
+                reception.write(
+                    {
+                        "training_session_id": session.id,
+                        "check_training_done": bool(session),
+                    }
+                )
+
+    def _dm_training_migration_note(self):
+        """The note of a report to decide whose training box was ticked before
+        the training came from the register (migration 19.0.2.3.0)."""
+        return rt.msg(
+            _lt(
+                "The user training is now read from the register of trained "
+                "users: the box ticked on this report no longer counts. Record "
+                "the training session of the device's model with its attendees."
+            )
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        receptions = super().create(vals_list)
+        receptions._dm_refresh_training()
+        return receptions
 
     def _pieu_checklist_item(self):
         return checklist.item(
@@ -213,6 +333,16 @@ class DmReception(models.Model):
         if self.state != "draft":
             raise UserError(
                 self.env._("Reception %(name)s is already decided.", name=self.name)
+            )
+        # The decision keeps the training recorded at submission (the approved
+        # data); if the register changed since, the report is submitted again.
+        if bool(self._dm_find_training_session()) != self.check_training_done:
+            raise UserError(
+                self.env._(
+                    "The register of trained users changed since reception "
+                    "%(name)s was submitted: submit it again.",
+                    name=self.name,
+                )
             )
         missing = self._missing_criteria()
         if missing:
@@ -283,6 +413,8 @@ class DmReception(models.Model):
                         "Reception %(name)s is already decided.", name=reception.name
                     )
                 )
+        # The request carries the training the register holds now.
+        self._dm_refresh_training()
         self.action_request_approvals("accept")
         return True
 
@@ -346,5 +478,5 @@ class DmReception(models.Model):
         self.ensure_one()
         return [
             (self._fields[name].get_description(self.env)["string"], self[name])
-            for name in RECEPTION_CRITERIA
+            for name in REPORT_CRITERIA
         ]

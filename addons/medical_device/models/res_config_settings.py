@@ -60,6 +60,20 @@ class ResConfigSettings(models.TransientModel):
         "(empty: direct connection).",
     )
 
+    dm_training_validity_months = fields.Integer(
+        string="Training validity (months)",
+        config_parameter="medical_device.training_validity_months",
+        default=12,
+        help="The validity of a training session of a device model with no "
+        "earlier session (0: it does not expire).",
+    )
+    dm_training_expiry_warning_days = fields.Integer(
+        string="Trainings expiring within (days)",
+        config_parameter="medical_device.training_expiry_warning_days",
+        default=60,
+        help="A training is listed as expiring this many days before it expires.",
+    )
+
     @api.constrains("dm_pieu_very_critical_below", "dm_pieu_low_above")
     def _check_pieu_thresholds(self):
         for settings in self:

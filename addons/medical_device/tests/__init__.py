@@ -42,6 +42,7 @@ from . import test_tour_dashboard
 from . import test_plans
 from . import test_tools_plans
 from . import test_http_plans
+from . import test_http_training
 from . import test_everything_french
 from . import test_demo_language
 from . import test_tools_eudamed
@@ -60,3 +61,5 @@ from . import test_vigilance_import
 from . import test_tour_vigilance
 from . import test_http_vigilance
 from . import test_tools_vigilance_read
+from . import test_tools_training
+from . import test_training

@@ -1,5 +1,6 @@
 from contextlib import contextmanager
 
+from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
 from ..models.dm_reception import RECEPTION_CRITERIA
@@ -26,6 +27,30 @@ def pieu_levels(env, p, i, e, u):
         "pieu_e_id": ref(f"medical_device.dm_pieu_level_e_{e}").id,
         "pieu_u_id": ref(f"medical_device.dm_pieu_level_u_{u}").id,
     }
+
+
+def train_device(env, device, **overrides):
+    """Record, in ``env``, a training session held for ``device`` today with
+    one attendee: the register of trained users that meets a reception's user
+    training."""
+    employee = (
+        env["hr.employee"]
+        .sudo()
+        .create(
+            {
+                "name": f"Trained user of {device.name}",
+                "company_id": device.company_id.id,
+            }
+        )
+    )
+    vals = {
+        "equipment_id": device.id,
+        "company_id": device.company_id.id,
+        "attendee_ids": [Command.set(employee.ids)],
+        "validity_months": 12,
+    }
+    vals.update(overrides)
+    return env["dm.training.session"].create(vals)
 
 
 class MedicalDeviceCase(TransactionCase):
@@ -104,11 +129,32 @@ class MedicalDeviceCase(TransactionCase):
             self._acquisition_vals(**overrides)
         )
 
+    def train_users(self, device, user="technician", **overrides):
+        """A training session held for ``device`` today with one attendee,
+        recorded as ``user``: the register of trained users that meets a
+        reception's user training."""
+        employee = self.env["hr.employee"].create(
+            {
+                "name": f"Trained user of {device.name}",
+                "company_id": device.company_id.id,
+            }
+        )
+        vals = {
+            "equipment_id": device.id,
+            "company_id": device.company_id.id,
+            "attendee_ids": [Command.set(employee.ids)],
+            "validity_months": 12,
+        }
+        vals.update(overrides)
+        return self.env["dm.training.session"].with_user(self.users[user]).create(vals)
+
     def reception_ready(self, device, pieu=None):
-        """Fill what reception needs, create a reception report with every
-        criterion met and submit it for acceptance (as the technician); returns
-        the reception, still to decide."""
+        """Fill what reception needs, record a training session of the device,
+        create a reception report with every criterion met and submit it for
+        acceptance (as the technician); returns the reception, still to
+        decide."""
         device.write(self._regulatory_vals())
+        self.train_users(device)
         reception_vals = {
             "equipment_id": device.id,
             **(pieu or self.pieu_syringe_pump),

@@ -224,6 +224,7 @@ class TestNextStep(MedicalDeviceCase):
     # ------------------------------------------------------------ reception
     def test_reception_lists_what_acceptance_refuses(self):
         device = self.create_device(serial_no="NS-0010")
+        self.train_users(device)
         device.with_user(self.users["technician"]).action_to_reception()
         device.write(self._regulatory_vals())
         reception = (
@@ -283,6 +284,7 @@ class TestNextStep(MedicalDeviceCase):
 
     def test_reception_pieu_item_is_the_acceptance_gate(self):
         device = self.create_device(serial_no="NS-0011")
+        self.train_users(device)
         device.with_user(self.users["technician"]).action_to_reception()
         device.write(self._regulatory_vals())
         three = {k: v for k, v in self.pieu_syringe_pump.items() if k != "pieu_u_id"}

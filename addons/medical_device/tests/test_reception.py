@@ -58,12 +58,16 @@ class TestReception(MedicalDeviceCase):
 
     def test_accept_needs_every_criterion_and_pieu(self):
         reception = self.reception_ready(self.device)
-        reception.write({"check_documentation": False, "check_training_done": False})
+        session = reception.training_session_id
+        reception.write({"check_documentation": False})
+        # The user training is the register's: without its session, it is missing.
+        session.with_user(self.users["technician"]).action_archive()
         with self.assertRaisesRegex(
-            UserError, "Documentation in French, User training"
+            UserError, "Documentation in French, a training session"
         ):
             reception.with_user(self.users["engineer"]).action_accept()
-        reception.write({"check_documentation": True, "check_training_done": True})
+        reception.write({"check_documentation": True})
+        session.with_user(self.users["technician"]).action_unarchive()
         reception.write({"pieu_u_id": False})
         with self.assertRaisesRegex(UserError, "four PIEU"):
             reception.with_user(self.users["engineer"]).action_accept()

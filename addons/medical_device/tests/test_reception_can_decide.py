@@ -23,6 +23,7 @@ class TestReceptionCanDecide(MedicalDeviceCase):
         device = self.create_device()
         device.with_user(self.users["technician"]).action_to_reception()
         device.write(self._regulatory_vals())
+        self.train_users(device)
         vals = {"equipment_id": device.id, **self.pieu_syringe_pump}
         vals.update(dict.fromkeys(RECEPTION_CRITERIA, True))
         reception = self.env["dm.reception"].with_user(user).create(vals)

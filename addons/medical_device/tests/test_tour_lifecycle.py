@@ -6,7 +6,7 @@ import json
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..models.dm_reception import RECEPTION_CRITERIA
-from .common import pieu_levels
+from .common import pieu_levels, train_device
 
 
 @tagged("post_install", "-at_install", "dm_browser")
@@ -25,6 +25,7 @@ class TestLifecycleTour(HttpCase):
         # A received device whose reception report was accepted: ready to be put
         # in service from the kanban.
         cls.device = cls._create_received_device("Tour Syringe Pump", "TOUR-SP-0001")
+        train_device(cls.env, cls.device)
         reception = cls.env["dm.reception"].create(
             {
                 "equipment_id": cls.device.id,

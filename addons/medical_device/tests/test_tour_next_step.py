@@ -5,7 +5,7 @@ link from each missing item to the tab where it is fixed."""
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..models.dm_reception import RECEPTION_CRITERIA
-from .common import pieu_levels
+from .common import pieu_levels, train_device
 
 
 @tagged("post_install", "-at_install", "dm_browser")
@@ -49,6 +49,7 @@ class TestNextStepTour(HttpCase):
             }
         )
         cls.ready.action_to_reception()
+        train_device(cls.env, cls.ready)
         reception = cls.env["dm.reception"].create(
             {
                 "equipment_id": cls.ready.id,

@@ -134,7 +134,6 @@ const CRITERIA = [
     "check_documentation",
     "check_warranty",
     "check_electrical_safety",
-    "check_training_done",
 ];
 const mediumRow = `.o_field_one2many[name="medium_ids"] .o_data_row:contains("${TECH_DISPOSAL}-SSD")`;
 registry.category("web_tour.tours").add("dm_role_technician_tour", {
