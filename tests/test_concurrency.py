@@ -326,7 +326,7 @@ def test_acceptance_wins_over_an_edit_of_the_approved_data(registry, users):
         (
             users["technician"],
             prepare,
-            lambda record: record.write({"check_training_done": False}),
+            lambda record: record.write({"check_electrical_safety": False}),
         ),
         delay=0.3,
     )
@@ -334,7 +334,7 @@ def test_acceptance_wins_over_an_edit_of_the_approved_data(registry, users):
 
     def check(env):
         record = demo(env, SYRINGE_PUMP)
-        assert record.state == "accepted" and record.check_training_done
+        assert record.state == "accepted" and record.check_electrical_safety
         line = line_of(env, "dm.reception", record.id, "reception_acceptance")
         assert len(line) == 1 and line.state == "approved"
 

@@ -275,6 +275,28 @@ class TestMultiCompany(TransactionCase):
         b["dm.training.attendance"] = env["dm.training.attendance"].search(
             [("session_id", "=", b["dm.training.session"].id)]
         )
+        # Matériovigilance (issue 15): a safety notice matched against the
+        # company's fleet (its actions), and an incident on one of its devices.
+        notice = env["dm.vigilance.notice"].create(
+            {
+                "name": f"{label} FSN-1",
+                "company_id": company,
+                "title": f"{label} recall",
+                "manufacturer_id": partner.id,
+                "required_action": "inspect",
+                "udi_di_list": "03760123450010",
+            }
+        )
+        notice.action_match()
+        b["dm.vigilance.notice"] = notice
+        b["dm.vigilance.action"] = notice.action_ids
+        b["dm.vigilance.incident"] = env["dm.vigilance.incident"].create(
+            {
+                "equipment_id": devices[0].id,
+                "description": f"{label} alarm did not sound",
+                "patient_consequence": "none",
+            }
+        )
         disposal = env["dm.disposal"].create({"equipment_id": devices[1].id})
         b["dm.disposal"] = disposal
         # A daily job's digest of the company's devices (issue 13).

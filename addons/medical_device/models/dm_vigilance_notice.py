@@ -132,6 +132,8 @@ class DmVigilanceNotice(models.Model):
         string="Pharmacist responsible",
         default=lambda self: self.env.user,
         tracking=True,
+        # Notified of the notice: another hospital's pharmacist cannot be one.
+        check_company=True,
         domain=lambda self: [("group_ids", "in", self.env.ref(PHARMACIST).ids)],
         help="The matériovigilance correspondent who follows the notice; the "
         "match gives them one activity for the notice.",
