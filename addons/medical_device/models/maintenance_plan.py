@@ -40,6 +40,9 @@ SYNC_KEY = "dm_plan_sync"
 # Plans whose operations are generated together (one grouped query and one
 # create per chunk).
 GENERATION_CHUNK = 1000
+# The transaction cache's key of the default teams a generation reads once per
+# company (see maintenance.request._get_default_team_id).
+DEFAULT_TEAM_MEMO = "dm_default_team"
 
 
 def ilike_exact(value):
@@ -391,9 +394,21 @@ class MaintenancePlan(models.Model):
         operations, one create of the operations up to each plan's horizon
         (``tools.plans.dates_to_generate``), whatever the number of plans.
         The operations are created as the user (the register's checks apply)
-        with OCA's notification options. Returns the operations created."""
+        with OCA's notification options; their creation is logged in their
+        chatter in one batch (core posts and notifies one message per
+        operation; the technician's activity is the reminder). Returns the
+        operations created."""
+        cache = self.env.cr.cache
+        cache[DEFAULT_TEAM_MEMO] = {}
+        try:
+            return self._dm_generate_requests_chunks()
+        finally:
+            cache.pop(DEFAULT_TEAM_MEMO, None)
+
+    def _dm_generate_requests_chunks(self):
         today = fields.Date.today()
         Request = self.env["maintenance.request"]
+        stage = Request._default_stage()
         created = Request
         for ids in split_every(GENERATION_CHUNK, self._dm_generating().ids):
             chunk = self.browse(ids)
@@ -409,16 +424,24 @@ class MaintenancePlan(models.Model):
                     plan.planning_step,
                     today,
                 )
+                if not days:
+                    continue
                 quiet = plan.skip_notify_follower_on_requests
+                first = plan.equipment_id._prepare_request_from_plan(plan, days[0])
+                first.setdefault("stage_id", stage.id)
                 vals_by_quietness.setdefault(quiet, []).extend(
-                    plan.equipment_id._prepare_request_from_plan(plan, day)
-                    for day in days
+                    {**first, "request_date": day, "schedule_date": day} for day in days
                 )
             for quiet, vals_list in vals_by_quietness.items():
-                created |= Request.with_context(
+                requests = Request.with_context(
                     mail_activity_quick_update=quiet,
                     mail_auto_subscribe_no_notify=quiet,
+                    mail_create_nolog=True,
                 ).create(vals_list)
+                requests._message_log_batch(
+                    bodies={r.id: r._creation_message() for r in requests}
+                )
+                created |= requests
         return created
 
     # ------------------------------------------------------------ actions
