@@ -63,7 +63,7 @@ CRON_QUERY_BUDGET = 20  # SQL queries per 1,000 devices, at most
 # devices, at most.
 PLAN_QUERY_BUDGET = 600
 # OCA's loop of one plan at a time is measured up to this size only (slow).
-OCA_LOOP_MAX = 10_000
+OCA_LOOP_MAX = 1_000
 OS_FLEET = 50_000
 # The daily jobs that schedule a digest per role and site above the threshold.
 DIGEST_JOBS = {
@@ -716,15 +716,16 @@ def report_plan_generation(report, sizes, plans_by_size):
         f"{figures['second_new']} new operations, activities, messages, followers",
         "[0, 0, 0, 0]",
     )
-    oca = plans_by_size[smaller]["oca"]
-    if oca:
-        ours = plans_by_size[smaller]
-        report.check(
-            f"plan generation at {smaller:,}: the same operations as OCA's loop",
-            oca["created"] == ours["created"][0],
-            f"{ours['created'][0]:,} vs {oca['created']:,}",
-            "equal",
-        )
+    for size, ours in plans_by_size.items():
+        oca = ours["oca"]
+        if oca:
+            report.check(
+                f"plan generation at {size:,}: as many operations as OCA's loop, "
+                f"{oca['seconds'] / ours['seconds']:.1f}x faster",
+                oca["created"] == ours["created"][0],
+                f"{ours['created'][0]:,} vs {oca['created']:,}",
+                "equal",
+            )
 
 
 # ---------------------------------------------------------------- recompute

@@ -42,6 +42,7 @@ from . import test_dashboard
 from . import test_tools_dashboard
 from . import test_tour_dashboard
 from . import test_plans
+from . import test_plan_generation
 from . import test_tools_plans
 from . import test_http_plans
 from . import test_everything_french
