@@ -8,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields
 from odoo.tests import tagged
 
-from .test_fleet_import import HEADERS, FleetImportCase, device_row, to_csv
+from .test_fleet_import import HEADERS, SAMPLES, FleetImportCase, device_row, to_csv
 
 PLAN_HEADERS = [
     *HEADERS,
@@ -184,6 +184,35 @@ class TestFleetImportPlans(FleetImportCase):
         self.assertEqual(
             self.operations_of(device).maintenance_plan_id, pm, "one operation, PM's"
         )
+
+    def test_the_sample_files_plans(self):
+        """data/samples: a PM pair and a QC pair (data/make_samples.py), as
+        text in the CSV and as Excel numbers and dates in the XLSX."""
+        for name in ("gmao_export_fr_sample.csv", "gmao_export_fr_sample.xlsx"):
+            path = SAMPLES / name
+            if not path.exists():
+                self.skipTest("the repository's data/samples folder is not here")
+            with self.subTest(name=name):
+                record = self.run_import(path.read_bytes(), name)
+                self.assertEqual(
+                    self.errors(record), [(14, "N° série"), (18, "UDI"), (22, "Classe")]
+                )
+                dialysis = self.devices("DIAL-5008-3310")
+                plans_ = {p.dm_nature: p for p in self.plans_of(dialysis)}
+                self.assertEqual(
+                    {n: (p.interval, p.interval_step) for n, p in plans_.items()},
+                    {"preventive": (6, "month"), "qc_internal": (1, "year")},
+                )
+                qc = self.operations_of(dialysis).filtered(
+                    lambda r: r.operation_nature == "qc_internal"
+                )
+                self.assertEqual(
+                    (qc.request_date.isoformat(), qc.operation_result),
+                    ("2025-02-15", "non_compliant"),
+                )
+                monitor = self.plans_of(self.devices("MON-IV-7731"))
+                self.assertEqual((monitor.interval, monitor.interval_step), (2, "year"))
+                self.assertFalse(self.plans_of(self.devices("LIT-MED-2231")))
 
     # ------------------------------------------------------------ errors
     def test_bad_cells_reject_their_row_with_its_number(self):
