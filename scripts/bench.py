@@ -548,8 +548,8 @@ def report_daily_jobs(report, env, sizes, crons_by_size):
 def seed_device_plans(env):
     """Two plans per medical device: its model's yearly maintenance (one
     plan per device model, which every device of the model follows) and a
-    six-monthly internal QC of its own; for the devices that do not have them
-    yet (the previous steps' keep theirs). Setup, committed."""
+    six-monthly internal QC of its own. Setup, rolled back with the
+    measures (see run_plan_generation)."""
     su = env(
         su=True,
         context={**env.context, "tracking_disable": True, "mail_create_nolog": True},
@@ -602,7 +602,6 @@ def seed_device_plans(env):
         )
         env.flush_all()
         env.invalidate_all()
-    env.cr.commit()
 
 
 def plan_counts(env):
@@ -626,9 +625,11 @@ def oca_loop(env):
 
 
 def run_plan_generation(env, meter, fleet_size):
-    """The plan-generation cron over the fleet, twice, then rolled back (the
-    later sections measure the fleet as it was); OCA's loop over the same
-    plans, rolled back, up to OCA_LOOP_MAX devices."""
+    """The plan-generation cron over the fleet, twice; OCA's loop over the same
+    plans, up to OCA_LOOP_MAX devices. Everything is rolled back, the plans
+    too: the next import step and the later sections measure the fleet as it
+    was (a model's plan would give each new device of the model its plan)."""
+    env.cr.execute("SAVEPOINT bench_plans_seed")
     seed_device_plans(env)
     Equipment = env["maintenance.equipment"]
 
@@ -662,7 +663,8 @@ def run_plan_generation(env, meter, fleet_size):
         oca["created"] = plan_counts(env)[0] - before[0]
         env.cr.execute("ROLLBACK TO SAVEPOINT bench_oca")
         env.invalidate_all()
-    env.cr.commit()
+    env.cr.execute("ROLLBACK TO SAVEPOINT bench_plans_seed")
+    env.invalidate_all()
     return {
         "plans": generating,
         "seconds": first["seconds"],
