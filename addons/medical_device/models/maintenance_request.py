@@ -1,4 +1,5 @@
 from collections import defaultdict
+from uuid import uuid4
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
@@ -13,7 +14,9 @@ REGISTER_REOPENERS = ("medical_device.group_dm_engineer",)
 # Core's activity of a scheduled operation.
 REQUEST_ACTIVITY = "maintenance.mail_act_maintenance_request"
 # Set by create() around core's: its followers are added once for the batch
-# after it (core adds them one operation at a time).
+# after it (core adds them one operation at a time). Its value is a token
+# create() keeps in the transaction's cache while it runs: a client's context
+# cannot skip the followers.
 FOLLOWERS_LATER_KEY = "dm_followers_later"
 
 
@@ -117,9 +120,15 @@ class MaintenanceRequest(models.Model):
     def create(self, vals_list):
         # Core subscribes each operation's owner and technician one at a time:
         # here once per batch (see _add_followers), after core's create.
-        requests = super(
-            MaintenanceRequest, self.with_context(**{FOLLOWERS_LATER_KEY: True})
-        ).create(vals_list)
+        token = uuid4().hex
+        tokens = self.env.cr.cache.setdefault(FOLLOWERS_LATER_KEY, set())
+        tokens.add(token)
+        try:
+            requests = super(
+                MaintenanceRequest, self.with_context(**{FOLLOWERS_LATER_KEY: token})
+            ).create(vals_list)
+        finally:
+            tokens.discard(token)
         requests = requests.with_env(self.env)
         requests.filtered(lambda r: r.owner_user_id or r.user_id)._dm_add_followers()
         return requests
@@ -136,7 +145,8 @@ class MaintenanceRequest(models.Model):
         return memo[self.env.company.id]
 
     def _add_followers(self):
-        if self.env.context.get(FOLLOWERS_LATER_KEY):
+        token = self.env.context.get(FOLLOWERS_LATER_KEY)
+        if token and token in self.env.cr.cache.get(FOLLOWERS_LATER_KEY, ()):
             return  # create() adds them for its whole batch
         self._dm_add_followers()
 

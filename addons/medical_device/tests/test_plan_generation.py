@@ -216,3 +216,25 @@ class TestPlanGeneration(MedicalDeviceCase):
             set(plans_.mapped("next_maintenance_date")),
             {start + relativedelta(months=6)},
         )
+
+    def test_a_client_context_does_not_skip_the_followers(self):
+        """The operations' followers are added once per batch after core's
+        create: a client passing the key that defers them still gets them."""
+        device = self.fleet("GNF", 1)
+        technician, engineer = self.users["technician"], self.users["engineer"]
+        request = (
+            self.Request.with_user(technician)
+            .with_context(dm_followers_later=True)
+            .create(
+                {
+                    "name": "Check",
+                    "equipment_id": device.id,
+                    "owner_user_id": engineer.id,
+                }
+            )
+        )
+        self.assertIn(engineer.partner_id, request.sudo().message_partner_ids)
+        request.with_user(technician).with_context(dm_followers_later="x").write(
+            {"user_id": technician.id}
+        )
+        self.assertIn(technician.partner_id, request.sudo().message_partner_ids)
