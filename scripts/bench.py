@@ -10,7 +10,9 @@ prints, measured in this one run against that database:
 
 1. import throughput of the DM import vs a bare ``maintenance.equipment``
    batch create of the same rows (name + serial, tracking off) and vs a raw
-   PostgreSQL ``COPY`` of the same rows into a plain table;
+   PostgreSQL ``COPY`` of the same rows into a plain table; 1b. the same
+   1,000 new rows imported with and without the plan columns of the previous
+   CMMS (two plans and two last operations per row);
 2. the equipment kanban's first page (the fields of the lifecycle kanban, 80
    records per group, grouped by lifecycle, with its progress bars) at each
    size: query count and time, against the core equipment kanban;
@@ -273,6 +275,69 @@ def dm_import(env, path, batch_size):
         raise RuntimeError(f"import of {path.name} failed: {record.log}")
     env.cr.commit()
     return seconds, record
+
+
+# The plan columns of the previous CMMS (readme/IMPORT.md): a PM pair and a
+# QC pair, with the last QC's result.
+PLAN_COLUMNS = {
+    "Périodicité MP": "12 mois",
+    "Dernière maintenance": f"{datetime.now() - timedelta(days=200):%d/%m/%Y}",
+    "Périodicité CQ": "semestriel",
+    "Date dernier CQ": f"{datetime.now() - timedelta(days=60):%d/%m/%Y}",
+    "Résultat CQ": "Conforme",
+}
+PLAN_ROWS = 1000
+
+
+def import_in_savepoint(env, path, batch_size):
+    """The DM import of one file in this transaction (as the application
+    runs it), rolled back. Returns (seconds, created, plans, operations)."""
+    import base64
+
+    data = path.read_bytes()
+    env.cr.execute("SAVEPOINT bench_plan_import")
+    record = env["dm.fleet.import"].create(
+        {
+            "name": path.name,
+            "filename": path.name,
+            "file": base64.b64encode(data),
+            "mapping_id": env.ref("medical_device.dm_import_mapping_generic_fr").id,
+            "batch_size": batch_size,
+        }
+    )
+    counts = plan_counts(env)
+    env.cr.execute("SELECT count(*) FROM maintenance_plan")
+    plans_before = env.cr.fetchone()[0]
+    start = time.perf_counter()
+    record._run(data=data)
+    env.flush_all()
+    seconds = time.perf_counter() - start
+    created, failed = record.created_count, record.failed_count
+    env.cr.execute("SELECT count(*) FROM maintenance_plan")
+    plans = env.cr.fetchone()[0] - plans_before
+    operations = plan_counts(env)[0] - counts[0]
+    env.cr.execute("ROLLBACK TO SAVEPOINT bench_plan_import")
+    env.invalidate_all()
+    if failed:
+        raise RuntimeError(f"import of {path.name}: {failed} rows rejected")
+    return seconds, created, plans, operations
+
+
+def plan_import(env, work_dir, largest, batch_size):
+    """1,000 new devices imported without, then with, the plan columns (each
+    rolled back): (without, with) as import_in_savepoint's figures."""
+    rows = list(make_fleet.fleet_rows(largest + PLAN_ROWS))[largest:]
+    plain = work_dir / "fleet_plans_without.csv"
+    make_fleet.write_csv(plain, rows)
+    with_plans = work_dir / "fleet_plans_with.csv"
+    with open(with_plans, "w", encoding="cp1252", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+        writer.writerow([*make_fleet.HEADERS, *PLAN_COLUMNS])
+        writer.writerows([*row, *PLAN_COLUMNS.values()] for row in rows)
+    return (
+        import_in_savepoint(env, plain, batch_size),
+        import_in_savepoint(env, with_plans, batch_size),
+    )
 
 
 # ---------------------------------------------------------------- kanban
@@ -889,6 +954,20 @@ def run(args):
             f"  DM import vs raw COPY (the physical floor): "
             f"{copy_seconds / import_seconds:.4f} "
             f"(COPY is {import_seconds / copy_seconds:,.0f}x faster)"
+        )
+        without, with_plans = plan_import(env, args.work_dir, largest, args.batch_size)
+        report.say(
+            f"  1b. {PLAN_ROWS:,} new rows without plan columns: {without[0]:.1f} s "
+            f"({fmt_rate(without[1], without[0])}); with a PM and a QC pair each: "
+            f"{with_plans[0]:.1f} s ({fmt_rate(with_plans[1], with_plans[0])}), "
+            f"{with_plans[2]:,} plans and {with_plans[3]:,} last operations"
+        )
+        report.check(
+            "import with two plans and two last operations per row vs without "
+            "(throughput ratio)",
+            without[0] / with_plans[0] >= 0.5 and with_plans[3] >= PLAN_ROWS,
+            f"{without[0] / with_plans[0]:.2f}",
+            ">= 0.5",
         )
         if len(steps) >= 2:
             small, big = steps[-2], steps[-1]
