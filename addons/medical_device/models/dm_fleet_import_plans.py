@@ -2,6 +2,7 @@ from odoo import fields, models
 from odoo.fields import Domain
 
 from ..tools import fleet_import, fleet_import_plans
+from .maintenance_plan import default_team_memo
 
 
 class DmFleetImportPlans(models.AbstractModel):
@@ -172,27 +173,31 @@ class DmFleetImportPlans(models.AbstractModel):
             )
         }
         vals_list, rows = [], set()
-        for row_number, device, spec in with_date:
-            key = (device.id, spec.nature, spec.last_date)
-            if key in known:
-                continue
-            known.add(key)
-            plan = plans_by_key[(device.id, spec.nature)]
-            vals = device._prepare_request_from_plan(plan, spec.last_date)
-            vals.update(
-                {
-                    "stage_id": refs["plan_done_stage"],
-                    "close_date": spec.last_date,
-                    # An operation of the previous CMMS, done: nothing to
-                    # schedule, nobody here to follow it or to remind.
-                    "schedule_date": False,
-                    "owner_user_id": False,
-                    "user_id": False,
-                    "operation_result": spec.last_result or False,
-                }
-            )
-            vals_list.append(vals)
-            rows.add(row_number)
+        with default_team_memo(env):
+            for row_number, device, spec in with_date:
+                if (device.id, spec.nature, spec.last_date) in known:
+                    continue
+                known.add((device.id, spec.nature, spec.last_date))
+                plan = plans_by_key[(device.id, spec.nature)]
+                vals_list.append(self._dm_last_operation_vals(refs, device, plan, spec))
+                rows.add(row_number)
         if vals_list:
             Request.create(vals_list)
         return rows
+
+    def _dm_last_operation_vals(self, refs, device, plan, spec):
+        """A done operation of the plan, from the previous CMMS: what the
+        plan's generation would create on that date, done on it."""
+        vals = device._prepare_request_from_plan(plan, spec.last_date)
+        vals.update(
+            {
+                "stage_id": refs["plan_done_stage"],
+                "close_date": spec.last_date,
+                # Nothing to schedule, nobody here to follow it or to remind.
+                "schedule_date": False,
+                "owner_user_id": False,
+                "user_id": False,
+                "operation_result": spec.last_result or False,
+            }
+        )
+        return vals

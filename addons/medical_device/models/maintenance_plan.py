@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL, split_every
@@ -43,6 +45,18 @@ GENERATION_CHUNK = 1000
 # The transaction cache's key of the default teams a generation reads once per
 # company (see maintenance.request._get_default_team_id).
 DEFAULT_TEAM_MEMO = "dm_default_team"
+
+
+@contextmanager
+def default_team_memo(env):
+    """Within it, maintenance.request._get_default_team_id reads the default
+    team once per company (OCA asks for it for every operation of a plan
+    without a team)."""
+    env.cr.cache[DEFAULT_TEAM_MEMO] = {}
+    try:
+        yield
+    finally:
+        env.cr.cache.pop(DEFAULT_TEAM_MEMO, None)
 
 
 def ilike_exact(value):
@@ -398,12 +412,8 @@ class MaintenancePlan(models.Model):
         chatter in one batch (core posts and notifies one message per
         operation; the technician's activity is the reminder). Returns the
         operations created."""
-        cache = self.env.cr.cache
-        cache[DEFAULT_TEAM_MEMO] = {}
-        try:
+        with default_team_memo(self.env):
             return self._dm_generate_requests_chunks()
-        finally:
-            cache.pop(DEFAULT_TEAM_MEMO, None)
 
     def _dm_generate_requests_chunks(self):
         today = fields.Date.today()
