@@ -5,6 +5,10 @@ the "Generic French CMMS export" preset, ``;`` separated, Windows-1252), with
 the usual defects an import must report: one serial number twice (row 14 repeats
 row 3), one invalid UDI (row 18, wrong GTIN check digit) and one unknown risk
 class (row 22, "Classe IV"). Row numbers are the spreadsheet's: headers on row 1.
+The last columns are the devices' plans and last operations (a PM pair and a
+QC pair, PLAN_HEADERS): periodicities written as CMMS write them ("12 mois",
+"1 an", "semestriel", "24"), the dates of the last operations and the result
+of the last QC.
 gmao_export_fr_sample.xlsx holds the same rows, with real dates and numbers in
 its cells as Excel writes them (the notified body 0123 loses its leading zero).
 """
@@ -60,6 +64,18 @@ DATE_COLUMNS = {
     "Dernier patch",
 }
 NUMBER_COLUMNS = {"Criticité P", "I", "E", "U", "Organisme notifié"}
+# The plan columns of the samples (the benchmark's fleet, data/make_fleet.py,
+# has HEADERS only).
+PLAN_HEADERS = [
+    "Périodicité MP",
+    "Dernière maintenance",
+    "Périodicité CQ",
+    "Date dernier CQ",
+    "Résultat CQ",
+]
+SAMPLE_HEADERS = HEADERS + PLAN_HEADERS
+DATE_COLUMNS |= {"Dernière maintenance", "Date dernier CQ"}
+PERIOD_COLUMNS = {"Périodicité MP", "Périodicité CQ"}
 
 
 def gtin(body13):
@@ -112,14 +128,36 @@ ROWS = [
     ("OXY-NONIN-77", "Oxymètre de pouls", "Oxymètre de pouls", "Onyx Vantage", "Nonin", "Nonin Medical France", "9590", "Petit matériel", "Pneumologie", "IIa", "MDR", "0123", "MDR-NO-2022-02", "30/04/2028", "", "Z12030602", "2", "3", "3", "2", "En service", "Achat", "08/08/2022", "10/08/2022", "Non", "Non", "", "", "", "", "", "", "", "", "", ""),  # noqa: E501
     ("IRM-SIG-0042", "IRM 1,5 T", "Système d'IRM", "SIGNA Artist", "GE Healthcare", "GE Medical Systems SCS", "SIGNA Artist 1.5T", "Imagerie", "Imagerie médicale", "IIa", "MDR", "0459", "GMED-MDR-2020-99", "12/02/2028", "", "Z11050101", "0,1", "0,01", "3", "1", "En service", "Achat", "10/06/2020", "01/12/2020", "Oui", "Oui", "Windows 10 IoT Enterprise LTSC 2019", "Fournisseur", "Non", "Non", "Oui", "30/10/2024", "BIO-IMG", "10.20.7.50", "00:1A:2B:3C:4D:0B", "Équipement lourd"),  # noqa: E501
 ]
+# (PM periodicity, last PM, QC periodicity, last QC, result of the last QC)
+# by serial number; the other rows have no plan.
+PLANS = {
+    "PS-SMP-0001": ("12 mois", "15/03/2025", "", "", ""),
+    "PS-SMP-0002": ("12 mois", "15/03/2025", "", "", ""),
+    "MON-IV-7731": ("24", "10/10/2024", "", "", ""),
+    "DEF-ZX-018834": ("1 an", "20/03/2025", "", "", ""),
+    "RESP-EV-300412": ("semestriel", "02/06/2025", "1 an", "02/06/2025", "Conforme"),
+    "SCAN-SOM-11820": ("6 mois", "05/05/2025", "trimestriel", "12/08/2025", "Conforme"),
+    "BIST-FT-10293": ("annuelle", "01/03/2025", "", "", ""),
+    "POMPE-VP-55012": ("12 mois", "25/01/2025", "", "", ""),
+    "DIAL-5008-3310": ("semestriel", "15/08/2025", "1 an", "15/02/2025", "NC"),
+    "INCUB-C2K-441": ("1 an", "01/10/2024", "", "", ""),
+    "ANES-PERS-2290": ("12", "02/05/2025", "", "", ""),
+    "RX-MOB-66120": ("1 an", "22/05/2025", "1 an", "22/05/2025", "Conforme"),
+    "IRM-SIG-0042": ("6 mois", "01/06/2025", "1 an", "01/12/2024", "Conforme"),
+}
 # fmt: on
+
+
+def sample_rows():
+    """The rows of the samples: the device's cells, then its plans'."""
+    return [row + PLANS.get(row[0], ("",) * len(PLAN_HEADERS)) for row in ROWS]
 
 
 def write_csv(path):
     with open(path, "w", encoding="cp1252", newline="") as handle:
         writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
-        writer.writerow(HEADERS)
-        writer.writerows(ROWS)
+        writer.writerow(SAMPLE_HEADERS)
+        writer.writerows(sample_rows())
 
 
 def _cell(header, value):
@@ -129,6 +167,8 @@ def _cell(header, value):
     if header in DATE_COLUMNS:
         day, month, year = (int(part) for part in value.split("/"))
         return datetime(year, month, day)
+    if header in PERIOD_COLUMNS and value.isdigit():  # months, as a number
+        return int(value)
     if header in NUMBER_COLUMNS:
         number = float(value.replace(",", "."))
         return int(number) if number.is_integer() else number
@@ -141,9 +181,9 @@ def write_xlsx(path):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Export GMAO"
-    sheet.append(HEADERS)
-    for row in ROWS:
-        sheet.append([_cell(h, v) for h, v in zip(HEADERS, row, strict=True)])
+    sheet.append(SAMPLE_HEADERS)
+    for row in sample_rows():
+        sheet.append([_cell(h, v) for h, v in zip(SAMPLE_HEADERS, row, strict=True)])
     for cells in sheet.iter_rows(min_row=2):
         for cell in cells:
             if isinstance(cell.value, datetime):
@@ -156,6 +196,7 @@ def write_xlsx(path):
 def main():
     HERE.mkdir(exist_ok=True)
     assert all(len(row) == len(HEADERS) for row in ROWS)
+    assert all(len(plans) == len(PLAN_HEADERS) for plans in PLANS.values())
     write_csv(HERE / "gmao_export_fr_sample.csv")
     write_xlsx(HERE / "gmao_export_fr_sample.xlsx")
     print(f"{len(ROWS)} rows written to {HERE}")

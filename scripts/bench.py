@@ -10,7 +10,9 @@ prints, measured in this one run against that database:
 
 1. import throughput of the DM import vs a bare ``maintenance.equipment``
    batch create of the same rows (name + serial, tracking off) and vs a raw
-   PostgreSQL ``COPY`` of the same rows into a plain table;
+   PostgreSQL ``COPY`` of the same rows into a plain table; 1b. the same
+   1,000 new rows imported with and without the plan columns of the previous
+   CMMS (two plans and two last operations per row);
 2. the equipment kanban's first page (the fields of the lifecycle kanban, 80
    records per group, grouped by lifecycle, with its progress bars) at each
    size: query count and time, against the core equipment kanban;
@@ -21,7 +23,11 @@ prints, measured in this one run against that database:
    the fleet): its selection vs a hand-written SQL of the same devices, then
    the actions created and a re-run that creates none;
 4. each daily job over the fleet: time, SQL queries per 1,000 devices, and a
-   second run that must create nothing;
+   second run that must create nothing; 4c. the plan-generation cron over the
+   fleet's medical devices with two plans each (a yearly maintenance from
+   their model's plan and a six-monthly QC of their own): time and queries
+   per 1,000 devices, against OCA's loop of one plan at a time, and a second
+   run that creates nothing;
 5. a fleet-wide recompute after one OS end-of-support date changes for 50,000
    devices vs a raw SQL UPDATE of the same rows;
 6. the peak resident memory growth of this Odoo process during the import;
@@ -60,6 +66,12 @@ vigilance_match = None  # tools/vigilance_match, imported with Odoo (setup_env)
 DM_KANBAN_ACTION = "medical_device.maintenance_equipment_action_medical_devices"
 CORE_KANBAN_VIEW = "maintenance.hr_equipment_view_kanban"
 CRON_QUERY_BUDGET = 20  # SQL queries per 1,000 devices, at most
+# The plan generation's first run creates the operations of two plans per
+# device up to their horizon (4 per device here): SQL queries per 1,000
+# devices, at most.
+PLAN_QUERY_BUDGET = 600
+# OCA's loop of one plan at a time is measured up to this size only (slow).
+OCA_LOOP_MAX = 1_000
 OS_FLEET = 50_000
 # The daily jobs that schedule a digest per role and site above the threshold.
 DIGEST_JOBS = {
@@ -269,6 +281,73 @@ def dm_import(env, path, batch_size):
         raise RuntimeError(f"import of {path.name} failed: {record.log}")
     env.cr.commit()
     return seconds, record
+
+
+# The plan columns of the previous CMMS (readme/IMPORT.md): a PM pair and a
+# QC pair, with the last QC's result.
+PLAN_COLUMNS = {
+    "Périodicité MP": "12 mois",
+    "Dernière maintenance": f"{datetime.now() - timedelta(days=200):%d/%m/%Y}",
+    "Périodicité CQ": "semestriel",
+    "Date dernier CQ": f"{datetime.now() - timedelta(days=60):%d/%m/%Y}",
+    "Résultat CQ": "Conforme",
+}
+PLAN_ROWS = 1000
+
+
+def import_in_savepoint(env, path, batch_size):
+    """The DM import of one file in this transaction (as the application
+    runs it), rolled back. Returns (seconds, created, plans, operations)."""
+    import base64
+
+    data = path.read_bytes()
+    env.cr.execute("SAVEPOINT bench_plan_import")
+    record = env["dm.fleet.import"].create(
+        {
+            "name": path.name,
+            "filename": path.name,
+            "file": base64.b64encode(data),
+            "mapping_id": env.ref("medical_device.dm_import_mapping_generic_fr").id,
+            "batch_size": batch_size,
+        }
+    )
+    counts = plan_counts(env)
+    env.cr.execute("SELECT count(*) FROM maintenance_plan")
+    plans_before = env.cr.fetchone()[0]
+    start = time.perf_counter()
+    record._run(data=data)
+    env.flush_all()
+    seconds = time.perf_counter() - start
+    created, failed = record.created_count, record.failed_count
+    env.cr.execute("SELECT count(*) FROM maintenance_plan")
+    plans = env.cr.fetchone()[0] - plans_before
+    operations = plan_counts(env)[0] - counts[0]
+    env.cr.execute("ROLLBACK TO SAVEPOINT bench_plan_import")
+    env.invalidate_all()
+    if failed:
+        raise RuntimeError(f"import of {path.name}: {failed} rows rejected")
+    return seconds, created, plans, operations
+
+
+def plan_import(env, work_dir, largest, batch_size):
+    """1,000 new devices imported without and with the plan columns (each
+    rolled back): (without, with) as import_in_savepoint's figures."""
+    rows = list(make_fleet.fleet_rows(largest + PLAN_ROWS))[largest:]
+    plain = work_dir / "fleet_plans_without.csv"
+    make_fleet.write_csv(plain, rows)
+    with_plans = work_dir / "fleet_plans_with.csv"
+    with open(with_plans, "w", encoding="cp1252", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+        writer.writerow([*make_fleet.HEADERS, *PLAN_COLUMNS])
+        writer.writerows([*row, *PLAN_COLUMNS.values()] for row in rows)
+    # Twice each, alternated, the faster of the two: the first import of a
+    # run pays for warming caches the second does not.
+    runs = [
+        import_in_savepoint(env, path, batch_size)
+        for _repeat in range(2)
+        for path in (plain, with_plans)
+    ]
+    return min(runs[0::2]), min(runs[1::2])
 
 
 # ---------------------------------------------------------------- kanban
@@ -640,6 +719,192 @@ def report_daily_jobs(report, env, sizes, crons_by_size):
         )
 
 
+# ---------------------------------------------------------------- plans
+def seed_device_plans(env):
+    """Two plans per medical device: its model's yearly maintenance (one
+    plan per device model, which every device of the model follows) and a
+    six-monthly internal QC of its own. Setup, rolled back with the
+    measures (see run_plan_generation)."""
+    su = env(
+        su=True,
+        context={**env.context, "tracking_disable": True, "mail_create_nolog": True},
+    )
+    Plan = su["maintenance.plan"]
+    env.cr.execute(
+        """SELECT DISTINCT model FROM maintenance_equipment
+            WHERE is_medical_device AND model IS NOT NULL"""
+    )
+    models_ = {row[0] for row in env.cr.fetchall()}
+    have = set(Plan.search([("dm_is_model_plan", "=", True)]).mapped("dm_model_name"))
+    Plan.create(
+        [
+            {
+                "name": f"Yearly maintenance {model}",
+                "dm_model_name": model,
+                "dm_nature": "preventive",
+                "interval": 1,
+                "interval_step": "year",
+                "dm_performer": "internal",
+                "dm_source": "manufacturer",
+            }
+            for model in sorted(models_ - have)
+        ]
+    )
+    env.cr.execute(
+        """SELECT e.id, e.company_id FROM maintenance_equipment e
+            WHERE e.is_medical_device AND NOT EXISTS (
+                  SELECT 1 FROM maintenance_plan p
+                   WHERE p.equipment_id = e.id AND p.dm_nature = 'qc_internal')
+            ORDER BY e.id"""
+    )
+    missing = env.cr.fetchall()
+    for begin in range(0, len(missing), 1000):
+        Plan.create(
+            [
+                {
+                    "name": "Internal QC",
+                    "equipment_id": device_id,
+                    "company_id": company_id,
+                    "dm_nature": "qc_internal",
+                    "interval": 6,
+                    "interval_step": "month",
+                    "maintenance_plan_horizon": 6,
+                    "planning_step": "month",
+                    "dm_performer": "internal",
+                }
+                for device_id, company_id in missing[begin : begin + 1000]
+            ]
+        )
+        env.flush_all()
+        env.invalidate_all()
+
+
+def plan_counts(env):
+    env.cr.execute(
+        """SELECT (SELECT count(*) FROM maintenance_request),
+                  (SELECT count(*) FROM mail_activity),
+                  (SELECT count(*) FROM mail_message),
+                  (SELECT count(*) FROM mail_followers)"""
+    )
+    return list(env.cr.fetchone())
+
+
+def oca_loop(env):
+    """OCA's cron loop, one plan at a time, over the medical devices' plans
+    (what maintenance_plan does without this suite's batched generation)."""
+    Plan = env["maintenance.plan"].sudo()
+    for plan in Plan.search(
+        [("interval", ">", 0), ("is_medical_device", "=", True)], order="id"
+    ).filtered(lambda x: x.equipment_id.active):
+        plan.equipment_id._create_new_request(plan)
+
+
+def run_plan_generation(env, meter, fleet_size):
+    """The plan-generation cron over the fleet, twice; OCA's loop over the same
+    plans, up to OCA_LOOP_MAX devices. Everything is rolled back, the plans
+    too: the next import step and the later sections measure the fleet as it
+    was (a model's plan would give each new device of the model its plan)."""
+    env.cr.execute("SAVEPOINT bench_plans_seed")
+    seed_device_plans(env)
+    Equipment = env["maintenance.equipment"]
+
+    def measured(job):
+        env.invalidate_all()
+        figures = {}
+        with meter.measure(figures):
+            job()
+            env.flush_all()
+        return figures
+
+    env.cr.execute(
+        """SELECT count(*) FROM maintenance_plan p
+             JOIN maintenance_equipment e ON e.id = p.equipment_id
+            WHERE p.active AND e.is_medical_device
+              AND e.lifecycle_state = 'in_service'"""
+    )
+    generating = env.cr.fetchone()[0]
+    env.cr.execute("SAVEPOINT bench_plans")
+    before = plan_counts(env)
+    first = measured(Equipment._cron_generate_requests)
+    middle = plan_counts(env)
+    second = measured(Equipment._cron_generate_requests)
+    after = plan_counts(env)
+    env.cr.execute("ROLLBACK TO SAVEPOINT bench_plans")
+    env.invalidate_all()
+    oca = None
+    if fleet_size <= OCA_LOOP_MAX:
+        env.cr.execute("SAVEPOINT bench_oca")
+        oca = measured(lambda: oca_loop(env))
+        oca["created"] = plan_counts(env)[0] - before[0]
+        env.cr.execute("ROLLBACK TO SAVEPOINT bench_oca")
+        env.invalidate_all()
+    env.cr.execute("ROLLBACK TO SAVEPOINT bench_plans_seed")
+    env.invalidate_all()
+    return {
+        "plans": generating,
+        "seconds": first["seconds"],
+        "queries": first["queries"],
+        "per_1000": first["queries"] * 1000 / fleet_size,
+        "created": [m - b for m, b in zip(middle, before, strict=True)],
+        "second_queries": second["queries"],
+        "second_per_1000": second["queries"] * 1000 / fleet_size,
+        "second_new": [a - m for a, m in zip(after, middle, strict=True)],
+        "oca": oca,
+    }
+
+
+def report_plan_generation(report, sizes, plans_by_size):
+    report.section(
+        "4c. plan generation (OCA's cron over medical devices, two plans each)"
+    )
+    for size, figures in plans_by_size.items():
+        created = figures["created"]
+        line = (
+            f"  {size:>7,} devices ({figures['plans']:,} plans in service): "
+            f"{figures['seconds']:.2f} s, {figures['queries']:,} queries "
+            f"({figures['per_1000']:.1f} per 1,000 devices), {created[0]:,} "
+            f"operations, {created[1]:,} activities; second run: "
+            f"{figures['second_queries']} queries "
+            f"({figures['second_per_1000']:.1f} per 1,000), new operations/"
+            f"activities/messages/followers {figures['second_new']}"
+        )
+        oca = figures["oca"]
+        if oca:
+            line += (
+                f" | OCA's loop, one plan at a time: {oca['seconds']:.2f} s, "
+                f"{oca['queries']:,} queries ({oca['queries'] * 1000 / size:.1f} "
+                f"per 1,000 devices), {oca['created']:,} operations"
+            )
+        report.say(line)
+    largest = sizes[-1]
+    smaller = sizes[-2] if len(sizes) >= 2 else largest
+    figures = plans_by_size[largest]
+    before = plans_by_size[smaller]["per_1000"]
+    report.check(
+        f"plan generation: queries per 1,000 devices at {largest:,} (at "
+        f"{smaller:,}: {before:.1f}, must not grow)",
+        figures["per_1000"] <= min(PLAN_QUERY_BUDGET, before * 1.05),
+        f"{figures['per_1000']:.1f}",
+        f"<= {PLAN_QUERY_BUDGET}",
+    )
+    report.check(
+        "plan generation: the second run creates nothing",
+        figures["second_new"] == [0, 0, 0, 0],
+        f"{figures['second_new']} new operations, activities, messages, followers",
+        "[0, 0, 0, 0]",
+    )
+    for size, ours in plans_by_size.items():
+        oca = ours["oca"]
+        if oca:
+            report.check(
+                f"plan generation at {size:,}: as many operations as OCA's loop, "
+                f"{oca['seconds'] / ours['seconds']:.1f}x faster",
+                oca["created"] == ours["created"][0],
+                f"{ours['created'][0]:,} vs {oca['created']:,}",
+                "equal",
+            )
+
+
 # ---------------------------------------------------------------- recompute
 def os_recompute(env, meter, repeat):
     """Put 50,000 devices on one OS (setup), then time the write of its end of
@@ -753,6 +1018,7 @@ def run(args):
         peak_supported = reset_peak_rss()
         kanban, steps, crons_by_size, pivots, dashboards = {}, [], {}, {}, {}
         vigilance = {}
+        plans_by_size = {}
         for size, path, count in files:
             rss_before = proc_status_kib("VmRSS")
             reset_peak_rss()
@@ -769,6 +1035,7 @@ def run(args):
             # night after the import; the kanban then shows their activities.
             seed_approvals_and_plans(env, size)
             crons_by_size[size] = run_daily_jobs(env, meter, size)
+            plans_by_size[size] = run_plan_generation(env, meter, size)
             dm_page, core_grouped, core_page, dm_spec = kanban_pages(env)
             kanban[size] = {
                 "dm": meter.median(env, dm_page, args.repeat),
@@ -799,6 +1066,26 @@ def run(args):
             f"  DM import vs raw COPY (the physical floor): "
             f"{copy_seconds / import_seconds:.4f} "
             f"(COPY is {import_seconds / copy_seconds:,.0f}x faster)"
+        )
+        without, with_plans = plan_import(env, args.work_dir, largest, args.batch_size)
+        # Per record written: a row with plans writes its device, two plans
+        # and two operations; the figure compares the cost of each record.
+        records = with_plans[1] + with_plans[2] + with_plans[3]
+        per_record = (records / with_plans[0]) / (without[1] / without[0])
+        report.say(
+            f"  1b. {PLAN_ROWS:,} new rows without plan columns: {without[0]:.1f} s "
+            f"({fmt_rate(without[1], without[0])}); with a PM and a QC pair each: "
+            f"{with_plans[0]:.1f} s ({fmt_rate(with_plans[1], with_plans[0])}), "
+            f"{with_plans[2]:,} plans and {with_plans[3]:,} last operations "
+            f"({records / with_plans[0]:,.0f} records/s; rows "
+            f"{without[0] / with_plans[0]:.2f}x as fast)"
+        )
+        report.check(
+            "import with two plans and two last operations per row: records "
+            "written per second vs the devices per second without",
+            per_record >= 0.5 and with_plans[3] >= PLAN_ROWS,
+            f"{per_record:.2f}",
+            ">= 0.5",
         )
         if len(steps) >= 2:
             small, big = steps[-2], steps[-1]
@@ -911,6 +1198,7 @@ def run(args):
         )
 
         report_daily_jobs(report, env, args.sizes, crons_by_size)
+        report_plan_generation(report, args.sizes, plans_by_size)
 
         report.section(
             f"5. fleet-wide recompute after a reference change ({OS_FLEET:,} devices)"
@@ -989,7 +1277,7 @@ def run_night_only(args):
     registry, env = setup_env(args)
     try:
         meter = Meter(env.cr)
-        crons_by_size = {}
+        crons_by_size, plans_by_size = {}, {}
         for size, path, count in files:
             seconds, _record = dm_import(env, path, args.batch_size)
             report.say(
@@ -999,7 +1287,9 @@ def run_night_only(args):
             vacuum_analyze(registry, "maintenance_equipment")
             seed_approvals_and_plans(env, size)
             crons_by_size[size] = run_daily_jobs(env, meter, size)
+            plans_by_size[size] = run_plan_generation(env, meter, size)
         report_daily_jobs(report, env, args.sizes, crons_by_size)
+        report_plan_generation(report, args.sizes, plans_by_size)
     finally:
         env.cr.close()
     return report.summary()

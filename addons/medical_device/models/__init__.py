@@ -8,6 +8,7 @@ from . import dm_approval_display
 from . import dm_approval_mixin
 from . import dm_approval_rule
 from . import dm_ce_transition_rule
+from . import dm_fleet_import_plans
 from . import dm_fleet_import_batch
 from . import dm_fleet_import_lock
 from . import dm_disposal

@@ -11,7 +11,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.translate import LazyTranslate
 
-from ..tools import fleet_import, spreadsheet
+from ..tools import fleet_import, fleet_import_plans, spreadsheet
 from ..tools import reader_text as rt
 
 _lt = LazyTranslate(__name__)
@@ -186,14 +186,18 @@ class DmFleetImport(models.Model):
     def _dm_import_targets(self):
         """What the columns of an import can fill (a ``fleet_import.Targets``).
         Each addon adds the targets of its own fields: override, call super()
-        and combine with ``|`` (see dm_cyber)."""
-        return fleet_import.BASE_TARGETS
+        and combine with ``|`` (see dm_cyber). The plan columns fill the
+        device's plans (see dm.fleet.import.plans)."""
+        return fleet_import.BASE_TARGETS | fleet_import_plans.TARGETS
 
     @api.model
     def _importable_fields(self):
         """Device fields present in this database: a column whose field is not
-        there (its addon is not installed) is ignored."""
-        return set(self.env["maintenance.equipment"]._fields)
+        there (its addon is not installed) is ignored. The plan columns are
+        written as plans."""
+        return set(self.env["maintenance.equipment"]._fields) | set(
+            fleet_import_plans.PLAN_TARGETS
+        )
 
     def _read_table(self, data):
         if data[:4] == b"\xd0\xcf\x11\xe0":  # OLE2: the old .xls format

@@ -8,7 +8,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import float_compare
 
-from ..tools import fleet_import
+from ..tools import fleet_import, fleet_import_plans
 
 # Context of every bulk write: no chatter message, follower or tracking value
 # per device; the import posts one summary on its own record instead.
@@ -40,6 +40,7 @@ class DmFleetImportBatch(models.AbstractModel):
     devices again and write them (the run itself is on ``dm.fleet.import``)."""
 
     _name = "dm.fleet.import.batch"
+    _inherit = ["dm.fleet.import.plans"]
     _description = "Batch of a medical device fleet import"
 
     def _bulk_env(self):
@@ -52,6 +53,8 @@ class DmFleetImportBatch(models.AbstractModel):
         errors are (row number, column, translated message)."""
         errors = []
         failed_rows = set()
+        # {row number: [fleet_import_plans.PlanRow]}: the plans of each row.
+        row_plans = {}
 
         def reject(row_number, column, message):
             errors.append((row_number, column, message))
@@ -78,8 +81,15 @@ class DmFleetImportBatch(models.AbstractModel):
                     column,
                     fleet_import.error_text(code, params, state.targets, self.env),
                 )
-            if not row_errors:
+            if row_errors:
+                continue
+            plans_, plan_errors = self._dm_row_plans(state, vals)
+            for column, message in plan_errors:
+                reject(row_number, column, message)
+            if not plan_errors:
                 parsed.append((row_number, key, vals))
+                if plans_:
+                    row_plans[row_number] = plans_
 
         env = self._bulk_env()
         self._resolve_names(env, state, parsed)
@@ -92,7 +102,7 @@ class DmFleetImportBatch(models.AbstractModel):
                 resolved.append((row_number, key, record_vals))
 
         existing = self._find_existing(env, resolved)
-        to_create, to_update = [], []
+        to_create, to_update, to_plan = [], [], []
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         for row_number, key, record_vals in resolved:
             device = existing.get(key)
@@ -119,16 +129,36 @@ class DmFleetImportBatch(models.AbstractModel):
                 changes = self._changes(device, record_vals)
                 if changes:
                     to_update.append((row_number, device, changes))
+                elif row_number in row_plans:
+                    to_plan.append((row_number, device))
                 else:
                     counts["unchanged"] += 1
 
         Equipment = env["maintenance.equipment"]
+
+        def write_plans(row_devices):
+            """The plans of the rows, in the same call as their devices: a row
+            whose plans are refused leaves nothing."""
+            return self._dm_write_plans(env, state, row_devices, row_plans)
+
+        def create(rows):
+            devices = Equipment.create([vals for _row, vals in rows])
+            write_plans(
+                [(row, device) for (row, _v), device in zip(rows, devices, strict=True)]
+            )
+
         created, create_errors = self._write_rows(
-            [(row, vals) for row, vals in to_create],
-            lambda rows: Equipment.create([vals for _row, vals in rows]),
+            [(row, vals) for row, vals in to_create], create
         )
-        updated, update_errors = self._update_rows(to_update)
-        for row_number, message in create_errors + update_errors:
+        updated, update_errors = self._update_rows(to_update, write_plans)
+        # Rows whose device is unchanged: their plans or last operations may
+        # be new (counted as updated) or already there (unchanged).
+        planned = []
+        done, plan_errors = self._write_rows(to_plan, write_plans, planned)
+        changed = len(set().union(*planned)) if planned else 0
+        updated += changed
+        counts["unchanged"] += done - changed
+        for row_number, message in create_errors + update_errors + plan_errors:
             reject(row_number, "", message)
         counts.update(created=created, updated=updated, failed=len(failed_rows))
         return counts, errors
@@ -211,7 +241,7 @@ class DmFleetImportBatch(models.AbstractModel):
         replaced by ids. Returns (values, [(column, message)])."""
         record_vals, errors = {}, []
         for target, value in vals.items():
-            if target in UDI_PARTS:
+            if target in UDI_PARTS or target in fleet_import_plans.PLAN_TARGETS:
                 continue
             value, error = self._dm_import_lookup(state, target, value)
             if error:
@@ -324,8 +354,10 @@ class DmFleetImportBatch(models.AbstractModel):
             changes.pop("lifecycle_state")  # archived devices keep their state
         return changes
 
-    def _update_rows(self, to_update):
-        """Write the changes, grouped when several devices get the same values."""
+    def _update_rows(self, to_update, after=None):
+        """Write the changes, grouped when several devices get the same values;
+        ``after([(row number, device)])`` writes what follows in the same call
+        (the rows' plans)."""
         groups = {}
         for row_number, device, changes in to_update:
             groups.setdefault(tuple(sorted(changes.items())), []).append(
@@ -333,24 +365,30 @@ class DmFleetImportBatch(models.AbstractModel):
             )
         updated, errors = 0, []
         for items, rows in groups.items():
-            done, group_errors = self._write_rows(
-                rows,
-                lambda rows, vals=dict(items): (
-                    rows[0][1].browse([device.id for _row, device in rows]).write(vals)
-                ),
-            )
+
+            def write(rows, items=items):
+                rows[0][1].browse([device.id for _row, device in rows]).write(
+                    dict(items)
+                )
+                if after:
+                    after(rows)
+
+            done, group_errors = self._write_rows(rows, write)
             updated += done
             errors += group_errors
         return updated, errors
 
-    def _write_rows(self, rows, write):
+    def _write_rows(self, rows, write, results=None):
         """Write ``rows`` in one call; if the database or a check refuses it,
-        write them one by one to find and report the faulty rows."""
+        write them one by one to find and report the faulty rows. What each
+        written call returns is added to ``results`` (a refused call's is not)."""
         if not rows:
             return 0, []
+        results = [] if results is None else results
         try:
             with self.env.cr.savepoint():
-                write(rows)
+                result = write(rows)
+            results.append(result)
             return len(rows), []
         except ROW_ERRORS as error:
             if len(rows) == 1:
@@ -359,7 +397,8 @@ class DmFleetImportBatch(models.AbstractModel):
         for row in rows:
             try:
                 with self.env.cr.savepoint():
-                    write([row])
+                    result = write([row])
+                results.append(result)
                 done += 1
             except ROW_ERRORS as error:
                 errors.append((row[0], self._exception_message(error)))

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..tools import fleet_import
+from ..tools import fleet_import, fleet_import_plans
 
 # The targets of an import column this addon supports (keys of
 # fleet_import.TARGETS); another addon adds its own (see dm_cyber).
@@ -40,8 +40,36 @@ TARGET_SELECTION = [
     ("cost", "Cost"),
     ("is_connected", "Connected"),
     ("patient_data", "Holds patient data"),
+    # Plans and their last operations (fleet_import_plans.TARGETS).
+    ("plan_nature", "Plan: nature of the operation"),
+    ("plan_periodicity", "Plan: periodicity"),
+    ("plan_last_date", "Plan: date of the last operation"),
+    ("plan_next_date", "Plan: next due date"),
+    ("plan_last_result", "Plan: result of the last operation"),
+    ("plan_preventive_periodicity", "Preventive maintenance: periodicity"),
+    ("plan_preventive_last_date", "Preventive maintenance: last date"),
+    ("plan_preventive_next_date", "Preventive maintenance: next due date"),
+    ("plan_preventive_last_result", "Preventive maintenance: last result"),
+    ("plan_qc_internal_periodicity", "Internal QC: periodicity"),
+    ("plan_qc_internal_last_date", "Internal QC: last date"),
+    ("plan_qc_internal_next_date", "Internal QC: next due date"),
+    ("plan_qc_internal_last_result", "Internal QC: last result"),
+    ("plan_qc_external_periodicity", "External QC: periodicity"),
+    ("plan_qc_external_last_date", "External QC: last date"),
+    ("plan_qc_external_next_date", "External QC: next due date"),
+    ("plan_qc_external_last_result", "External QC: last result"),
+    ("plan_safety_check_periodicity", "Electrical safety check: periodicity"),
+    ("plan_safety_check_last_date", "Electrical safety check: last date"),
+    ("plan_safety_check_next_date", "Electrical safety check: next due date"),
+    ("plan_safety_check_last_result", "Electrical safety check: last result"),
+    ("plan_calibration_periodicity", "Calibration: periodicity"),
+    ("plan_calibration_last_date", "Calibration: last date"),
+    ("plan_calibration_next_date", "Calibration: next due date"),
+    ("plan_calibration_last_result", "Calibration: last result"),
 ]
-assert {key for key, _label in TARGET_SELECTION} == set(fleet_import.TARGETS)
+assert {key for key, _label in TARGET_SELECTION} == set(
+    fleet_import.TARGETS
+) | fleet_import_plans.PLAN_TARGETS
 
 
 class DmImportMappingLine(models.Model):

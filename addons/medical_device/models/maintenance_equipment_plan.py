@@ -261,6 +261,30 @@ class MaintenanceEquipment(models.Model):
         return result
 
     # ------------------------------------------------------------ generation
+    @api.model
+    def _cron_generate_requests(self):
+        """OCA's daily generation: the plans of medical devices together (see
+        ``maintenance.plan._dm_generate_requests``: a few queries per 1,000
+        plans, not a few per plan), the others by OCA's own loop."""
+        # sudo: the cron generates every plan, as OCA's does.
+        Plan = self.env["maintenance.plan"].sudo()
+        Plan.search(
+            [
+                ("interval", ">", 0),
+                ("is_medical_device", "=", True),
+                ("dm_performer", "!=", False),
+                ("equipment_id.active", "=", True),
+                ("equipment_id.lifecycle_state", "=", "in_service"),
+            ],
+            order="id",
+        )._dm_generate_requests()
+        # OCA's loop (maintenance_plan's _cron_generate_requests), for the
+        # plans of other equipment and the plans applied by a domain.
+        for plan in Plan.search(
+            [("interval", ">", 0), ("is_medical_device", "=", False)]
+        ).filtered(lambda x: True if not x.equipment_id else x.equipment_id.active):
+            plan.equipment_id._create_new_request(plan)
+
     def _create_new_request(self, mtn_plan):
         """A model's plan generates through the plans of its devices; a
         medical device's plan generates once the device is in service and the
@@ -307,6 +331,8 @@ class MaintenanceEquipment(models.Model):
             "%(nature)s - %(device)s", nature=nature, device=self.display_name
         )
         data["operation_nature"] = maintenance_plan.dm_nature or "preventive"
+        # The category follows the device (a related field, not a client's).
+        data.pop("category_id", None)
         if maintenance_plan.dm_performer == "contractor":
             data["performer_employer"] = maintenance_plan.dm_contractor_id.name
         return data

@@ -1,5 +1,8 @@
+from contextlib import contextmanager
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL, split_every
 
 from ..tools import plans
 from .dm_workflow_mixin import MAIL_FIELDS
@@ -36,6 +39,24 @@ OVERRIDING_FIELDS = (*SYNCED_FIELDS, "active")
 # The context key of the server's own copies from a model's plan; honoured in
 # sudo only (the server's calls), never from a client's context.
 SYNC_KEY = "dm_plan_sync"
+# Plans whose operations are generated together (one grouped query and one
+# create per chunk).
+GENERATION_CHUNK = 1000
+# The transaction cache's key of the default teams a generation reads once per
+# company (see maintenance.request._get_default_team_id).
+DEFAULT_TEAM_MEMO = "dm_default_team"
+
+
+@contextmanager
+def default_team_memo(env):
+    """Within it, maintenance.request._get_default_team_id reads the default
+    team once per company (OCA asks for it for every operation of a plan
+    without a team)."""
+    env.cr.cache[DEFAULT_TEAM_MEMO] = {}
+    try:
+        yield
+    finally:
+        env.cr.cache.pop(DEFAULT_TEAM_MEMO, None)
 
 
 def ilike_exact(value):
@@ -300,10 +321,144 @@ class MaintenancePlan(models.Model):
                     ]
                 )
 
+    # ------------------------------------------------------------ dates
+    @api.depends(
+        "interval",
+        "interval_step",
+        "start_maintenance_date",
+        "maintenance_ids.request_date",
+        "maintenance_ids.close_date",
+    )
+    def _compute_next_maintenance(self):
+        """OCA's next date (``tools.plans.next_maintenance_date``: the first
+        operation not done from the start on, else the last one plus the
+        interval, else the start moved to today), from one grouped query for
+        all the plans instead of two searches per plan. Plans without an
+        interval keep their date, as in OCA."""
+        plans_ = self.filtered(lambda p: p.interval > 0)
+        dates = plans_._dm_operation_dates()
+        today = fields.Date.today()
+        for plan in plans_:
+            first_open, last = dates.get(plan._origin.id, (None, None))
+            plan.next_maintenance_date = plans.next_maintenance_date(
+                plan.start_maintenance_date,
+                first_open,
+                last,
+                plan.interval,
+                plan.interval_step,
+                today,
+            )
+
+    def _dm_operation_dates(self):
+        """``{plan id: (first date not done, last date)}`` of the operations
+        of the plans from each plan's start on (OCA counts those only), in one
+        query whatever the number of plans. Every operation counts, whoever
+        reads: the dates are stored."""
+        starts = {
+            plan._origin.id: plan.start_maintenance_date
+            for plan in self
+            if plan._origin.id and plan.start_maintenance_date
+        }
+        if not starts:
+            return {}
+        self.env["maintenance.request"].flush_model(
+            ["maintenance_plan_id", "request_date", "close_date", "stage_id"]
+        )
+        self.env["maintenance.stage"].flush_model(["done"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.id,
+                       min(r.request_date) FILTER (
+                           WHERE s.done IS NOT TRUE AND r.close_date IS NULL
+                       ),
+                       max(r.request_date)
+                  FROM unnest(%s::int[], %s::date[]) AS p(id, start)
+                  JOIN maintenance_request r
+                    ON r.maintenance_plan_id = p.id AND r.request_date >= p.start
+                  LEFT JOIN maintenance_stage s ON s.id = r.stage_id
+                 GROUP BY p.id
+                """,
+                list(starts),
+                list(starts.values()),
+            )
+        )
+        return {
+            plan_id: (first, last) for plan_id, first, last in self.env.cr.fetchall()
+        }
+
+    # ------------------------------------------------------------ generation
+    def _dm_generating(self):
+        """The plans that generate operations: a medical device's plan, once
+        the device is in service and the plan names its performer (see
+        ``maintenance.equipment._create_new_request``), with an interval."""
+        # sudo: the device's state decides, whatever the user may read of it.
+        return self.filtered(
+            lambda p: (
+                p.interval > 0
+                and not p.dm_is_model_plan
+                and p.dm_performer
+                and p.sudo().equipment_id.lifecycle_state == "in_service"
+            )
+        )
+
+    def _dm_generate_requests(self):
+        """OCA's generation (``_create_new_request``) for the plans of medical
+        devices, by chunks of plans: one grouped query for their furthest
+        operations, one create of the operations up to each plan's horizon
+        (``tools.plans.dates_to_generate``), whatever the number of plans.
+        The operations are created as the user (the register's checks apply)
+        with OCA's notification options; their creation is logged in their
+        chatter in one batch (core posts and notifies one message per
+        operation; the technician's activity is the reminder). Returns the
+        operations created."""
+        with default_team_memo(self.env):
+            return self._dm_generate_requests_chunks()
+
+    def _dm_generate_requests_chunks(self):
+        today = fields.Date.today()
+        Request = self.env["maintenance.request"]
+        stage = Request._default_stage()
+        created = Request
+        for ids in split_every(GENERATION_CHUNK, self._dm_generating().ids):
+            chunk = self.browse(ids)
+            dates = chunk._dm_operation_dates()
+            vals_by_quietness = {}
+            for plan in chunk:
+                days = plans.dates_to_generate(
+                    plan.next_maintenance_date,
+                    dates.get(plan.id, (None, None))[1],
+                    plan.interval,
+                    plan.interval_step,
+                    plan.maintenance_plan_horizon,
+                    plan.planning_step,
+                    today,
+                )
+                if not days:
+                    continue
+                quiet = plan.skip_notify_follower_on_requests
+                first = plan.equipment_id._prepare_request_from_plan(plan, days[0])
+                first.setdefault("stage_id", stage.id)
+                vals_by_quietness.setdefault(quiet, []).extend(
+                    {**first, "request_date": day, "schedule_date": day} for day in days
+                )
+            for quiet, vals_list in vals_by_quietness.items():
+                requests = Request.with_context(
+                    mail_activity_quick_update=quiet,
+                    mail_auto_subscribe_no_notify=quiet,
+                    mail_create_nolog=True,
+                ).create(vals_list)
+                requests._message_log_batch(
+                    bodies={r.id: r._creation_message() for r in requests}
+                )
+                created |= requests
+        return created
+
     # ------------------------------------------------------------ actions
     def button_manual_request_generation(self):
         """Generate now: a model's plan generates the operations of the plans
-        of its devices."""
+        of its devices; a medical device's plans generate together (see
+        ``_dm_generate_requests``)."""
         governed = self._dm_workflow_records()
         if governed and not self.env.su:
             governed._dm_check_open_for_change()
@@ -315,9 +470,12 @@ class MaintenancePlan(models.Model):
             # the user, through the register's own checks.
             derived = model_plans.sudo().dm_derived_plan_ids.filtered("active")
             derived.with_env(self.env).button_manual_request_generation()
-        return super(
-            MaintenancePlan, self - model_plans
-        ).button_manual_request_generation()
+        rest = self - model_plans
+        # sudo: whether the equipment is a medical device decides.
+        medical = rest.filtered(lambda p: p.sudo().equipment_id.is_medical_device)
+        if medical:
+            medical._dm_generate_requests()
+        return super(MaintenancePlan, rest - medical).button_manual_request_generation()
 
     # ------------------------------------------------------------ workflow
     @api.model

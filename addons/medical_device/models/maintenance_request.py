@@ -1,12 +1,23 @@
+from collections import defaultdict
+from uuid import uuid4
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from .dm_workflow_mixin import MAIL_FIELDS
+from .maintenance_plan import DEFAULT_TEAM_MEMO
 
 # Who records the maintenance of a medical device (engineers are technicians).
 REGISTER_KEEPERS = ("medical_device.group_dm_technician",)
 # Who re-opens an operation recorded as done in the register.
 REGISTER_REOPENERS = ("medical_device.group_dm_engineer",)
+# Core's activity of a scheduled operation.
+REQUEST_ACTIVITY = "maintenance.mail_act_maintenance_request"
+# Set by create() around core's: its followers are added once for the batch
+# after it (core adds them one operation at a time). Its value is a token
+# create() keeps in the transaction's cache while it runs: a client's context
+# cannot skip the followers.
+FOLLOWERS_LATER_KEY = "dm_followers_later"
 
 
 class MaintenanceRequest(models.Model):
@@ -105,6 +116,98 @@ class MaintenanceRequest(models.Model):
                 )
 
     # ------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Core subscribes each operation's owner and technician one at a time:
+        # here once per batch (see _add_followers), after core's create.
+        token = uuid4().hex
+        tokens = self.env.cr.cache.setdefault(FOLLOWERS_LATER_KEY, set())
+        tokens.add(token)
+        try:
+            requests = super(
+                MaintenanceRequest, self.with_context(**{FOLLOWERS_LATER_KEY: token})
+            ).create(vals_list)
+        finally:
+            tokens.discard(token)
+        requests = requests.with_env(self.env)
+        requests.filtered(lambda r: r.owner_user_id or r.user_id)._dm_add_followers()
+        return requests
+
+    @api.model
+    def _get_default_team_id(self):
+        # A generation of operations reads the default team once per company
+        # (maintenance.plan._dm_generate_requests), not once per operation.
+        memo = self.env.cr.cache.get(DEFAULT_TEAM_MEMO)
+        if memo is None:
+            return super()._get_default_team_id()
+        if self.env.company.id not in memo:
+            memo[self.env.company.id] = super()._get_default_team_id()
+        return memo[self.env.company.id]
+
+    def _add_followers(self):
+        token = self.env.context.get(FOLLOWERS_LATER_KEY)
+        if token and token in self.env.cr.cache.get(FOLLOWERS_LATER_KEY, ()):
+            return  # create() adds them for its whole batch
+        self._dm_add_followers()
+
+    def _dm_add_followers(self):
+        """Core's followers (the owner and the technician of each operation),
+        one subscription per set of partners instead of one per operation."""
+        groups = defaultdict(list)
+        for request in self:
+            partners = request.owner_user_id.partner_id + request.user_id.partner_id
+            groups[tuple(partners.ids)].append(request.id)
+        for partner_ids, ids in groups.items():
+            self.browse(ids).message_subscribe(partner_ids=list(partner_ids))
+
+    def activity_update(self):
+        """Core's activities of the scheduled operations (its deadline, the
+        technician's or the owner's), for a batch: one search of the existing
+        ones, one write per deadline and user, one create of the missing ones,
+        instead of two or three queries per operation."""
+        if len(self) < 2 or self.env.context.get("mail_activity_automation_skip"):
+            return super().activity_update()
+        self.filtered(lambda r: not r.schedule_date).activity_unlink([REQUEST_ACTIVITY])
+        dated = self.filtered("schedule_date")
+        if not dated:
+            return None
+        existing = dated.activity_search([REQUEST_ACTIVITY])
+        targets = {
+            request.id: (
+                fields.Datetime.from_string(request.schedule_date).date(),
+                request.user_id.id or request.owner_user_id.id or self.env.uid,
+            )
+            for request in dated
+        }
+        moves = defaultdict(list)
+        for activity in existing:
+            moves[targets[activity.res_id]].append(activity.id)
+        for (deadline, user_id), ids in moves.items():
+            existing.browse(ids).write({"date_deadline": deadline, "user_id": user_id})
+        missing = dated.filtered(lambda r: r.id not in set(existing.mapped("res_id")))
+        if missing:
+            # activity_schedule's values (mail.activity.mixin), one per operation.
+            activity_type = self.env.ref(REQUEST_ACTIVITY, raise_if_not_found=False)
+            activity_type = activity_type or self._default_activity_type()
+            model_id = self.env["ir.model"]._get(self._name).id
+            self.env["mail.activity"].create(
+                [
+                    {
+                        "activity_type_id": activity_type.id,
+                        "summary": activity_type.summary,
+                        "automated": True,
+                        "note": request._get_activity_note()
+                        or activity_type.default_note,
+                        "date_deadline": targets[request.id][0],
+                        "res_model_id": model_id,
+                        "res_id": request.id,
+                        "user_id": targets[request.id][1],
+                    }
+                    for request in missing
+                ]
+            )
+        return None
+
     def write(self, vals):
         # The core write reads the stage before the rulebook's guard would.
         self._dm_check_input_vals(vals)

@@ -7,6 +7,7 @@ from . import test_bad_input
 from . import test_ce_deadline
 from . import test_disposal_attacks
 from . import test_fleet_import
+from . import test_fleet_import_plans
 from . import test_history_kept
 from . import test_lifecycle
 from . import test_messages_fr
@@ -18,6 +19,7 @@ from . import test_regulatory_mixin
 from . import test_roles_ce_data
 from . import test_roles_register
 from . import test_tools_fleet_import
+from . import test_tools_fleet_import_plans
 from . import test_tools_pieu
 from . import test_tools_regulatory
 from . import test_tools_spreadsheet
@@ -40,6 +42,7 @@ from . import test_dashboard
 from . import test_tools_dashboard
 from . import test_tour_dashboard
 from . import test_plans
+from . import test_plan_generation
 from . import test_tools_plans
 from . import test_http_plans
 from . import test_http_training

@@ -80,8 +80,9 @@ def to_csv(rows, headers=None, encoding="cp1252", delimiter=";"):
     return output.getvalue().encode(encoding)
 
 
-@tagged("post_install", "-at_install")
-class TestFleetImport(MedicalDeviceCase):
+class FleetImportCase(MedicalDeviceCase):
+    """The import's helpers (the plan columns' tests share them)."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -118,6 +119,9 @@ class TestFleetImport(MedicalDeviceCase):
         data = base64.b64decode(record.error_report).decode("utf-8-sig")
         return list(csv.reader(io.StringIO(data), delimiter=";"))
 
+
+@tagged("post_install", "-at_install")
+class TestFleetImport(FleetImportCase):
     # ------------------------------------------------------------ reading
     def test_french_headers_windows_1252_semicolon(self):
         data = to_csv([device_row("SN-A1"), device_row("SN-A2", Statut="Réformé")])

@@ -44,6 +44,11 @@ KNOWN_HEADERS = [
     "Statut",
     "Date de mise en service",
     "Connecté",
+    "Périodicité MP",
+    "Dernière maintenance",
+    "Périodicité CQ",
+    "Résultat CQ",
+    "Prochaine échéance",
 ]
 HEADERS = st.lists(
     st.one_of(st.sampled_from(KNOWN_HEADERS), st.text(max_size=12)),
@@ -67,6 +72,12 @@ CELLS = st.one_of(
             "-0",
             "\x00",
             "\ufffd",
+            "12 mois",
+            "2 fois par an",
+            "99999999999",
+            "15/03/2025",
+            "01/01/2099",
+            "Non conforme",
         ]
     ),
     st.builds(

@@ -1,3 +1,5 @@
+from datetime import date
+
 from odoo.tests import BaseCase, tagged
 
 from ..tools import plans
@@ -55,3 +57,69 @@ class TestToolsPlans(BaseCase):
         self.assertTrue(applies("quality_control", "ct", True, True, "ct"))
         self.assertFalse(applies("quality_control", "ct", True, True, "mammography"))
         self.assertFalse(applies("quality_control", "ct", True, False, "ct"))
+
+    # ------------------------------------------------------------ dates (OCA)
+    def test_next_maintenance_date(self):
+        today = date(2026, 12, 1)
+        start = date(2025, 3, 15)
+        # The first operation not done wins.
+        self.assertEqual(
+            plans.next_maintenance_date(
+                start, date(2027, 1, 1), date(2027, 3, 1), 1, "year", today
+            ),
+            date(2027, 1, 1),
+        )
+        # Else the last operation plus the interval, even when past (overdue).
+        self.assertEqual(
+            plans.next_maintenance_date(
+                start, None, date(2025, 6, 1), 1, "year", today
+            ),
+            date(2026, 6, 1),
+        )
+        # Else the start, moved by intervals to today or later.
+        self.assertEqual(
+            plans.next_maintenance_date(start, None, None, 6, "month", today),
+            date(2027, 3, 15),
+        )
+        self.assertEqual(
+            plans.next_maintenance_date(today, None, None, 1, "week", today), today
+        )
+        self.assertIsNone(
+            plans.next_maintenance_date(None, None, None, 1, "year", today)
+        )
+
+    def test_dates_to_generate(self):
+        today = date(2026, 12, 1)
+        # No operation yet: from the next date, up to today plus the horizon.
+        self.assertEqual(
+            plans.dates_to_generate(today, None, 6, "month", 6, "month", today),
+            [today, date(2027, 6, 1)],
+        )
+        # From the furthest operation on; those before today are not created.
+        self.assertEqual(
+            plans.dates_to_generate(
+                None, date(2026, 9, 1), 1, "month", 3, "month", today
+            ),
+            [date(2026, 12, 1), date(2027, 1, 1), date(2027, 2, 1), date(2027, 3, 1)],
+        )
+        self.assertEqual(
+            plans.dates_to_generate(
+                None, date(2025, 1, 10), 1, "month", 1, "month", today
+            ),
+            [date(2026, 12, 10)],
+        )
+        # Past the horizon already: nothing (a second run creates nothing).
+        self.assertEqual(
+            plans.dates_to_generate(
+                today, date(2027, 6, 1), 6, "month", 6, "month", today
+            ),
+            [],
+        )
+        # A plan step left empty is a year, as in OCA.
+        self.assertEqual(
+            plans.dates_to_generate(today, None, 1, False, 1, False, today),
+            [today, date(2027, 12, 1)],
+        )
+        self.assertEqual(
+            plans.dates_to_generate(None, None, 1, "year", 1, "year", today), []
+        )

@@ -7,6 +7,8 @@ modality, needs a plan of a nature, at most every ``interval`` ``step``
 (no interval: any periodicity, the manufacturer's).
 """
 
+from dateutil.relativedelta import relativedelta
+
 PLAN_NATURES = [
     ("preventive", "Preventive maintenance"),
     ("qc_internal", "Internal quality control"),
@@ -89,3 +91,51 @@ def plan_meets(plan, requirement):
         return period_days(interval, step) is not None
     actual = period_days(interval, step)
     return actual is not None and actual <= required + 1e-6
+
+
+# ---------------------------------------------------------------- dates
+# OCA maintenance_plan's dates of a plan, as pure functions: its next date and
+# the dates its generation creates up to the horizon (same semantics as its
+# ``_compute_next_maintenance`` and ``_create_new_request``), so that a whole
+# fleet's plans are computed from a few grouped queries.
+
+
+def step_delta(interval, step):
+    """``interval`` ``step`` (day, week, month, year; a year when not set) as
+    a relativedelta."""
+    return relativedelta(**{f"{step or 'year'}s": interval})
+
+
+def next_maintenance_date(start, first_open, last, interval, step, today):
+    """The next date of a plan (OCA): its first operation not done, else its
+    last operation plus the interval, else its start moved by intervals to
+    today or later. ``first_open`` and ``last`` count the operations from the
+    start on; None when there is no start."""
+    if first_open:
+        return first_open
+    delta = step_delta(interval, step)
+    if last:
+        return last + delta
+    if not start:
+        return None
+    next_date = start
+    while next_date < today:
+        next_date += delta
+    return next_date
+
+
+def dates_to_generate(
+    next_date, furthest, interval, step, horizon, horizon_step, today
+):
+    """The dates of the operations a generation creates (OCA): from the
+    furthest operation plus the interval (else the plan's next date), every
+    interval up to today plus the horizon, those from today on."""
+    delta = step_delta(interval, step)
+    end = today + step_delta(horizon, horizon_step)
+    current = furthest + delta if furthest else next_date
+    dates = []
+    while current and current <= end:
+        if current >= today:
+            dates.append(current)
+        current += delta
+    return dates
