@@ -177,6 +177,19 @@ class OdooSession:
             "disposal",
         )
 
+    def find_notice(self):
+        """A matched safety notice with a quarantine (the demo's ANSM one),
+        else any matched notice, else the first one."""
+        return self.first(
+            "dm.vigilance.notice",
+            [
+                [("state", "=", "matched"), ("required_action", "=", "quarantine")],
+                [("state", "=", "matched")],
+                [],
+            ],
+            "safety notice",
+        )
+
     def dashboard_path(self, choice):
         """The URL path of the criticality dashboard: ``choice`` (an xml id or
         a path), else the addons' dashboard client action, else the pivot."""
@@ -517,6 +530,14 @@ def shot_list(session, args):
             ".o_dm_qc_trends .o_dm_qc_chart",
             None,
             None,
+        ),
+        (
+            "safety_notice_form.png",
+            "pharmacist",
+            f"/odoo/safety-notices/{session.find_notice()['id']}",
+            ".o_form_view .o_form_renderer",
+            '.o_form_view .o_notebook .nav-link[name="actions"]',
+            1000,
         ),
         (
             "disposal_form.png",

@@ -98,7 +98,10 @@ class TestUpgrade(TransactionCase):
         self.assertTrue(
             any(a[0] == "dm.disposal" for a in self.before["approvals"].values())
         )
-        self.assertEqual(self.after["approvals"], self.before["approvals"])
+        # Every approval of before, unchanged; the release's new demo devices
+        # may bring their own.
+        for key, approval in self.before["approvals"].items():
+            self.assertEqual(self.after["approvals"].get(key), approval, key)
         Approval = self.env["dm.approval"].with_context(active_test=False)
         for line in Approval.search([("res_model", "=", "dm.disposal")]):
             self.assertTrue(self.env["dm.disposal"].browse(line.res_id).exists())
@@ -109,9 +112,14 @@ class TestUpgrade(TransactionCase):
             "the upgrade test prepared certificates and files on disposals",
         )
         self.assertEqual(self.after["attachments"], self.before["attachments"])
+        # Every message of before is kept; a migration may add its own note
+        # (e.g. on a reception whose ticked training no longer counts).
         for model, ids in self.before["messages"].items():
-            self.assertEqual(self.after["messages"][model], ids, model)
-        self.assertEqual(self.after["tracking_values"], self.before["tracking_values"])
+            lost = sorted(set(ids) - set(self.after["messages"][model]))
+            self.assertFalse(lost, f"{model}: messages lost: {lost[:10]}")
+        self.assertGreaterEqual(
+            self.after["tracking_values"], self.before["tracking_values"]
+        )
 
     def test_disposal_now_belongs_to_medical_device(self):
         """Every record that changed module carries the medical_device external

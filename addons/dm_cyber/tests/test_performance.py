@@ -18,7 +18,7 @@ KANBAN_ACTION = "medical_device.maintenance_equipment_action_medical_devices"
 # on every card (installed with hr, which the register of trained users needs);
 # the QC statuses of the cards (control overdue, use suspended), read from the
 # plans, controls and overrides of the page's devices at once.
-KANBAN_QUERIES = 20
+KANBAN_QUERIES = 21
 # The daily cyber watch, for up to a thousand devices to flag.
 # +1 (issue 13): the UPDATE that remembers the cyber states signalled.
 # +1 (issue 13, reader texts): the recipients' languages, for one summary per

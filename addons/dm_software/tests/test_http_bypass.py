@@ -128,6 +128,17 @@ class TestBypassOverRpc(HttpCase):
             authorised = Session.with_user(cls.users["technician"]).create(vals)
             if authorised.state == "requested":
                 authorised.with_user(cls.users["rssi"]).action_authorise()
+        Override = env["dm.qc.override"]
+        if not Override.search_count([]):
+            # An engineer's override of the demo X-ray's mandatory QC.
+            Override.create(
+                {
+                    "plan_id": env.ref(
+                        "medical_device.maintenance_plan_practix_qc_internal_demo"
+                    ).id,
+                    "reason": "Bypass: physicist's visit booked",
+                }
+            )
         Campaign = env["dm.cyber.campaign"]
         if not Campaign.search_count([]):
             campaigns = Campaign.create(

@@ -7,7 +7,7 @@ class DmActivityDigest(models.Model):
     engineer of the company; it opens the expiring trainings of the
     department, not devices."""
 
-    _inherit = "dm.activity.digest"
+    _inherit = "dm.activity.digest"  # pylint: disable=consider-merging-classes-inherited
 
     kind = fields.Selection(
         selection_add=[("training_expiry", "Trainings expiring")],

@@ -2,7 +2,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 
 from ..models.dm_reception import RECEPTION_CRITERIA
-from .common import pieu_levels
+from .common import pieu_levels, train_device
 
 
 @tagged("post_install", "-at_install", "dm_http")
@@ -47,6 +47,7 @@ class TestQuarantineOverRpc(HttpCase):
                 "ce_certificate_ref": "CE-MDR-42",
             }
         )
+        train_device(env, cls.device)
         reception = (
             env["dm.reception"]
             .with_user(cls.technician)

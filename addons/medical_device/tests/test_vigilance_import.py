@@ -2,6 +2,7 @@
 a file or none, every error reported with its line number."""
 
 import base64
+import pathlib
 
 from odoo.exceptions import UserError
 from odoo.tools import file_open
@@ -87,3 +88,49 @@ class TestNoticeImport(VigilanceCase):
             with self.assertRaises(UserError):
                 self.run_import(sample("dm_vigilance_notice_sample.csv"), user=user)
         self.assertFalse(self.Notice.search([("name", "=", "FSN-2026-SP-01")]))
+
+
+REPO_SAMPLES = pathlib.Path(__file__).resolve().parents[3] / "data" / "samples"
+
+
+class TestNoticeImportFormats(VigilanceCase):
+    """The XML (against its XSD) and openFDA files of data/samples/ through
+    the wizard, as the pharmacist: every notice of a good file, none of a bad
+    one, each error with its line (XML) or record (openFDA)."""
+
+    run_import = TestNoticeImport.run_import
+
+    def repo_sample(self, name):
+        return (REPO_SAMPLES / name).read_bytes()
+
+    def test_xml_file_imports_every_notice(self):
+        action = self.run_import(
+            self.repo_sample("vigilance_notices.xml"), file_format="xml"
+        )
+        notices = self.Notice.search(action["domain"])
+        self.assertEqual(len(notices), 3)
+        zoll = notices.filtered(lambda n: n.name == "FSN-ZOLL-2026-004")
+        self.assertEqual(zoll.required_action, "software_update")
+        self.assertEqual(zoll.manufacturer_id.name, "ZOLL")
+        self.assertIn("DEF-ZX-018000", zoll.serial_ranges)
+        self.assertEqual(zoll.create_uid, self.pharmacist)
+
+    def test_openfda_file_imports_every_recall(self):
+        action = self.run_import(
+            self.repo_sample("openfda_device_recall.json"), file_format="openfda"
+        )
+        notices = self.Notice.search(action["domain"])
+        self.assertEqual(len(notices), 6)
+        self.assertEqual(set(notices.mapped("source")), {"other"})
+        self.assertIn("Z-0171-2011", notices.mapped("name"))
+
+    def test_malformed_files_import_nothing(self):
+        before = self.Notice.search_count([])
+        for name, file_format, where in (
+            ("vigilance_notices_malformed.xml", "xml", r"Line \d+"),
+            ("openfda_device_recall_malformed.json", "openfda", r"Record \d+"),
+        ):
+            with self.subTest(file=name):
+                with self.assertRaisesRegex(UserError, where):
+                    self.run_import(self.repo_sample(name), file_format=file_format)
+                self.assertEqual(self.Notice.search_count([]), before)
