@@ -54,6 +54,8 @@ UNMEASURED = {
     ("dm.software.qualification.wizard", "action_save"),
     ("dm.software.qualification.wizard", "action_record"),
     ("dm.software.qualification.wizard", "action_save_and_confirm"),
+    # A file to import: the pharmacist's alone (test_vigilance_import.py).
+    ("dm.vigilance.notice.import", "action_import"),
 }
 
 

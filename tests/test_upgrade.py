@@ -98,10 +98,16 @@ class TestUpgrade(TransactionCase):
         self.assertTrue(
             any(a[0] == "dm.disposal" for a in self.before["approvals"].values())
         )
-        # Every approval of before, unchanged; the release's new demo devices
-        # may bring their own.
+        # Every approval of before is kept: a decided one unchanged; a pending
+        # one may be superseded (archived, still pointing at its document)
+        # when the release changed what it approves (a reception's user
+        # training now read from the register). The release's new demo
+        # devices may bring their own.
         for key, approval in self.before["approvals"].items():
-            self.assertEqual(self.after["approvals"].get(key), approval, key)
+            after = self.after["approvals"].get(key)
+            if approval[3] == "pending" and after and after[:4] == approval[:4]:
+                continue
+            self.assertEqual(after, approval, key)
         Approval = self.env["dm.approval"].with_context(active_test=False)
         for line in Approval.search([("res_model", "=", "dm.disposal")]):
             self.assertTrue(self.env["dm.disposal"].browse(line.res_id).exists())
