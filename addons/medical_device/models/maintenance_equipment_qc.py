@@ -125,12 +125,38 @@ class MaintenanceEquipment(models.Model):
         lapsed plans), whatever the number of devices."""
         devices = self.filtered(lambda d: isinstance(d.id, int) and d.is_medical_device)
         plan_model = self.env["maintenance.plan"].sudo().with_context(active_test=False)
-        scope = [("equipment_id", "in", devices.ids)]
+        # The same conditions as the domains of the searches below, the
+        # device's part read on the devices at hand: each plan search starts
+        # from the page's devices (an index), not from every overdue plan of
+        # the fleet joined to its device.
+        in_service = devices.filtered(lambda d: d.lifecycle_state == "in_service")
+        obligatory = devices.filtered("quality_control_obligatory")
         overdue = failed = lapsed = plan_model
-        if devices:
-            overdue = plan_model.search([*scope, *self._dm_overdue_plan_domain()])
-            failed = plan_model.search([*scope, *self._dm_failed_plan_domain()])
-            lapsed = plan_model.search([*scope, *self._dm_lapsed_plan_domain()])
+        if in_service:
+            overdue = plan_model.search(
+                [("equipment_id", "in", in_service.ids), ("dm_overdue", "=", True)]
+            )
+        if obligatory:
+            failed = plan_model.search(
+                [
+                    ("equipment_id", "in", obligatory.ids),
+                    ("dm_failed_control_id", "!=", False),
+                    ("dm_nature", "in", qc.QC_NATURES),
+                ]
+            )
+        candidates = overdue.filtered(
+            lambda p: p.dm_nature in qc.QC_NATURES and p.equipment_id in obligatory
+        )
+        if candidates:
+            overrides = (
+                self.env["dm.qc.override"].sudo()._search([("dm_valid", "=", True)])
+            )
+            lapsed = plan_model.search(
+                [
+                    ("id", "in", candidates.ids),
+                    ("id", "not in", overrides.subselect("plan_id")),
+                ]
+            )
         overdue_by = overdue.grouped("equipment_id")
         failed_by = failed.grouped("equipment_id")
         lapsed_by = lapsed.grouped("equipment_id")
