@@ -6,6 +6,23 @@ from ..tools import qc
 from ..tools import reader_text as rt
 from .maintenance_equipment_plan import OBLIGATION_FIELDS
 
+# The statuses' conditions, on the plan and on its device: the searches join
+# them (``on_device``), the compute of a page of devices reads the device's
+# part on the devices at hand.
+IN_SERVICE_DEVICE = [
+    ("is_medical_device", "=", True),
+    ("lifecycle_state", "=", "in_service"),
+]
+QC_OBLIGATORY_DEVICE = [("quality_control_obligatory", "=", True)]
+OVERDUE_PLAN = [("dm_overdue", "=", True)]
+QC_PLAN = [("dm_nature", "in", qc.QC_NATURES)]
+FAILED_PLAN = [("dm_failed_control_id", "!=", False), *QC_PLAN]
+
+
+def on_device(domain):
+    """``domain`` of a device, as conditions of its plans."""
+    return [(f"equipment_id.{fname}", op, value) for fname, op, value in domain]
+
 
 class MaintenanceEquipment(models.Model):
     """Whether a medical device may be used, read from its plans' controls:
@@ -76,31 +93,27 @@ class MaintenanceEquipment(models.Model):
 
     @api.model
     def _dm_overdue_plan_domain(self):
-        return [
-            ("dm_overdue", "=", True),
-            ("equipment_id.is_medical_device", "=", True),
-            ("equipment_id.lifecycle_state", "=", "in_service"),
-        ]
+        return [*OVERDUE_PLAN, *on_device(IN_SERVICE_DEVICE)]
 
     @api.model
     def _dm_failed_plan_domain(self):
-        return [
-            ("dm_failed_control_id", "!=", False),
-            ("dm_nature", "in", qc.QC_NATURES),
-            ("equipment_id.quality_control_obligatory", "=", True),
-        ]
+        return [*FAILED_PLAN, *on_device(QC_OBLIGATORY_DEVICE)]
 
     @api.model
     def _dm_lapsed_plan_domain(self):
         """Mandatory quality controls overdue without an override in force."""
-        # sudo: see _dm_plans_query.
-        overrides = self.env["dm.qc.override"].sudo()._search([("dm_valid", "=", True)])
         return [
             *self._dm_overdue_plan_domain(),
-            ("dm_nature", "in", qc.QC_NATURES),
-            ("equipment_id.quality_control_obligatory", "=", True),
-            ("id", "not in", overrides.subselect("plan_id")),
+            *QC_PLAN,
+            *on_device(QC_OBLIGATORY_DEVICE),
+            self._dm_not_overridden(),
         ]
+
+    @api.model
+    def _dm_not_overridden(self):
+        # sudo: see _dm_plans_query.
+        overrides = self.env["dm.qc.override"].sudo()._search([("dm_valid", "=", True)])
+        return ("id", "not in", overrides.subselect("plan_id"))
 
     def _search_dm_control_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -125,37 +138,26 @@ class MaintenanceEquipment(models.Model):
         lapsed plans), whatever the number of devices."""
         devices = self.filtered(lambda d: isinstance(d.id, int) and d.is_medical_device)
         plan_model = self.env["maintenance.plan"].sudo().with_context(active_test=False)
-        # The same conditions as the domains of the searches below, the
-        # device's part read on the devices at hand: each plan search starts
-        # from the page's devices (an index), not from every overdue plan of
-        # the fleet joined to its device.
-        in_service = devices.filtered(lambda d: d.lifecycle_state == "in_service")
-        obligatory = devices.filtered("quality_control_obligatory")
+        # The domains of the searches above, the device's part read on the
+        # devices at hand: each plan search starts from the page's devices (an
+        # index), not from every overdue plan of the fleet joined to its device.
+        in_service = devices.filtered_domain(IN_SERVICE_DEVICE)
+        obligatory = devices.filtered_domain(QC_OBLIGATORY_DEVICE)
         overdue = failed = lapsed = plan_model
         if in_service:
             overdue = plan_model.search(
-                [("equipment_id", "in", in_service.ids), ("dm_overdue", "=", True)]
+                [("equipment_id", "in", in_service.ids), *OVERDUE_PLAN]
             )
         if obligatory:
             failed = plan_model.search(
-                [
-                    ("equipment_id", "in", obligatory.ids),
-                    ("dm_failed_control_id", "!=", False),
-                    ("dm_nature", "in", qc.QC_NATURES),
-                ]
+                [("equipment_id", "in", obligatory.ids), *FAILED_PLAN]
             )
-        candidates = overdue.filtered(
-            lambda p: p.dm_nature in qc.QC_NATURES and p.equipment_id in obligatory
+        candidates = overdue.filtered_domain(
+            [*QC_PLAN, ("equipment_id", "in", obligatory.ids)]
         )
         if candidates:
-            overrides = (
-                self.env["dm.qc.override"].sudo()._search([("dm_valid", "=", True)])
-            )
             lapsed = plan_model.search(
-                [
-                    ("id", "in", candidates.ids),
-                    ("id", "not in", overrides.subselect("plan_id")),
-                ]
+                [("id", "in", candidates.ids), self._dm_not_overridden()]
             )
         overdue_by = overdue.grouped("equipment_id")
         failed_by = failed.grouped("equipment_id")
