@@ -14,3 +14,10 @@ from . import dm_activity_digest
 from . import maintenance_equipment_signal
 from . import dm_dashboard_indicator
 from . import dm_dashboard
+from . import dm_sbom
+from . import dm_sbom_component
+from . import dm_cve
+from . import dm_advisory_source
+from . import dm_advisory
+from . import dm_advisory_product
+from . import dm_vulnerability

@@ -72,6 +72,12 @@ class MaintenanceEquipment(models.Model):
     os_version_id = fields.Many2one(
         "dm.os.version", string="Operating system", tracking=True, index=True
     )
+    firmware_version = fields.Char(
+        tracking=True,
+        help="The device's firmware or software version, as its manufacturer "
+        "writes it (e.g. V4.02.03): advisories' version ranges are compared "
+        "with it.",
+    )
     cyber_os_obsolete = fields.Boolean(
         string="Obsolete OS",
         compute="_compute_cyber_dates",
