@@ -442,9 +442,10 @@ class DmVigilanceIncident(models.Model):
             # declaration whoever of them declares.
             incident.sudo().activity_ids.filtered(
                 lambda a: a.activity_type_id == self.env.ref(INCIDENT_ACTIVITY)
-            ).action_feedback(
-                feedback=self.env._(
-                    "Declared to the ANSM (%(ref)s).", ref=incident.ansm_reference
+            )._dm_feedback(
+                rt.msg(
+                    _lt("Declared to the ANSM (%(ref)s)."),
+                    ref=incident.ansm_reference,
                 )
             )
             incident._dm_post_note(

@@ -675,9 +675,7 @@ class DmVigilanceNotice(models.Model):
         for notice in self:
             notice._dm_set_state("closed")
             # sudo: the activities are the pharmacist's; closing ends them.
-            notice.sudo().activity_ids.action_feedback(
-                feedback=self.env._("Safety notice closed")
-            )
+            notice.sudo().activity_ids._dm_feedback(rt.msg(_lt("Safety notice closed")))
         return True
 
     def action_reopen(self):
