@@ -524,3 +524,44 @@ class TestEverythingFrenchObligations(FrenchReaderMixin, MedicalDeviceCase):
         self.assertIn("changed in EUDAMED", english)
         english_name = digest.with_user(self.reader_en).with_context(lang="en_US")
         self.assertIn("EUDAMED registrations changed", english_name.display_name)
+
+    # ------------------------------------------------------------ the word
+    def test_materiovigilance_reads_with_its_accent_in_french(self):
+        """"Materiovigilance" stays the English source; a French user reads
+        "Matériovigilance" wherever the suite shows it: the menu, the
+        dashboard's panel and its indicators' panel, the pharmacist's role,
+        the names of the documents."""
+        fr = self.env(context={"lang": "fr_FR"})
+        en = self.env(context={"lang": "en_US"})
+        menu = "medical_device.menu_dm_vigilance_root"
+        self.assertEqual(fr.ref(menu).name, "Matériovigilance")
+        self.assertEqual(en.ref(menu).name, "Materiovigilance")
+        panels = (
+            self.env["dm.dashboard"]
+            .with_user(self.pharmacist_fr)
+            .with_context(lang="fr_FR")
+            .get_panels()
+        )
+        titles = [panel["title"] for panel in panels]
+        self.assertIn("Matériovigilance", titles)
+        labels = dict(
+            fr["dm.dashboard.indicator"]._fields["panel"]._description_selection(fr)
+        )
+        self.assertEqual(labels["vigilance"], "Matériovigilance")
+        self.assertEqual(
+            fr.ref("medical_device.group_dm_pharmacist").name,
+            "Pharmacien (matériovigilance)",
+        )
+        for model, french in (
+            ("dm.vigilance.notice", "Avis de sécurité (matériovigilance)"),
+            ("dm.vigilance.incident", "Événement indésirable (matériovigilance)"),
+        ):
+            self.assertEqual(fr["ir.model"]._get(model).name, french)
+        # Nowhere unaccented in French.
+        shown = [
+            fr.ref(menu).name,
+            *titles,
+            labels["vigilance"],
+            fr.ref("medical_device.group_dm_pharmacist").name,
+        ]
+        self.assertFalse([text for text in shown if "ateriovigilance" in text])
