@@ -57,6 +57,7 @@ from . import test_http_vigilance_pdf
 from . import test_tour_incident
 from . import test_tools_qc
 from . import test_qc
+from . import test_qc_lapse
 from . import test_tour_qc
 from . import test_http_qc
 from . import test_tools_vigilance_match

@@ -527,7 +527,7 @@ class TestEverythingFrenchObligations(FrenchReaderMixin, MedicalDeviceCase):
 
     # ------------------------------------------------------------ the word
     def test_materiovigilance_reads_with_its_accent_in_french(self):
-        """"Materiovigilance" stays the English source; a French user reads
+        """ "Materiovigilance" stays the English source; a French user reads
         "Matériovigilance" wherever the suite shows it: the menu, the
         dashboard's panel and its indicators' panel, the pharmacist's role,
         the names of the documents."""
