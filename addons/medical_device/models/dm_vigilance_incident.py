@@ -504,9 +504,13 @@ class DmVigilanceIncident(models.Model):
                 .sudo()
                 .create(
                     {
-                        "name": self.env._(
-                            "Use stopped after incident %(incident)s",
-                            incident=incident.name,
+                        # Stored: in the hospital's language, not the
+                        # pharmacist's.
+                        "name": device._dm_company_text(
+                            rt.msg(
+                                _lt("Use stopped after incident %(incident)s"),
+                                incident=incident.name,
+                            )
                         ),
                         "equipment_id": device.id,
                         "company_id": device.company_id.id,

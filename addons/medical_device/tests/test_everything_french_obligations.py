@@ -448,7 +448,14 @@ class TestEverythingFrenchObligations(FrenchReaderMixin, MedicalDeviceCase):
         self.assertIn("Serious incident to declare", english.summary)
         self.assertIn("reported a serious incident", english.note)
         pharmacist = self.users["pharmacist"]
+        # A French hospital: the operation that records the stop is named in
+        # its language, not in the English pharmacist's (a stored name).
+        self.env.company.partner_id.lang = "fr_FR"
         incident.with_user(pharmacist).action_stop_use()
+        self.assertEqual(
+            incident.stop_request_id.name,
+            f"Utilisation arrêtée après l'incident {incident.name}",
+        )
         incident.with_user(pharmacist).write(
             {"ansm_reference": "R27-001", "ansm_declaration_date": fields.Date.today()}
         )
