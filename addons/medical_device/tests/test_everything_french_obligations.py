@@ -127,6 +127,7 @@ class TestEverythingFrenchObligations(FrenchReaderMixin, MedicalDeviceCase):
         request = (
             self.env["maintenance.request"]
             .with_user(user)
+            .with_context(lang=user.lang)
             .create(
                 {
                     "name": "CQ",
@@ -206,6 +207,13 @@ class TestEverythingFrenchObligations(FrenchReaderMixin, MedicalDeviceCase):
         self.assertIn("Utilisation reprise : un contrôle conforme", self.joined(texts))
         self.assertAllFrench(texts)
         self.assertIn("Use resumed", self.read_by(device, self.reader_en, start))
+        # The other way round: a French technician's control, read in English.
+        self.control(plan, 2.3)
+        start = self.last_message_id()
+        self.control(plan, 1.6, done=True, user=self.technician_fr)
+        english = self.read_by(device, self.reader_en, start)
+        self.assertIn("Use resumed", english)
+        self.assertNotIn("Utilisation reprise", english)
 
     def overdue_plan(self, device):
         start = fields.Date.today() - timedelta(days=17)
