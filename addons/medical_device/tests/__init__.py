@@ -48,6 +48,7 @@ from . import test_http_plans
 from . import test_http_training
 from . import test_everything_french
 from . import test_everything_french_obligations
+from . import test_http_reader_text
 from . import test_demo_language
 from . import test_tools_eudamed
 from . import test_vigilance_incident
