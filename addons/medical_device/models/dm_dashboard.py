@@ -324,9 +324,15 @@ class DmDashboard(models.AbstractModel):
     # Each returns the figure's value, and the model and domain of the
     # records it is computed from (counted, or summed for hours and rates).
     def _dm_indicator_vc_unavailable(self, clock):
+        # Out of use now: a use stop recorded in the register (a failed
+        # mandatory QC, an incident) or a corrective request open, or a
+        # mandatory QC lapsed (a state of the calendar, computed, with no
+        # stop recorded: see maintenance_equipment_qc.py).
         domain = [
             *self._dm_devices_domain("very_critical"),
+            "|",
             ("maintenance_ids", "any", self._dm_unavailable_request_domain()),
+            ("dm_use_suspended", "=", True),
         ]
         count = self.env["maintenance.equipment"].search_count(domain)
         return {"value": count, "model": "maintenance.equipment", "domain": domain}

@@ -49,6 +49,8 @@ class DmReception(models.Model):
         "check_training_done",
         "training_session_id",
     )
+    # Tracked with the session's name in each reader's language.
+    _dm_reader_record_fields = ("training_session_id",)
     _dm_frozen_states = ("accepted", "rejected")
     _dm_deletable_states = ("draft",)
 

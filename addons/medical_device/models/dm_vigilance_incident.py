@@ -442,9 +442,10 @@ class DmVigilanceIncident(models.Model):
             # declaration whoever of them declares.
             incident.sudo().activity_ids.filtered(
                 lambda a: a.activity_type_id == self.env.ref(INCIDENT_ACTIVITY)
-            ).action_feedback(
-                feedback=self.env._(
-                    "Declared to the ANSM (%(ref)s).", ref=incident.ansm_reference
+            )._dm_feedback(
+                rt.msg(
+                    _lt("Declared to the ANSM (%(ref)s)."),
+                    ref=incident.ansm_reference,
                 )
             )
             incident._dm_post_note(
@@ -503,9 +504,13 @@ class DmVigilanceIncident(models.Model):
                 .sudo()
                 .create(
                     {
-                        "name": self.env._(
-                            "Use stopped after incident %(incident)s",
-                            incident=incident.name,
+                        # Stored: in the hospital's language, not the
+                        # pharmacist's.
+                        "name": device._dm_company_text(
+                            rt.msg(
+                                _lt("Use stopped after incident %(incident)s"),
+                                incident=incident.name,
+                            )
                         ),
                         "equipment_id": device.id,
                         "company_id": device.company_id.id,

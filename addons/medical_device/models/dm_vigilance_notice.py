@@ -577,7 +577,8 @@ class DmVigilanceNotice(models.Model):
                         notice=notice.display_name,
                     )
                 )
-            lang = notice.company_id.partner_id.lang or self.env.lang
+            # Why each device matched is stored: in the hospital's language.
+            lang = notice._dm_company_lang()
             matches = notice.with_context(lang=lang)._dm_matching_devices(scope)
             notice._dm_set_state("matched")
             added = notice._dm_sync_actions(matches, lang)
@@ -675,9 +676,7 @@ class DmVigilanceNotice(models.Model):
         for notice in self:
             notice._dm_set_state("closed")
             # sudo: the activities are the pharmacist's; closing ends them.
-            notice.sudo().activity_ids.action_feedback(
-                feedback=self.env._("Safety notice closed")
-            )
+            notice.sudo().activity_ids._dm_feedback(rt.msg(_lt("Safety notice closed")))
         return True
 
     def action_reopen(self):

@@ -27,6 +27,25 @@ class MailActivity(models.Model):
             )
         return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
 
+    def _dm_feedback(self, feedback):
+        """Mark these activities done, as ``action_feedback`` does, with a
+        ``feedback`` given as a reader text (``tools/reader_text.py``): the
+        message that says so is a note of the suite, read in each reader's
+        language, not the core's text ("… done", "Original note") in the
+        language of whoever closed them (a declaration, a notice closed).
+        Returns the messages."""
+        messages = self.env["mail.message"]
+        for activity in self:
+            # sudo: the document's note, whoever closes its activities (as
+            # the core's _action_done posts it).
+            record = self.env[activity.res_model].sudo().browse(activity.res_id)
+            body = record._dm_note_body(feedback)
+            done, _next = activity._action_done(feedback=body)
+            # sudo: the spec is closed to clients; only the suite writes it.
+            done.sudo().write({"body": body, "dm_text": feedback})
+            messages |= done
+        return messages
+
     def _dm_pending_approvals(self):
         """The pending approval lines these activities stand for."""
         approval_type = self.env.ref(

@@ -83,6 +83,12 @@ class ReaderTextResolver:
         found = self._env(lang)[model].browse(res_id).exists()
         return found.display_name if found else name
 
+    def value(self, model, res_id, fname, text, lang):
+        if model not in self.env or fname not in self.env[model]._fields:
+            return text
+        found = self._env(lang)[model].browse(res_id).exists()
+        return (found[fname] or text) if found else text
+
 
 def text_to_html(text):
     """Plain text as the body of a note: escaped, its lines kept."""

@@ -15,15 +15,32 @@ class MailThread(models.AbstractModel):
         daily jobs. ``kwargs`` go to ``message_post`` (``subtype_xmlid``
         defaults to a note)."""
         self.ensure_one()
-        company = "company_id" in self._fields and self.sudo().company_id
-        lang = (company or self.env.company).partner_id.lang or "en_US"
-        body = text_to_html(self.env["mail.message"]._dm_render(spec, lang))
+        body = self._dm_note_body(spec)
         kwargs.setdefault("subtype_xmlid", "mail.mt_note")
         message = self.message_post(body=body, **kwargs)
         # sudo: the spec is closed to clients (see mail.message.create); only
         # this helper writes it.
         message.sudo().dm_text = spec
         return message
+
+    def _dm_company_lang(self):
+        """The language of the record's company (else the user's company):
+        what the suite stores a text in when it cannot be rendered for each
+        reader (a note's body for e-mails and search, a record's name)."""
+        self.ensure_one()
+        company = "company_id" in self._fields and self.sudo().company_id
+        return (company or self.env.company).partner_id.lang or "en_US"
+
+    def _dm_company_text(self, spec):
+        """A reader text (``tools/reader_text.py``) rendered once, in the
+        language of the record's company."""
+        return self.env["mail.message"]._dm_render(spec, self._dm_company_lang())
+
+    def _dm_note_body(self, spec):
+        """The stored body of a note written as a reader text: in the language
+        of the record's company (for e-mails and search); readers see it in
+        theirs."""
+        return text_to_html(self._dm_company_text(spec))
 
     def _dm_activity_texts(self, user, summary=None, note=None):
         """An activity's summary and note for ``user``, who reads them: specs

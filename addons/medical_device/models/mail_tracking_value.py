@@ -21,7 +21,37 @@ class MailTrackingValue(models.Model):
             return formatted
         self._dm_translate_selections(model, formatted)
         self._dm_translate_texts(model, formatted)
+        self._dm_translate_records(model, formatted)
         return formatted
+
+    def _dm_translate_records(self, model, formatted):
+        """A tracked relation a model lists in ``_dm_reader_record_fields``
+        points to a record whose name the suite writes in the reader's
+        language (a training session: "Training <model>, <date>"): the core
+        stores the name as the writer read it; it is shown as the reader reads
+        it (the stored name when the record is gone)."""
+        fnames = set(getattr(self.env[model], "_dm_reader_record_fields", ()))
+        entries = [
+            entry
+            for entry in formatted
+            if entry.get("fieldInfo", {}).get("fieldType") == "many2one"
+        ]
+        if not fnames or not entries:
+            return
+        for entry in entries:
+            tracking = self.browse(entry["id"])
+            field = self.env[model]._fields.get(tracking.field_id.name)
+            if not field or field.name not in fnames:
+                continue
+            # sudo: the name of a record the tracking already shows.
+            comodel = self.env[field.comodel_name].sudo()
+            for key, res_id in (
+                ("oldValue", tracking.old_value_integer),
+                ("newValue", tracking.new_value_integer),
+            ):
+                record = comodel.browse(res_id).exists() if res_id else comodel
+                if record and entry.get(key):
+                    entry[key] = record.display_name
 
     def _dm_translate_texts(self, model, formatted):
         """A tracked text field a model lists in ``_dm_reader_char_fields``

@@ -1,6 +1,6 @@
 from odoo import _lt, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_datetime
+from odoo.tools import format_date, format_datetime
 
 from ..tools import qc
 from ..tools import reader_text as rt
@@ -177,7 +177,7 @@ class MaintenanceEquipment(models.Model):
                     "%(plan)s: mandatory quality control overdue since "
                     "%(date)s, no engineer's override in force.",
                     plan=plan.name,
-                    date=fields.Date.to_string(plan.dm_overdue_after),
+                    date=format_date(self.env, plan.dm_overdue_after),
                 )
                 for plan in lapsed_by.get(origin, [])
             ]

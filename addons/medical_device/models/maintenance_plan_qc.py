@@ -325,7 +325,12 @@ class MaintenancePlan(models.Model):
                     "(matériovigilance)."
                 ),
                 request=rt.record(failed._name, failed.id, failed.name),
-                reference=declare[0].source_reference or declare[0].name,
+                reference=rt.value(
+                    declare[0]._name,
+                    declare[0].id,
+                    "source_reference" if declare[0].source_reference else "name",
+                    declare[0].source_reference or declare[0].name,
+                ),
             )
             for user in approvals._group_members(PHARMACIST, device.company_id):
                 failed._dm_activity_schedule(

@@ -47,6 +47,8 @@ from . import test_tools_plans
 from . import test_http_plans
 from . import test_http_training
 from . import test_everything_french
+from . import test_everything_french_obligations
+from . import test_http_reader_text
 from . import test_demo_language
 from . import test_tools_eudamed
 from . import test_vigilance_incident
@@ -56,6 +58,7 @@ from . import test_http_vigilance_pdf
 from . import test_tour_incident
 from . import test_tools_qc
 from . import test_qc
+from . import test_qc_lapse
 from . import test_tour_qc
 from . import test_http_qc
 from . import test_tools_vigilance_match

@@ -1,7 +1,7 @@
 from contextlib import contextmanager
 
 from odoo import Command
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 from ..models.dm_reception import RECEPTION_CRITERIA
 
@@ -27,6 +27,15 @@ def pieu_levels(env, p, i, e, u):
         "pieu_e_id": ref(f"medical_device.dm_pieu_level_e_{e}").id,
         "pieu_u_id": ref(f"medical_device.dm_pieu_level_u_{u}").id,
     }
+
+
+# A device's regulatory identity, enough for reception.
+REGULATORY_VALS = {
+    "dm_risk_class": "iib",
+    "ce_regime": "mdr",
+    "notified_body_number": "0123",
+    "ce_certificate_ref": "CE-MDR-42",
+}
 
 
 def train_device(env, device, **overrides):
@@ -179,4 +188,60 @@ class MedicalDeviceCase(TransactionCase):
         self.flush_tracking()
         device.with_user(self.users["technician"]).action_put_in_service()
         self.flush_tracking()
+        return device
+
+
+class DmHttpCase(HttpCase):
+    """HTTP and browser tests of the suite: the devices they start from,
+    walked through the lifecycle as the users would (the gates apply)."""
+
+    @classmethod
+    def device_received(cls, technician=None, engineer=None, pieu=None, **vals):
+        """A medical device created by ``engineer``, taken to reception by
+        ``technician`` with its regulatory identity, its users trained
+        (``train_device``) and its reception report submitted by
+        ``technician`` and accepted by ``engineer`` (four eyes): ready to be
+        put in service. ``technician`` defaults to the test's user (OdooBot),
+        ``engineer`` to the administrator; ``vals`` complete the device."""
+        env = cls.env
+        technician = technician or env.user
+        engineer = engineer or env.ref("base.user_admin")
+        regulatory = {k: vals.pop(k) for k in list(vals) if k in REGULATORY_VALS}
+        device = (
+            env["maintenance.equipment"]
+            .with_user(engineer)
+            .create(
+                {
+                    "is_medical_device": True,
+                    "acquisition_mode": "purchase",
+                    "acq_ce_checked": True,
+                    "acq_training_planned": True,
+                    **vals,
+                }
+            )
+        )
+        device.with_user(technician).action_to_reception()
+        device.with_user(technician).write({**REGULATORY_VALS, **regulatory})
+        train_device(env, device)
+        reception = (
+            env["dm.reception"]
+            .with_user(technician)
+            .create(
+                {
+                    "equipment_id": device.id,
+                    **(pieu or pieu_levels(env, 1, 2, 3, 2)),
+                    **dict.fromkeys(RECEPTION_CRITERIA, True),
+                }
+            )
+        )
+        reception.action_submit()
+        reception.with_user(engineer).action_accept()
+        return device.with_env(env)
+
+    @classmethod
+    def device_in_service(cls, technician=None, engineer=None, pieu=None, **vals):
+        """A medical device walked to service (``device_received``, then put
+        in service by ``technician``)."""
+        device = cls.device_received(technician, engineer, pieu, **vals)
+        device.with_user(technician or cls.env.user).action_put_in_service()
         return device

@@ -1,12 +1,11 @@
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 
-from ..models.dm_reception import RECEPTION_CRITERIA
-from .common import pieu_levels, train_device
+from .common import DmHttpCase, pieu_levels
 
 
 @tagged("post_install", "-at_install", "dm_http")
-class TestPlanGateOverRpc(HttpCase):
+class TestPlanGateOverRpc(DmHttpCase):
     """The in-service gate of the mandatory plans, attacked over JSON-RPC as
     the technician's browser session would."""
 
@@ -20,45 +19,15 @@ class TestPlanGateOverRpc(HttpCase):
         engineer = new_test_user(
             env, login="test_plans_eng", groups="medical_device.group_dm_engineer"
         )
-        cls.device = (
-            env["maintenance.equipment"]
-            .with_user(engineer)
-            .create(
-                {
-                    "name": "Mammograph RPC",
-                    "is_medical_device": True,
-                    "serial_no": "MG-RPC-1",
-                    "acquisition_mode": "purchase",
-                    "acq_ce_checked": True,
-                    "acq_training_planned": True,
-                    "is_ionising": True,
-                    "imaging_modality": "mammography",
-                }
-            )
+        cls.device = cls.device_received(
+            technician=cls.technician,
+            engineer=engineer,
+            pieu=pieu_levels(env, "0_01", "0_01", 3, 1),
+            name="Mammograph RPC",
+            serial_no="MG-RPC-1",
+            is_ionising=True,
+            imaging_modality="mammography",
         )
-        cls.device.with_user(cls.technician).action_to_reception()
-        cls.device.with_user(cls.technician).write(
-            {
-                "dm_risk_class": "iib",
-                "ce_regime": "mdr",
-                "notified_body_number": "0123",
-                "ce_certificate_ref": "CE-MDR-42",
-            }
-        )
-        train_device(env, cls.device)
-        reception = (
-            env["dm.reception"]
-            .with_user(cls.technician)
-            .create(
-                {
-                    "equipment_id": cls.device.id,
-                    **pieu_levels(env, "0_01", "0_01", 3, 1),
-                    **dict.fromkeys(RECEPTION_CRITERIA, True),
-                }
-            )
-        )
-        reception.action_submit()
-        reception.with_user(engineer).action_accept()
 
     def call(self, method, args, kwargs=None):
         return self.make_jsonrpc_request(

@@ -1,12 +1,11 @@
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 
-from ..models.dm_reception import RECEPTION_CRITERIA
-from .common import pieu_levels, train_device
+from .common import DmHttpCase
 
 
 @tagged("post_install", "-at_install", "dm_http")
-class TestQuarantineOverRpc(HttpCase):
+class TestQuarantineOverRpc(DmHttpCase):
     """The quarantine gate of a safety notice, attacked over JSON-RPC as the
     technician's browser session would: the device stays out of service
     until its action is done, whatever the call or the context."""
@@ -24,43 +23,12 @@ class TestQuarantineOverRpc(HttpCase):
         pharmacist = new_test_user(
             env, login="test_vig_pharma", groups="medical_device.group_dm_pharmacist"
         )
-        cls.device = (
-            env["maintenance.equipment"]
-            .with_user(engineer)
-            .create(
-                {
-                    "name": "Ventilator RPC",
-                    "is_medical_device": True,
-                    "serial_no": "VIG-RPC-0042",
-                    "acquisition_mode": "purchase",
-                    "acq_ce_checked": True,
-                    "acq_training_planned": True,
-                }
-            )
+        cls.device = cls.device_received(
+            technician=cls.technician,
+            engineer=engineer,
+            name="Ventilator RPC",
+            serial_no="VIG-RPC-0042",
         )
-        cls.device.with_user(cls.technician).action_to_reception()
-        cls.device.with_user(cls.technician).write(
-            {
-                "dm_risk_class": "iib",
-                "ce_regime": "mdr",
-                "notified_body_number": "0123",
-                "ce_certificate_ref": "CE-MDR-42",
-            }
-        )
-        train_device(env, cls.device)
-        reception = (
-            env["dm.reception"]
-            .with_user(cls.technician)
-            .create(
-                {
-                    "equipment_id": cls.device.id,
-                    **pieu_levels(env, 1, 2, 3, 2),
-                    **dict.fromkeys(RECEPTION_CRITERIA, True),
-                }
-            )
-        )
-        reception.action_submit()
-        reception.with_user(engineer).action_accept()
         cls.notice = (
             env["dm.vigilance.notice"]
             .with_user(pharmacist)

@@ -50,6 +50,10 @@ class FrenchResolver:
     def record(self, model, res_id, name, lang):
         return {("dm.approval", 7): "Connexion réseau"}.get((model, res_id), name)
 
+    def value(self, model, res_id, fname, text, lang):
+        values = {("dm.plan.requirement", 3, "source_reference"): "Décision ANSM"}
+        return values.get((model, res_id, fname), text)
+
 
 class TestReaderText(unittest.TestCase):
     def test_template_keeps_its_addon(self):
@@ -93,6 +97,16 @@ class TestReaderText(unittest.TestCase):
         self.assertEqual(
             rt.render(spec, "fr_FR", FrenchResolver()), "dernier correctif : jamais"
         )
+
+    def test_a_records_field_in_the_readers_language(self):
+        spec = rt.value("dm.plan.requirement", 3, "source_reference", "ANSM decision")
+        self.assertTrue(rt.is_spec(spec))
+        self.assertEqual(rt.render(spec, "fr_FR", FrenchResolver()), "Décision ANSM")
+        # Without a database, or the record gone: the text of its time.
+        self.assertEqual(rt.english(spec), "ANSM decision")
+        gone = rt.value("dm.plan.requirement", 4, "source_reference", "Old text")
+        self.assertEqual(rt.render(gone, "fr_FR", FrenchResolver()), "Old text")
+        self.assertEqual(rt.value("dm.plan.requirement", False, "name", "X"), "X")
 
     def test_wrong_translation_falls_back_to_english(self):
         spec = rt.msg(_lt("Broken %(x)s"), x="1")

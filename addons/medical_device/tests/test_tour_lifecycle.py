@@ -3,14 +3,13 @@ reached through the JSON-RPC route of the web client."""
 
 import json
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
-from ..models.dm_reception import RECEPTION_CRITERIA
-from .common import pieu_levels, train_device
+from .common import DmHttpCase, pieu_levels
 
 
 @tagged("post_install", "-at_install", "dm_browser")
-class TestLifecycleTour(HttpCase):
+class TestLifecycleTour(DmHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -24,18 +23,14 @@ class TestLifecycleTour(HttpCase):
         cls.admin = cls.env.ref("base.user_admin")
         # A received device whose reception report was accepted: ready to be put
         # in service from the kanban.
-        cls.device = cls._create_received_device("Tour Syringe Pump", "TOUR-SP-0001")
-        train_device(cls.env, cls.device)
-        reception = cls.env["dm.reception"].create(
-            {
-                "equipment_id": cls.device.id,
-                **cls.pieu_vals,
-                **dict.fromkeys(RECEPTION_CRITERIA, True),
-            }
-        )
         # Submitted by OdooBot, accepted by admin: four eyes.
-        reception.action_submit()
-        reception.with_user(cls.admin).action_accept()
+        cls.device = cls.device_received(
+            name="Tour Syringe Pump",
+            serial_no="TOUR-SP-0001",
+            dm_kind="dm",
+            common_name="Syringe pump",
+            ce_certificate_ref="CE-MDR-TOUR-1",
+        )
 
     @classmethod
     def _create_received_device(cls, name, serial_no, **extra):

@@ -2,14 +2,13 @@
 before clicking: what is missing, the disabled "Put in service" button, and a
 link from each missing item to the tab where it is fixed."""
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
-from ..models.dm_reception import RECEPTION_CRITERIA
-from .common import pieu_levels, train_device
+from .common import DmHttpCase
 
 
 @tagged("post_install", "-at_install", "dm_browser")
-class TestNextStepTour(HttpCase):
+class TestNextStepTour(DmHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -37,29 +36,12 @@ class TestNextStepTour(HttpCase):
         )
         cls.device.action_to_reception()
         # Another one with everything met: its accepted reception report.
-        cls.ready = cls.device.copy(
-            {"name": "Tour Next Step Ready Pump", "serial_no": "TOUR-NS-0002"}
-        )
-        cls.ready.write(
-            {
-                "dm_risk_class": "iib",
-                "ce_regime": "mdr",
-                "notified_body_number": "0123",
-                "ce_certificate_ref": "CE-MDR-NS-2",
-            }
-        )
-        cls.ready.action_to_reception()
-        train_device(cls.env, cls.ready)
-        reception = cls.env["dm.reception"].create(
-            {
-                "equipment_id": cls.ready.id,
-                **pieu_levels(cls.env, 1, 2, 3, 2),
-                **dict.fromkeys(RECEPTION_CRITERIA, True),
-            }
-        )
         # Submitted by OdooBot, accepted by admin: four eyes.
-        reception.action_submit()
-        reception.with_user(cls.env.ref("base.user_admin")).action_accept()
+        cls.ready = cls.device_received(
+            name="Tour Next Step Ready Pump",
+            serial_no="TOUR-NS-0002",
+            ce_certificate_ref="CE-MDR-NS-2",
+        )
 
     def test_next_step_tour(self):
         self.assertEqual(self.device.lifecycle_state, "reception")

@@ -19,6 +19,8 @@ A spec is one of:
 - ``group(xmlid)``: the name of a group (a role);
 - ``record(model, id, name)``: a record's display name (``name`` when it is
   gone);
+- ``value(model, id, fname, text)``: a record's translatable field (a name,
+  a reference of reference data), ``text`` when it is gone;
 - ``join(items, sep)``: specs joined by a separator (a spec too).
 
 The functions here are pure: :func:`render` walks a spec and asks a
@@ -26,7 +28,8 @@ The functions here are pure: :func:`render` walks a spec and asks a
 needs the database: ``translate(module, source, lang)``, ``date(value, lang)``,
 ``datetime(value, lang)``, ``number(value, digits, lang)``,
 ``selection(model, field, value, lang)``, ``fields(model, fnames, lang)``,
-``group(ref, lang)``, ``record(model, id, name, lang)``.
+``group(ref, lang)``, ``record(model, id, name, lang)``,
+``value(model, id, fname, text, lang)``.
 """
 
 from odoo.tools.translate import LazyGettext
@@ -83,6 +86,14 @@ def record(model, res_id, name=""):
     return {"record": [model, res_id], "name": name or ""}
 
 
+def value(model, res_id, fname, text=""):
+    """A record's field (translatable) in the reader's language (``text``,
+    its value at writing time, if the record no longer exists)."""
+    if not res_id:
+        return text or ""
+    return {"value": [model, res_id, fname], "name": text or ""}
+
+
 def join(items, sep=", "):
     return {"list": [_check(item) for item in items], "sep": _check(sep)}
 
@@ -96,6 +107,7 @@ KINDS = (
     "fields",
     "group",
     "record",
+    "value",
     "list",
 )
 
@@ -162,6 +174,9 @@ def render(spec, lang, resolver):
     if "record" in spec:
         model, res_id = spec["record"]
         return resolver.record(model, res_id, spec.get("name") or "", lang)
+    if "value" in spec:
+        model, res_id, fname = spec["value"]
+        return resolver.value(model, res_id, fname, spec.get("name") or "", lang)
     return ""
 
 
@@ -194,3 +209,6 @@ class _RawResolver:
 
     def record(self, model, res_id, name, lang):
         return name or f"{model},{res_id}"
+
+    def value(self, model, res_id, fname, text, lang):
+        return text or f"{model},{res_id}.{fname}"
