@@ -111,7 +111,7 @@ class DmMds2Proposal(models.Model):
         string="Value at reading", compute="_compute_displays"
     )
     question_id = fields.Char(string="MDS2 question", readonly=True)
-    question = fields.Text(string="Question", readonly=True)
+    question = fields.Text(readonly=True)
     answer = fields.Char(string="Manufacturer's answer", readonly=True)
     note = fields.Text(string="Manufacturer's note", readonly=True)
     mds2_filename = fields.Char(string="MDS2 file", readonly=True)
@@ -246,7 +246,11 @@ class DmMds2Proposal(models.Model):
     def _match_os_version(self, text):
         """The known OS version (archived ones aside) the MDS2's text names."""
         # sudo: reference data every role reads; only ids and names are used.
-        versions = self.env["dm.os.version"].sudo().search([])
+        versions = (
+            self.env["dm.os.version"]
+            .sudo()
+            .search_fetch([("name", "!=", False)], ["vendor", "name"])
+        )
         found = match_os_version(text, [(v.id, v.vendor, v.name) for v in versions])
         return self.env["dm.os.version"].browse(found or [])
 

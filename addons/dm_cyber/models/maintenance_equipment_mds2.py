@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.addons.medical_device.tools.messages import tools_error
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..tools import mds2
 
@@ -195,6 +195,10 @@ class MaintenanceEquipmentMds2(models.Model):
 
     def action_accept_mds2_proposals(self):
         """Accept every proposed MDS2 answer of the devices (the RSSI)."""
+        Proposal = self.env["dm.mds2.proposal"]
+        # The role first, whether or not an answer waits.
+        if not self.env.su and not Proposal._dm_may_move("proposed", "accepted"):
+            raise AccessError(Proposal._dm_role_message("proposed", "accepted"))
         proposals = self.mds2_proposal_ids.filtered(lambda p: p.state == "proposed")
         if not proposals:
             raise UserError(self.env._("No MDS2 answer waits for a decision."))

@@ -69,7 +69,7 @@ class TestMds2Proposal(MedicalDeviceCase):
     def device(self, **overrides):
         return self.create_device(**self.matrix(**overrides))
 
-    def read(self, device, user="technician"):
+    def read_form(self, device, user="technician"):
         return device.with_user(self.users[user])._mds2_read()
 
     def by_field(self, proposals):
@@ -78,7 +78,7 @@ class TestMds2Proposal(MedicalDeviceCase):
     # ------------------------------------------------------------ mapping
     def test_sample_workbook_gives_proposals_with_their_source(self):
         device = self.device(serial_no="MDS2-1")
-        proposals = self.read(device)
+        proposals = self.read_form(device)
         found = self.by_field(proposals)
         self.assertEqual(
             {f: p.proposed_value for f, p in found.items()},
@@ -117,20 +117,20 @@ class TestMds2Proposal(MedicalDeviceCase):
             {"vendor": "Wind River", "product": "Linux LTS", "version": "21"}
         )
         device = self.device(serial_no="MDS2-OS")
-        os_proposal = self.by_field(self.read(device))["os_version_id"]
+        os_proposal = self.by_field(self.read_form(device))["os_version_id"]
         self.assertEqual(os_proposal.proposed_os_version_id, linux)
         self.assertEqual(os_proposal.proposed_display, linux.display_name)
         os_proposal.with_user(self.users["rssi"]).action_accept()
         self.assertEqual(device.os_version_id, linux)
         # The matrix holds it now: a new reading does not propose it again.
-        self.assertNotIn("os_version_id", self.by_field(self.read(device)))
+        self.assertNotIn("os_version_id", self.by_field(self.read_form(device)))
 
     def test_patching_answers_are_shown_not_written(self):
         device = self.device(serial_no="MDS2-PATCH", last_patch_date=False)
         info = device.mds2_patching_info
         for question_id in ("CSUP-1", "CSUP-2.1", "CSUP-7", "CSUP-8"):
             self.assertIn(question_id, info)
-        self.read(device)
+        self.read_form(device)
         self.assertFalse(device.last_patch_date)
         self.assertNotIn(
             "last_patch_date", device.mds2_proposal_ids.mapped("field_name")
@@ -141,7 +141,7 @@ class TestMds2Proposal(MedicalDeviceCase):
     # ------------------------------------------------------------ decisions
     def test_rssi_accepts_through_the_device_write(self):
         device = self.device(serial_no="MDS2-ACC")
-        antivirus = self.by_field(self.read(device))["antivirus"]
+        antivirus = self.by_field(self.read_form(device))["antivirus"]
         self.flush_tracking()
         antivirus.with_user(self.users["rssi"]).action_accept()
         self.flush_tracking()
@@ -181,7 +181,7 @@ class TestMds2Proposal(MedicalDeviceCase):
         approved = device._dm_current_line("rssi_network_connection")
         approved.with_user(self.users["rssi"]).action_approve()
         device.with_user(self.users["technician"]).action_put_in_service()
-        self.read(device)
+        self.read_form(device)
         os_proposal = device.mds2_proposal_ids.filtered(
             lambda p: p.field_name == "os_version_id"
         )
@@ -201,7 +201,7 @@ class TestMds2Proposal(MedicalDeviceCase):
 
     def test_unmatched_os_accepts_nothing(self):
         device = self.device(serial_no="MDS2-NOOS")
-        proposals = self.read(device)
+        proposals = self.read_form(device)
         with self.assertRaisesRegex(UserError, "no matching OS version"):
             device.with_user(self.users["rssi"]).action_accept_mds2_proposals()
         self.assertEqual(set(proposals.mapped("state")), {"proposed"})
@@ -210,7 +210,7 @@ class TestMds2Proposal(MedicalDeviceCase):
 
     def test_refuse_needs_a_reason(self):
         device = self.device(serial_no="MDS2-REF")
-        proposals = self.by_field(self.read(device))
+        proposals = self.by_field(self.read_form(device))
         usb = proposals["usb_locked"]
         rssi = self.users["rssi"]
         dialog = usb.with_user(rssi).action_refuse()
@@ -230,11 +230,11 @@ class TestMds2Proposal(MedicalDeviceCase):
     # ------------------------------------------------------------ re-reading
     def test_rereading_replaces_the_proposed_and_keeps_the_decided(self):
         device = self.device(serial_no="MDS2-RE")
-        first = self.by_field(self.read(device))
+        first = self.by_field(self.read_form(device))
         rssi = self.users["rssi"]
         first["antivirus"].with_user(rssi).action_accept()
         first["usb_locked"].with_user(rssi).action_refuse(reason="Open ports")
-        second = self.read(device)
+        second = self.read_form(device)
         # Accepted: the matrix holds it; refused from this same file: not again.
         self.assertEqual(
             set(second.mapped("field_name")),
@@ -246,7 +246,7 @@ class TestMds2Proposal(MedicalDeviceCase):
             first["antivirus"] | first["usb_locked"],
         )
         # Idempotent.
-        third = self.read(device)
+        third = self.read_form(device)
         self.assertEqual(len(third), len(second))
         self.assertEqual(len(device.mds2_proposal_ids), len(second) + 2)
         # A new file (another revision) may propose a refused value again.
@@ -267,27 +267,27 @@ class TestMds2Proposal(MedicalDeviceCase):
             for title, rows in GENERATOR.SECTIONS
         ]
         device.write({"mds2_document": base64.b64encode(GENERATOR.build(revision))})
-        fourth = self.read(device)
+        fourth = self.read_form(device)
         self.assertIn("usb_locked", fourth.mapped("field_name"))
         self.assertEqual(len(device.mds2_proposal_ids), len(fourth) + 2)
 
     def test_malformed_or_missing_file_writes_nothing(self):
         device = self.device(serial_no="MDS2-BAD")
-        before = self.read(device)
+        before = self.read_form(device)
         device.write({"mds2_document": base64.b64encode(b"PK\x03\x04 broken")})
         with self.assertRaisesRegex(UserError, "MDS2-BAD.*not an Excel workbook"):
-            self.read(device)
+            self.read_form(device)
         self.assertEqual(device.mds2_proposal_ids, before)
         self.assertTrue(all(before.exists()))
         device.write({"mds2_document": False})
         with self.assertRaisesRegex(UserError, "no MDS2 form to read"):
-            self.read(device)
+            self.read_form(device)
         self.assertEqual(device.mds2_proposal_ids, before)
 
     # ------------------------------------------------------------ attacks
     def test_nobody_but_the_rssi_decides(self):
         device = self.device(serial_no="MDS2-ATK")
-        proposals = self.read(device)
+        proposals = self.read_form(device)
         antivirus = self.by_field(proposals)["antivirus"]
         for role in ("technician", "engineer", "pharmacist", "dpo", "auditor"):
             user = self.users[role]
@@ -347,7 +347,7 @@ class TestMds2Proposal(MedicalDeviceCase):
         # The auditor and the DPO may not even read the form into proposals.
         for role in ("dpo", "auditor", "internal"):
             with self.assertRaises(AccessError, msg=role):
-                self.read(device, role)
+                self.read_form(device, role)
         # Read back: nothing moved, nothing written on the device.
         self.env.invalidate_all()
         self.assertEqual(set(proposals.mapped("state")), {"proposed"})
@@ -366,7 +366,7 @@ class TestMds2Proposal(MedicalDeviceCase):
             company_ids=[Command.set(company_b.ids)],
         )
         device = self.device(serial_no="MDS2-MC")
-        proposals = self.read(device)
+        proposals = self.read_form(device)
         as_b = proposals.with_user(rssi_b)
         self.assertFalse(
             self.Proposal.with_user(rssi_b).search([("id", "in", proposals.ids)])
