@@ -242,6 +242,16 @@ class DmMds2Proposal(models.Model):
             return os_version.id
         return self.proposed_value
 
+    def _can_accept(self):
+        """Whether the proposal has a value to write (an operating system
+        no known OS version matches has none)."""
+        self.ensure_one()
+        return (
+            self.field_name != "os_version_id"
+            or bool(self.proposed_os_version_id)
+            or bool(self._match_os_version(self.proposed_value))
+        )
+
     @api.model
     def _match_os_version(self, text):
         """The known OS version (archived ones aside) the MDS2's text names."""

@@ -202,4 +202,27 @@ class MaintenanceEquipmentMds2(models.Model):
         proposals = self.mds2_proposal_ids.filtered(lambda p: p.state == "proposed")
         if not proposals:
             raise UserError(self.env._("No MDS2 answer waits for a decision."))
-        return proposals.action_accept()
+        # An operating system to create first waits; the others are accepted.
+        waiting = proposals.filtered(lambda p: not p._can_accept())
+        ready = proposals - waiting
+        if not ready:
+            waiting[:1]._typed_value()  # raises: says what to create
+        ready.action_accept()
+        if not waiting:
+            return True
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "sticky": True,
+                "message": self.env._(
+                    "%(count)s MDS2 answer(s) accepted. Still waiting: "
+                    "%(proposals)s (no matching OS version: create it first, "
+                    "then accept).",
+                    count=len(ready),
+                    proposals=", ".join(waiting.mapped("display_name")),
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }

@@ -202,11 +202,33 @@ class TestMds2Proposal(MedicalDeviceCase):
     def test_unmatched_os_accepts_nothing(self):
         device = self.device(serial_no="MDS2-NOOS")
         proposals = self.read_form(device)
+        found = self.by_field(proposals)
+        rssi = self.users["rssi"]
+        # All or nothing: the OS has no value to write, the antivirus neither.
         with self.assertRaisesRegex(UserError, "no matching OS version"):
-            device.with_user(self.users["rssi"]).action_accept_mds2_proposals()
+            (found["antivirus"] | found["os_version_id"]).with_user(
+                rssi
+            ).action_accept()
         self.assertEqual(set(proposals.mapped("state")), {"proposed"})
         self.assertEqual(device.antivirus, "hospital")
-        self.assertFalse(device.patient_data)
+        self.assertEqual(device.os_version_id, self.os_w10_iot)
+        # Accept all takes the others and says what waits.
+        notice = device.with_user(rssi).action_accept_mds2_proposals()
+        self.assertIn("no matching OS version", notice["params"]["message"])
+        self.assertEqual(found["os_version_id"].state, "proposed")
+        self.assertEqual(
+            set((proposals - found["os_version_id"]).mapped("state")), {"accepted"}
+        )
+        self.assertEqual(device.antivirus, "none")
+        with self.assertRaisesRegex(UserError, "no matching OS version"):
+            device.with_user(rssi).action_accept_mds2_proposals()
+        # Once the OS version exists, the same proposal is accepted.
+        linux = self.env["dm.os.version"].create(
+            {"vendor": "Wind River", "product": "Linux LTS", "version": "21"}
+        )
+        device.with_user(rssi).action_accept_mds2_proposals()
+        self.assertEqual(device.os_version_id, linux)
+        self.assertEqual(found["os_version_id"].proposed_os_version_id, linux)
 
     def test_refuse_needs_a_reason(self):
         device = self.device(serial_no="MDS2-REF")
