@@ -119,6 +119,9 @@ class MaintenanceEquipmentMds2(models.Model):
         # Every form is read before anything is written.
         forms = {}
         for device in self:
+            if device.lifecycle_state in device._dm_frozen_states:
+                # A disposed device's matrix is read-only: nothing to propose.
+                raise UserError(device._dm_frozen_message({"mds2_proposal_ids"}))
             form = device._mds2_form()
             if form is None:
                 raise UserError(

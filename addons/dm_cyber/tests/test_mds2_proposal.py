@@ -305,6 +305,17 @@ class TestMds2Proposal(MedicalDeviceCase):
         with self.assertRaisesRegex(UserError, "no MDS2 form to read"):
             self.read_form(device)
         self.assertEqual(device.mds2_proposal_ids, before)
+        # A disposed device's matrix is read-only: no reading.
+        device.write({"mds2_document": base64.b64encode(SAMPLE)})
+        self.env.cr.execute(
+            "UPDATE maintenance_equipment SET lifecycle_state = 'disposed' "
+            "WHERE id = %s",
+            [device.id],
+        )
+        device.invalidate_recordset(["lifecycle_state"])
+        with self.assertRaisesRegex(UserError, "is disposed: it is read-only"):
+            self.read_form(device)
+        self.assertEqual(device.mds2_proposal_ids, before)
 
     # ------------------------------------------------------------ attacks
     def test_nobody_but_the_rssi_decides(self):
