@@ -270,27 +270,33 @@ class DmMds2Proposal(models.Model):
         device's field as the RSSI, through the device's own write (its gates,
         its tracking, the re-opening of the RSSI review when the risk rises),
         then the proposal is stamped. All or nothing."""
-        self._dm_check_role("proposed", "accepted")
-        self._dm_lock()
-        self._dm_check_step({"proposed"}, self.env._("accept"))
-        self._dm_check_transition("accepted")
+        self._dm_check_decision("accepted", self.env._("accept"))
         # Every value first: one that cannot be written writes none.
-        values = [(proposal, proposal._typed_value()) for proposal in self]
-        for proposal, value in values:
-            proposal.equipment_id.write({proposal.field_name: value})
-            if proposal.field_name == "os_version_id":
-                values_of = {"proposed_os_version_id": value}
-            else:
-                values_of = {}
-            proposal._dm_set_state("accepted", values_of)
+        values = {proposal: proposal._typed_value() for proposal in self}
+        # One write per device: one change in its chatter, one risk compared.
+        for device, proposals in self.grouped("equipment_id").items():
+            device.write({p.field_name: values[p] for p in proposals})
+        for proposal, value in values.items():
+            proposal._dm_set_state(
+                "accepted",
+                {"proposed_os_version_id": value}
+                if proposal.field_name == "os_version_id"
+                else {},
+            )
         return True
+
+    def _dm_check_decision(self, new_state, action):
+        """Refuse a decision the user may not take (role first, then the
+        records' company), or on proposals already decided; lock them."""
+        self._dm_check_role("proposed", new_state)
+        self.check_access("read")
+        self._dm_lock()
+        self._dm_check_step({"proposed"}, action)
+        self._dm_check_transition(new_state)
 
     def action_refuse(self, reason=None):
         """The RSSI does not take these answers, and says why."""
-        self._dm_check_role("proposed", "refused")
-        self._dm_lock()
-        self._dm_check_step({"proposed"}, self.env._("refuse"))
-        self._dm_check_transition("refused")
+        self._dm_check_decision("refused", self.env._("refuse"))
         missing = self.filtered(
             lambda p: not (reason or p.refusal_reason or "").strip()
         )
