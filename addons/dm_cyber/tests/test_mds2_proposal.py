@@ -8,6 +8,7 @@ from pathlib import Path
 
 from odoo import Command, fields
 from odoo.addons.medical_device.tests.common import MedicalDeviceCase
+from odoo.addons.medical_device.tests.french_reader import load_french
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -316,6 +317,17 @@ class TestMds2Proposal(MedicalDeviceCase):
         with self.assertRaisesRegex(UserError, "is disposed: it is read-only"):
             self.read_form(device)
         self.assertEqual(device.mds2_proposal_ids, before)
+
+    def test_malformed_file_is_explained_in_french(self):
+        load_french(self.env)
+        technician = self.users["technician"]
+        technician.lang = "fr_FR"
+        device = self.device(
+            serial_no="MDS2-FR", mds2_document=base64.b64encode(b"no workbook")
+        )
+        with self.assertRaisesRegex(UserError, "MDS2-FR.*n'est pas un classeur Excel"):
+            device.with_user(technician).with_context(lang="fr_FR")._mds2_read()
+        self.assertFalse(device.mds2_proposal_ids)
 
     # ------------------------------------------------------------ attacks
     def test_nobody_but_the_rssi_decides(self):
