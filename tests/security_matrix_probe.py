@@ -66,6 +66,7 @@ ACTION_ARGS = {
     ("dm.remote.session", "action_refuse"): {"reason": "Security matrix"},
     ("dm.remote.session", "action_end"): {"summary": "Security matrix"},
     ("dm.disposal", "action_state_no_data"): {"statement": "Security matrix"},
+    ("dm.mds2.proposal", "action_refuse"): {"reason": "Security matrix"},
 }
 
 

@@ -21,6 +21,7 @@ import base64
 import io
 import zipfile
 from datetime import timedelta
+from pathlib import Path
 
 import psycopg2
 
@@ -42,6 +43,10 @@ CORE_MODELS = ("maintenance.equipment", "maintenance.request")
 # A word found in every name, reference and note of company B: finding it in
 # anything a user of A receives is a leak.
 SECRET = "Zorglub"
+MDS2_SAMPLE = (
+    Path(__file__).resolve().parent.parent
+    / "addons/dm_cyber/data/samples/mds2/volumat8_mds2_hn1-2019.xlsx"
+)
 # Models in scope that hold no record of B the test can probe, and why.
 EXCUSED = {
     "dm.software.install.wizard": "transient wizard: Odoo's transient models "
@@ -337,6 +342,14 @@ class TestMultiCompany(TransactionCase):
         b["dm.cyber.campaign.line"] = env["dm.cyber.campaign.line"].create(
             {"campaign_id": campaign.id, "equipment_id": devices[0].id}
         )
+        # The device's MDS2 form read into proposals for its matrix (issue 16).
+        devices[0].write(
+            {
+                "mds2_document": base64.b64encode(MDS2_SAMPLE.read_bytes()),
+                "mds2_filename": f"{label} MDS2.xlsx",
+            }
+        )
+        b["dm.mds2.proposal"] = devices[0]._mds2_read()
         software = env["dm.software"].create(
             {
                 "name": f"{label} AI triage",

@@ -26,6 +26,7 @@
         "data/dm_dashboard_indicator_data.xml",
         "data/dm_import_mapping_data.xml",
         "views/dm_os_version_views.xml",
+        "views/dm_mds2_proposal_views.xml",
         "views/dm_remote_views.xml",
         "views/dm_cyber_campaign_views.xml",
         "views/dm_disposal_views.xml",
@@ -37,6 +38,7 @@
         "demo/maintenance_equipment_demo.xml",
         "demo/dm_disposal_demo.xml",
         "demo/res_users_demo.xml",
+        "demo/dm_mds2_proposal_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

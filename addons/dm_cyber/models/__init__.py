@@ -21,3 +21,5 @@ from . import dm_advisory_source
 from . import dm_advisory
 from . import dm_advisory_product
 from . import dm_vulnerability
+from . import dm_mds2_proposal
+from . import maintenance_equipment_mds2

@@ -339,3 +339,34 @@ class TestErrors(unittest.TestCase):
             [["MLDP-2", "Anti-malware?", "No"], ["MLDP-2", "Anti-malware?", "No"]]
         )
         self.assertEqual(read_mds2(same).value("MLDP-2"), "no")
+
+
+class TestMatchOsVersion(unittest.TestCase):
+    CANDIDATES = [
+        (1, "Microsoft", "Windows 10 IoT Enterprise LTSC 2019"),
+        (2, "Wind River", "VxWorks 6.9"),
+        (3, "Wind River", "Linux LTS 21"),
+        (4, "Vendor A", "Embedded Linux"),
+        (5, "Vendor B", "Embedded Linux"),
+    ]
+
+    def test_name_or_vendor_and_name(self):
+        match = mds2.match_os_version
+        self.assertEqual(
+            match("Windows 10 IoT Enterprise LTSC 2019", self.CANDIDATES), 1
+        )
+        self.assertEqual(
+            match("microsoft  windows 10 iot enterprise ltsc 2019", self.CANDIDATES), 1
+        )
+        self.assertEqual(match("Wind River Linux LTS 21", self.CANDIDATES), 3)
+        self.assertEqual(match("Wind River VxWorks, 6.9", self.CANDIDATES), 2)
+
+    def test_no_match(self):
+        match = mds2.match_os_version
+        self.assertIsNone(match("Windows 10", self.CANDIDATES))
+        self.assertIsNone(match("VxWorks 7", self.CANDIDATES))
+        self.assertIsNone(match("", self.CANDIDATES))
+        self.assertIsNone(match("Linux", []))
+        # Two vendors' "Embedded Linux": the text does not say which.
+        self.assertIsNone(match("Embedded Linux", self.CANDIDATES))
+        self.assertEqual(match("Vendor B Embedded Linux", self.CANDIDATES), 5)

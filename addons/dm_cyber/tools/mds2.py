@@ -425,3 +425,28 @@ def proposals(form):
 def patching_answers(form):
     """The answers of :data:`PATCHING_QUESTIONS` the form has, in that order."""
     return [form.get(q) for q in PATCHING_QUESTIONS if form.get(q)]
+
+
+# ----------------------------------------------------------------- OS versions
+def _os_key(text):
+    """``wind river linux lts 21`` for ``Wind River Linux, LTS 21``: the words
+    of a name, lower case, without punctuation."""
+    return " ".join(re.findall(r"[a-z0-9]+", str(text or "").lower()))
+
+
+def match_os_version(text, candidates):
+    """The id of the OS version the MDS2's ``text`` names, or ``None``.
+
+    ``candidates``: ``(id, vendor, name)`` of the known OS versions (the name
+    is the product and its version). The text names one when it is its name,
+    or its vendor and name, case, spaces and punctuation aside; a text that
+    names several (two vendors of the same product) names none."""
+    key = _os_key(text)
+    if not key:
+        return None
+    found = {
+        os_id
+        for os_id, vendor, name in candidates
+        if key in (_os_key(name), _os_key(f"{vendor or ''} {name or ''}"))
+    }
+    return found.pop() if len(found) == 1 else None
