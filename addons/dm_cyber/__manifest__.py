@@ -29,6 +29,7 @@
         "views/dm_remote_views.xml",
         "views/dm_cyber_campaign_views.xml",
         "views/dm_disposal_views.xml",
+        "views/dm_vulnerability_views.xml",
         "report/dm_erasure_certificate_report.xml",
         "views/res_config_settings_views.xml",
         "views/dm_cyber_menus.xml",

@@ -21,3 +21,5 @@ from . import dm_advisory_source
 from . import dm_advisory
 from . import dm_advisory_product
 from . import dm_vulnerability
+from . import maintenance_equipment_vulnerability
+from . import dm_advisory_match
