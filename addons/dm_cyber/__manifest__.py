@@ -38,6 +38,8 @@
         "demo/maintenance_equipment_demo.xml",
         "demo/dm_disposal_demo.xml",
         "demo/res_users_demo.xml",
+        # Last: it matches the demo advisories against the demo fleet.
+        "demo/dm_vulnerability_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

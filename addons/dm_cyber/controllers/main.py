@@ -281,9 +281,10 @@ def vulnerabilities_text(vulnerabilities):
         if vulnerability["known_exploited"]:
             scores.append("KEV")
         text = f"{vulnerability['cve']} ({', '.join(scores)})"
-        if vulnerability["advisory"] and vulnerability["advisory"] != vulnerability[
-            "cve"
-        ]:
+        if (
+            vulnerability["advisory"]
+            and vulnerability["advisory"] != vulnerability["cve"]
+        ):
             text += f" {vulnerability['advisory']}"
         texts.append(text)
     return "; ".join(texts)

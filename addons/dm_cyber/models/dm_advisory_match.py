@@ -147,31 +147,39 @@ class DmAdvisory(models.Model):
     # ------------------------------------------------------------ demo
     @api.model
     def _dm_demo_match(self):
-        """Demo data: match every advisory, then record the patient monitor's
-        mitigation (network isolation) when the demo has one."""
-        advisories = self.sudo().search([])
+        """Demo data: match every advisory against the demo fleet, then record
+        the mitigation of a patient monitor's vulnerabilities (isolated in
+        its VLAN). Does nothing when the demo has no advisory or no monitor
+        is hit (the advisories and SBOMs of the demo come from their own
+        files)."""
+        advisories = self.sudo().search([("product_ids", "!=", False)])
         if not advisories:
-            return
+            return False
         advisories._dm_match()
-        monitor = self.env.ref(
-            "medical_device.equipment_patient_monitor_demo", raise_if_not_found=False
+        Line = self.env["dm.vulnerability"].sudo()
+        category = self.env.ref(
+            "medical_device.equipment_category_dm_monitoring_demo",
+            raise_if_not_found=False,
         )
-        if not monitor:
-            return
-        lines = (
-            self.env["dm.vulnerability"]
-            .sudo()
-            .search([("equipment_id", "=", monitor.id), ("status", "=", "affected")])
+        domain = [("status", "=", "affected"), ("is_open", "=", True)]
+        monitors = Line.search(
+            [*domain, ("equipment_id.category_id", "=", category.id)]
+            if category
+            else [*domain, ("equipment_id.name", "ilike", "monitor")],
+            limit=1,
         )
-        lines.write(
-            {
-                "status": "mitigated",
-                "status_note": self.env._(
-                    "Isolated in the biomedical VLAN, no Internet access; the "
-                    "manufacturer's patch is planned."
-                ),
-            }
-        )
+        lines = Line.search([*domain, ("equipment_id", "=", monitors.equipment_id.id)])
+        if lines:
+            lines.write(
+                {
+                    "status": "mitigated",
+                    "status_note": self.env._(
+                        "Isolated in the biomedical VLAN without Internet access "
+                        "until the manufacturer's patch is installed."
+                    ),
+                }
+            )
+        return True
 
 
 def rt_html(title, remediation):
