@@ -170,10 +170,13 @@ class DmAdvisory(models.Model):
         )
         lines = Line.search([*domain, ("equipment_id", "=", monitors.equipment_id.id)])
         if lines:
+            # The note as the hospital's staff would write it: in the
+            # company's language, not the data loader's.
+            lang = lines.company_id[:1].partner_id.lang or self.env.lang or "en_US"
             lines.write(
                 {
                     "status": "mitigated",
-                    "status_note": self.env._(
+                    "status_note": self.with_context(lang=lang).env._(
                         "Isolated in the biomedical VLAN without Internet access "
                         "until the manufacturer's patch is installed."
                     ),
