@@ -126,7 +126,9 @@ class DmAdvisory(models.Model):
             )
             campaign.action_generate_lines()
             campaigns |= campaign
-        self._dm_post_note(
+        # sudo: the engineer reads advisories only; the note is the server's
+        # record of the action the role check above let through.
+        self.sudo()._dm_post_note(
             rt.msg(
                 _lt("Update campaign created by %(user)s for %(count)s devices."),
                 user=user.name,
