@@ -3,6 +3,7 @@
 
     make bench            # or: bash scripts/dm.sh bench [--sizes 1000,10000,100000]
     bash scripts/dm.sh bench --sizes 100000 --night-only   # sections 4 and 4b only
+    bash scripts/dm.sh bench --sizes 1000,10000 --vuln-only  # section 4d only
 
 On a fresh database with the three addons (no demo data), it generates a fleet
 (data/make_fleet.py), imports it by steps of 1k, 10k and 100k devices, and
@@ -27,7 +28,11 @@ prints, measured in this one run against that database:
    fleet's medical devices with two plans each (a yearly maintenance from
    their model's plan and a six-monthly QC of their own): time and queries
    per 1,000 devices, against OCA's loop of one plan at a time, and a second
-   run that creates nothing;
+   run that creates nothing; 4d. vulnerability matching: an SBOM of 20
+   components per device model and a synthetic KEV catalogue of 1,200 CVEs
+   with NVD-like ranges, one advisory (log4j) then the whole catalogue
+   matched against the fleet: time and queries per 1,000 devices, bounded
+   and linear, and a re-run that creates no line;
 5. a fleet-wide recompute after one OS end-of-support date changes for 50,000
    devices vs a raw SQL UPDATE of the same rows;
 6. the peak resident memory growth of this Odoo process during the import;
@@ -102,6 +107,11 @@ def parse_args(argv=None):
         action="store_true",
         help="only the imports and the daily jobs (sections 4 and 4b): the "
         "first night's activities after the largest import, e.g. --sizes 100000",
+    )
+    parser.add_argument(
+        "--vuln-only",
+        action="store_true",
+        help="only the imports and the vulnerability matching (section 4d)",
     )
     bench_load.add_arguments(parser)
     args = parser.parse_args(argv)
@@ -853,6 +863,219 @@ def run_plan_generation(env, meter, fleet_size):
     }
 
 
+# ---------------------------------------------------------------- vulnerabilities
+VULN_COMPONENTS = 20  # SBOM components per device model
+KEV_CVES = 1200  # the synthetic KEV catalogue (CISA's lists about 1,400)
+KEV_HITS = 20  # of which name a package of the fleet's SBOMs (the rest: none)
+VULN_LINEAR = 1.5  # per-1,000-device time, largest size / smallest, at most
+LOG4J = "pkg:maven/org.apache.logging.log4j/log4j-core"
+
+
+def seed_vulnerability_watch(env):
+    """Once: an SBOM of 20 components for each device model of the fleet
+    (log4j-core 2.14.1 in one model in four, OpenSSL 1.1.1k in one in
+    three, 18 npm packages) and a synthetic KEV catalogue: one NVD advisory
+    per CVE with its range, log4j's (CVE-2021-44228) first; Windows before 8
+    and one model of the fleet (all versions) as device products; KEV_HITS
+    CVEs on the npm packages, the others on packages no device has."""
+    from odoo.addons.dm_cyber.tools.vuln_match import component_match_key
+
+    Advisory = env["dm.advisory"].sudo()
+    if Advisory.search_count([("name", "=like", "BENCH-KEV-%")]):
+        return Advisory.search([("name", "=like", "BENCH-KEV-%")], order="id")
+    models = env["maintenance.equipment"]._read_group(
+        [("is_medical_device", "=", True), ("model", "!=", False)],
+        ["model", "manufacturer_id"],
+    )
+    components = []
+    for index, (model, maker) in enumerate(models):
+        sbom = (
+            env["dm.sbom"]
+            .sudo()
+            .create(
+                {
+                    "name": f"SBOM {model}",
+                    "dm_model_name": model,
+                    "dm_model_manufacturer_id": maker.id,
+                }
+            )
+        )
+        packages = [
+            ("log4j-core", "2.14.1" if index % 4 == 0 else "2.17.1", LOG4J),
+            (
+                "openssl",
+                "1.1.1k" if index % 3 == 0 else "1.1.1w",
+                "pkg:generic/openssl",
+            ),
+        ]
+        packages += [
+            (f"bench-lib-{j}", f"{1 + index % 5}.{j}.0", f"pkg:npm/bench-lib-{j}")
+            for j in range(VULN_COMPONENTS - 2)
+        ]
+        for name, version, purl in packages:
+            components.append(
+                {
+                    "sbom_id": sbom.id,
+                    "name": name,
+                    "version": version,
+                    "purl": f"{purl}@{version}",
+                    "match_key": component_match_key(name=name, purl=purl),
+                }
+            )
+    env["dm.sbom.component"].sudo().create(components)
+    cves = (
+        env["dm.cve"]
+        .sudo()
+        .create(
+            [
+                {
+                    "name": f"CVE-2099-{index:05d}",
+                    "cvss_vector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+                    "known_exploited": True,
+                    "epss_score": (index % 100) / 100,
+                }
+                for index in range(KEV_CVES)
+            ]
+        )
+    )
+    model, maker = models[0]
+
+    def product(index):
+        if index == 0:
+            return {
+                "purl": LOG4J,
+                "start_including": "2.0-beta9",
+                "end_excluding": "2.15.0",
+            }
+        if index == 1:
+            return {
+                "purl": "pkg:generic/openssl",
+                "start_including": "1.1.1",
+                "end_excluding": "1.1.1l",
+            }
+        if index == 2:
+            return {"vendor": "Microsoft", "product": "Windows", "end_excluding": "8"}
+        if index == 3:
+            return {"vendor": maker.name, "product": model, "all_versions": True}
+        if index < 4 + KEV_HITS:
+            j = index % (VULN_COMPONENTS - 2)
+            return {
+                "purl": f"pkg:npm/bench-lib-{j}",
+                "vers": f"vers:npm/>=3.{j}.0|<3.{j}.5",
+            }
+        return {"purl": f"pkg:npm/kev-unrelated-{index}", "end_excluding": "9.0"}
+
+    vals = []
+    for index, cve in enumerate(cves):
+        values = product(index)
+        values["match_key"] = component_match_key(
+            name=values.get("product"),
+            purl=values.get("purl"),
+            vendor=values.get("vendor"),
+        )
+        vals.append(
+            {
+                "name": f"BENCH-KEV-{index:05d}",
+                "source_kind": "nvd",
+                "cve_ids": [(6, 0, cve.ids)],
+                "product_ids": [(0, 0, {"cve_id": cve.id, **values})],
+            }
+        )
+    advisories = Advisory.create(vals)
+    env.cr.commit()
+    return advisories
+
+
+def reset_vulnerabilities(env):
+    """No line, as before a first match (the bench database only)."""
+    env.flush_all()
+    env.cr.execute("DELETE FROM dm_vulnerability")
+    env.cr.execute(
+        "UPDATE maintenance_equipment SET cyber_vuln_exploitable = false "
+        "WHERE cyber_vuln_exploitable"
+    )
+    env.invalidate_all()
+
+
+def vulnerability_bench(env, meter, size):
+    """Matching one advisory (log4j, in one model's SBOM in four), then the
+    whole KEV catalogue, against the fleet: time and queries of a first match
+    (no line yet) and of a re-run (that must create none)."""
+    advisories = seed_vulnerability_watch(env)
+    Vulnerability = env["dm.vulnerability"]
+    medical = env["maintenance.equipment"].search_count(
+        [("is_medical_device", "=", True)]
+    )
+    figures = {"devices": medical}
+    reset_vulnerabilities(env)
+    one = {}
+    with meter.measure(one):
+        stats = advisories[0]._dm_match()
+        env.flush_all()
+    figures["one"] = (one, stats)
+    reset_vulnerabilities(env)
+    kev, again = {}, {}
+    cves = advisories.cve_ids
+    with meter.measure(kev):
+        stats = Vulnerability._dm_match_cves(cves)
+        env.flush_all()
+    figures["kev"] = (kev, stats)
+    with meter.measure(again):
+        stats_again = Vulnerability._dm_match_cves(cves)
+        env.flush_all()
+    figures["again"] = (again, stats_again)
+    figures["lines"] = Vulnerability.sudo().search_count([])
+    env.cr.commit()
+    return figures
+
+
+def report_vulnerability_bench(report, sizes, vulns_by_size):
+    report.section(
+        f"4d. vulnerability matching (model SBOMs of {VULN_COMPONENTS} components, "
+        f"a synthetic KEV catalogue of {KEV_CVES:,} CVEs)"
+    )
+    per_k = {}
+    for size in sizes:
+        figures = vulns_by_size[size]
+        thousands = max(figures["devices"], 1) / 1000
+        row = {}
+        for key in ("one", "kev", "again"):
+            measured, stats = figures[key]
+            row[key] = (
+                measured["seconds"] / thousands,
+                measured["queries"] / thousands,
+                stats,
+            )
+        per_k[size] = row
+        one, kev, again = row["one"], row["kev"], row["again"]
+        report.say(
+            f"  {size:>7,} devices ({figures['devices']:,} medical): one advisory "
+            f"{one[0] * 1000:.0f} ms and {one[1]:.1f} queries per 1,000 devices "
+            f"({one[2]['created']:,} lines); whole KEV {kev[0] * 1000:.0f} ms and "
+            f"{kev[1]:.1f} queries per 1,000 devices ({kev[2]['created']:,} lines); "
+            f"re-run {again[0] * 1000:.0f} ms and {again[1]:.1f} queries per 1,000 "
+            f"devices, {again[2]['created']} created"
+        )
+    report.check(
+        "re-running the KEV match creates no line",
+        all(per_k[size]["again"][2]["created"] == 0 for size in sizes),
+        ", ".join(str(per_k[size]["again"][2]["created"]) for size in sizes),
+        "0",
+    )
+    if len(sizes) >= 2:
+        small, large = sizes[0], sizes[-1]
+        for key, label in (("one", "one advisory"), ("kev", "the whole KEV")):
+            time_ratio = per_k[large][key][0] / max(per_k[small][key][0], 1e-9)
+            query_ratio = per_k[large][key][1] / max(per_k[small][key][1], 1e-9)
+            report.check(
+                f"matching {label}: bounded and linear ({small:,} -> {large:,}, "
+                "per-1,000-device time and queries, largest / smallest)",
+                time_ratio <= VULN_LINEAR and query_ratio <= 1.0,
+                f"time {time_ratio:.2f}, queries {query_ratio:.2f}",
+                f"time <= {VULN_LINEAR}, queries <= 1.0",
+            )
+
+
 def report_plan_generation(report, sizes, plans_by_size):
     report.section(
         "4c. plan generation (OCA's cron over medical devices, two plans each)"
@@ -1018,7 +1241,7 @@ def run(args):
         peak_supported = reset_peak_rss()
         kanban, steps, crons_by_size, pivots, dashboards = {}, [], {}, {}, {}
         vigilance = {}
-        plans_by_size = {}
+        plans_by_size, vulns_by_size = {}, {}
         for size, path, count in files:
             rss_before = proc_status_kib("VmRSS")
             reset_peak_rss()
@@ -1050,6 +1273,7 @@ def run(args):
                 env, env["dm.dashboard"].get_panels, args.repeat
             )
             vigilance[size] = vigilance_bench(env, meter, size, args.repeat)
+            vulns_by_size[size] = vulnerability_bench(env, meter, size)
 
         ratio = largest / import_seconds / (largest / bare_seconds)
         report.say(
@@ -1199,6 +1423,7 @@ def run(args):
 
         report_daily_jobs(report, env, args.sizes, crons_by_size)
         report_plan_generation(report, args.sizes, plans_by_size)
+        report_vulnerability_bench(report, args.sizes, vulns_by_size)
 
         report.section(
             f"5. fleet-wide recompute after a reference change ({OS_FLEET:,} devices)"
@@ -1295,6 +1520,34 @@ def run_night_only(args):
     return report.summary()
 
 
+def run_vuln_only(args):
+    """Section 4d alone: the fleet imported by the steps of --sizes, each step
+    followed by the vulnerability matching."""
+    report = Report()
+    report.say(
+        f"medical device suite benchmark (vulnerability matching only), "
+        f"{datetime.now():%Y-%m-%d %H:%M}, database {args.database}, sizes "
+        f"{args.sizes}, {os.cpu_count()} cores"
+    )
+    _rows, files = write_slices(args.work_dir, args.sizes)
+    registry, env = setup_env(args)
+    try:
+        meter = Meter(env.cr)
+        vulns_by_size = {}
+        for size, path, count in files:
+            seconds, _record = dm_import(env, path, args.batch_size)
+            report.say(
+                f"  DM import of rows {size - count + 1:,}-{size:,}: {seconds:.1f} s "
+                f"({fmt_rate(count, seconds)})"
+            )
+            vacuum_analyze(registry, "maintenance_equipment")
+            vulns_by_size[size] = vulnerability_bench(env, meter, size)
+        report_vulnerability_bench(report, args.sizes, vulns_by_size)
+    finally:
+        env.cr.close()
+    return report.summary()
+
+
 def run_load_only(args):
     """The load and faults step alone, on the database of a previous run."""
     import_odoo()
@@ -1315,6 +1568,8 @@ def main(argv=None):
     args = parse_args(argv)
     if args.load_only:
         return run_load_only(args)
+    if args.vuln_only:
+        return run_vuln_only(args)
     return run_night_only(args) if args.night_only else run(args)
 
 

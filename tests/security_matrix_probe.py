@@ -527,6 +527,20 @@ class Fixtures:
             {"software_id": software.id}
         )
 
+    def _dm_vulnerability(self):
+        # A device's open vulnerability, as the matching creates it (issue 16).
+        cve = self.env["dm.cve"].create({"name": "CVE-2099-0001"})
+        advisory = self.env["dm.advisory"].create(
+            {"name": "Security matrix advisory", "cve_ids": [Command.set(cve.ids)]}
+        )
+        self.env["dm.vulnerability"].create(
+            {
+                "equipment_id": self._device().id,
+                "cve_id": cve.id,
+                "advisory_id": advisory.id,
+            }
+        )
+
     def _mail_activity(self):
         # The activity measured: one on a medical device, for the administrator.
         self._device().activity_schedule(

@@ -335,6 +335,21 @@ class TestMultiCompany(TransactionCase):
                 "reason": f"{label} calibration",
             }
         )
+        # A device's vulnerability (issue 16): the CVE and the advisory are
+        # public reference data, the line is the hospital's.
+        cve = env["dm.cve"].create({"name": f"CVE-2099-{prefix}1"})
+        advisory = env["dm.advisory"].create(
+            {"name": f"ADV-{prefix}", "cve_ids": [(6, 0, cve.ids)]}
+        )
+        b["dm.vulnerability"] = env["dm.vulnerability"].create(
+            {
+                "equipment_id": devices[0].id,
+                "cve_id": cve.id,
+                "advisory_id": advisory.id,
+                "status": "mitigated",
+                "status_note": f"{label} isolated in its VLAN",
+            }
+        )
         campaign = env["dm.cyber.campaign"].create(
             {"name": f"{label} patch campaign", "company_id": company}
         )

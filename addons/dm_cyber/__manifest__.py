@@ -30,6 +30,7 @@
         "views/dm_remote_views.xml",
         "views/dm_cyber_campaign_views.xml",
         "views/dm_disposal_views.xml",
+        "views/dm_vulnerability_views.xml",
         "report/dm_erasure_certificate_report.xml",
         "views/res_config_settings_views.xml",
         "views/dm_cyber_menus.xml",
@@ -39,6 +40,8 @@
         "demo/dm_disposal_demo.xml",
         "demo/res_users_demo.xml",
         "demo/dm_mds2_proposal_demo.xml",
+        # Last: it matches the demo advisories against the demo fleet.
+        "demo/dm_vulnerability_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -86,7 +86,13 @@ COLUMNS = [
     ("pieu_criticality", EQUIPMENT, "pieu_criticality"),
     ("cyber_risk_score", EQUIPMENT, "cyber_risk_score"),
     ("cyber_risk_level", EQUIPMENT, "cyber_risk_level"),
+    # The open vulnerabilities (dm.vulnerability): their number, and in the
+    # spreadsheets one text (CVE, CVSS, EPSS, KEV, advisory); the JSON lists
+    # them under "vulnerabilities".
+    ("vulnerability_open_count", EQUIPMENT, "vulnerability_open_count"),
+    ("vulnerabilities", EQUIPMENT, "vulnerability_ids"),
 ]
+VULNERABILITY = "dm.vulnerability"
 # Device fields read in one query (the OS and the company in one more each).
 DEVICE_FIELDS = [
     "name",
@@ -177,9 +183,10 @@ def cyber_matrix_rows(env, domain, limit=None, offset=0):
     """The hand-over rows of the devices matching ``domain``, as JSON-ready
     dicts (selection keys, ISO dates, ``None`` for empty values). Record rules
     apply: call it with the user's environment, a member of the IT hand-over
-    group (AccessError otherwise, whatever the path that calls it). Three
-    queries whatever the number of devices: devices, operating systems,
-    companies."""
+    group (AccessError otherwise, whatever the path that calls it). A
+    constant number of queries whatever the number of devices: devices,
+    operating systems, companies, and their open vulnerabilities (lines,
+    CVEs, advisories)."""
     if not env.su and not _it_export_allowed(env):
         raise AccessError(forbidden_message(env))
     devices = env[EQUIPMENT].search_fetch(
@@ -187,6 +194,7 @@ def cyber_matrix_rows(env, domain, limit=None, offset=0):
     )
     devices.os_version_id.fetch(["name", "end_of_support", "older_than_windows_10"])
     devices.company_id.fetch(["name"])
+    vulnerabilities = open_vulnerabilities(env, devices)
     rows = []
     for device in devices:
         os_version = device.os_version_id
@@ -225,9 +233,61 @@ def cyber_matrix_rows(env, domain, limit=None, offset=0):
                 "pieu_criticality": device.pieu_criticality or None,
                 "cyber_risk_score": device.cyber_risk_score,
                 "cyber_risk_level": device.cyber_risk_level or None,
+                "vulnerability_open_count": len(vulnerabilities.get(device.id, [])),
+                "vulnerabilities": vulnerabilities.get(device.id, []),
             }
         )
     return rows
+
+
+def open_vulnerabilities(env, devices):
+    """``{device id: [vulnerability]}``: the open vulnerabilities of
+    ``devices`` (affected, still matching), highest priority first, as the
+    user reads them (record rules apply). Three queries whatever the number
+    of devices: lines, CVEs, advisories."""
+    if not devices:
+        return {}
+    lines = env[VULNERABILITY].search_fetch(
+        [("equipment_id", "in", devices.ids), ("is_open", "=", True)],
+        ["equipment_id", "cve_id", "advisory_id", "cvss_score", "status", "priority"],
+    )
+    lines.cve_id.fetch(["name", "epss_score", "known_exploited"])
+    lines.advisory_id.fetch(["name"])
+    result = {}
+    for line in lines:
+        result.setdefault(line.equipment_id.id, []).append(
+            {
+                "cve": line.cve_id.name,
+                "cvss_score": line.cvss_score,
+                "epss_score": line.cve_id.epss_score,
+                "known_exploited": line.cve_id.known_exploited,
+                "status": line.status,
+                "priority": line.priority,
+                "advisory": line.advisory_id.name or None,
+            }
+        )
+    return result
+
+
+def vulnerabilities_text(vulnerabilities):
+    """The open vulnerabilities in one cell: ``CVE (CVSS 10.0, EPSS 0.94,
+    KEV) advisory``, separated by ``; ``."""
+    texts = []
+    for vulnerability in vulnerabilities:
+        scores = [
+            f"CVSS {vulnerability['cvss_score']:.1f}",
+            f"EPSS {vulnerability['epss_score']:.2f}",
+        ]
+        if vulnerability["known_exploited"]:
+            scores.append("KEV")
+        text = f"{vulnerability['cve']} ({', '.join(scores)})"
+        if (
+            vulnerability["advisory"]
+            and vulnerability["advisory"] != vulnerability["cve"]
+        ):
+            text += f" {vulnerability['advisory']}"
+        texts.append(text)
+    return "; ".join(texts)
 
 
 def column_labels(env):
@@ -245,7 +305,11 @@ def _flat_values(row):
     """The row's values in the order of ``COLUMNS`` (OS values un-nested)."""
     os_values = row["os"] or {}
     return [
-        os_values.get(key[3:]) if key.startswith("os_") else row[key]
+        os_values.get(key[3:])
+        if key.startswith("os_")
+        else vulnerabilities_text(row[key])
+        if key == "vulnerabilities"
+        else row[key]
         for key, _model, _field in COLUMNS
     ]
 

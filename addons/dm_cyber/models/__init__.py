@@ -23,3 +23,5 @@ from . import dm_advisory_product
 from . import dm_vulnerability
 from . import dm_mds2_proposal
 from . import maintenance_equipment_mds2
+from . import maintenance_equipment_vulnerability
+from . import dm_advisory_match

@@ -228,6 +228,7 @@ class MaintenanceEquipment(models.Model):
             "patch_outdated": self.cyber_patch_outdated,
             "remote_channel": self.remote_maintenance_channel,
             "mds2_received": self.mds2_received,
+            "exploitable_vulnerability": self.cyber_vuln_exploitable,
         }
 
     @api.depends(
@@ -244,6 +245,7 @@ class MaintenanceEquipment(models.Model):
         "cyber_patch_outdated",
         "remote_maintenance_channel",
         "mds2_received",
+        "cyber_vuln_exploitable",
     )
     def _compute_cyber_risk(self):
         weights = self.env["dm.cyber.risk.factor"]._weights()

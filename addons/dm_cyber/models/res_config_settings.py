@@ -27,6 +27,25 @@ class ResConfigSettings(models.TransientModel):
         help="A connected device whose last patch is older than this is flagged.",
     )
 
+    dm_cyber_epss_high_from = fields.Float(
+        string="EPSS high from",
+        config_parameter="dm_cyber.epss_high_from",
+        default=0.1,
+        digits=(4, 3),
+        help="A vulnerability whose EPSS score (probability of exploitation in "
+        "the next 30 days, 0 to 1) reaches this is likely to be exploited: it "
+        "rises in priority and, open on a device with patient data or Internet "
+        "access, raises its cyber risk.",
+    )
+
+    @api.constrains("dm_cyber_epss_high_from")
+    def _check_epss_high_from(self):
+        for settings in self:
+            if not 0 < settings.dm_cyber_epss_high_from <= 1:
+                raise ValidationError(
+                    self.env._("The EPSS threshold must be above 0 and at most 1.")
+                )
+
     @api.constrains(
         "dm_cyber_risk_medium_from",
         "dm_cyber_risk_high_from",
@@ -50,7 +69,11 @@ class ResConfigSettings(models.TransientModel):
     def set_values(self):
         Equipment = self.env["maintenance.equipment"]
         old = (Equipment._cyber_thresholds(), Equipment._cyber_patch_max_age())
+        Vulnerability = self.env["dm.vulnerability"]
+        old_epss = Vulnerability._dm_epss_high_from()
         result = super().set_values()
+        if Vulnerability._dm_epss_high_from() != old_epss:
+            Vulnerability._dm_refresh_cves()
         if (Equipment._cyber_thresholds(), Equipment._cyber_patch_max_age()) != old:
             Equipment._recompute_stored(
                 ["cyber_patch_outdated", *CYBER_FIELDS], [("is_connected", "=", True)]

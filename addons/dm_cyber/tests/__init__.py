@@ -35,3 +35,4 @@ from . import test_tools_mds2
 from . import test_fuzz_vuln_readers
 from . import test_mds2_proposal
 from . import test_tour_mds2
+from . import test_vulnerability_match

@@ -193,6 +193,8 @@ class TestItApi(HttpCase):
                 "pieu_criticality": None,
                 "cyber_risk_score": self.device_xp.cyber_risk_score,
                 "cyber_risk_level": self.device_xp.cyber_risk_level,
+                "vulnerability_open_count": 0,
+                "vulnerabilities": [],
             },
         )
         self.assertIn(xp["cyber_risk_level"], ("high", "critical"))
@@ -200,6 +202,74 @@ class TestItApi(HttpCase):
         self.assertFalse(ok["os"]["obsolete"])
         self.assertTrue(ok["mds2_received"])
         self.assertFalse(ok["patch_outdated"])
+
+    def test_open_vulnerabilities_are_handed_over(self):
+        cve = self.env["dm.cve"].create(
+            {
+                "name": "CVE-2021-44228",
+                "cvss_vector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H",
+                "known_exploited": True,
+                "epss_score": 0.94,
+            }
+        )
+        advisory = self.env["dm.advisory"].create(
+            {"name": "ICSMA-21-TEST", "cve_ids": [fields.Command.set(cve.ids)]}
+        )
+        # sudo: lines are the matching's; the hand-over reads them.
+        Line = self.env["dm.vulnerability"].sudo()
+        Line.create(
+            [
+                {
+                    "equipment_id": self.device_xp.id,
+                    "cve_id": cve.id,
+                    "advisory_id": advisory.id,
+                },
+                {
+                    "equipment_id": self.device_ok.id,
+                    "cve_id": cve.id,
+                    "advisory_id": advisory.id,
+                    "status": "fixed",
+                },
+                {
+                    "equipment_id": self.device_other_company.id,
+                    "cve_id": cve.id,
+                    "advisory_id": advisory.id,
+                },
+            ]
+        )
+        response = self.api_get("rssi")
+        rows = {row["id"]: row for row in response.json()["devices"]}
+        xp = rows[self.device_xp.id]
+        self.assertEqual(xp["vulnerability_open_count"], 1)
+        self.assertEqual(
+            xp["vulnerabilities"],
+            [
+                {
+                    "cve": "CVE-2021-44228",
+                    "cvss_score": 10.0,
+                    "epss_score": 0.94,
+                    "known_exploited": True,
+                    "status": "affected",
+                    "priority": 40 + 30 + 15 + 10 + 5,
+                    "advisory": "ICSMA-21-TEST",
+                }
+            ],
+        )
+        # Fixed: no longer open, not handed over.
+        self.assertEqual(rows[self.device_ok.id]["vulnerabilities"], [])
+        self.login("rssi")
+        response = self.url_open(CSV_URL)
+        text = response.content.decode("utf-8-sig")
+        table = list(csv.reader(io.StringIO(text), delimiter=";"))
+        by_id = {row[0]: dict(zip(table[0], row, strict=True)) for row in table[1:]}
+        xp_row = by_id[str(self.device_xp.id)]
+        self.assertEqual(xp_row["Open vulnerabilities"], "1")
+        self.assertEqual(
+            xp_row["Vulnerabilities"],
+            "CVE-2021-44228 (CVSS 10.0, EPSS 0.94, KEV) ICSMA-21-TEST",
+        )
+        self.assertEqual(by_id[str(self.device_ok.id)]["Vulnerabilities"], "")
+        self.assertNotIn(str(self.device_other_company.id), by_id)
 
     def test_query_filters_like_the_saved_filter(self):
         response = self.api_get("rssi", query="obsolete_os")

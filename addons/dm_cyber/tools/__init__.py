@@ -3,6 +3,7 @@ from . import erasure
 from . import fleet_import_cyber
 from . import read_error
 from . import vuln_match
+from . import vuln_priority
 from . import sbom
 from . import advisories
 from . import mds2

@@ -22,6 +22,12 @@ FACTOR_CHECKS = {
     "patch_outdated": lambda a: a["patch_outdated"],
     "remote_uncontrolled": lambda a: a["remote_channel"] == "uncontrolled",
     "no_mds2": lambda a: not a["mds2_received"],
+    # An open vulnerability known exploited (KEV) or with a high EPSS, on a
+    # device holding patient data or reaching the Internet.
+    "exploited_vulnerability": lambda a: bool(
+        a.get("exploitable_vulnerability")
+        and (a["patient_data"] or a["internet_access"])
+    ),
 }
 
 
