@@ -31,12 +31,18 @@
         "views/dm_disposal_views.xml",
         "report/dm_erasure_certificate_report.xml",
         "views/res_config_settings_views.xml",
+        "data/dm_advisory_source_data.xml",
+        "views/dm_cve_views.xml",
+        "views/dm_advisory_views.xml",
+        "views/dm_advisory_source_views.xml",
+        "wizards/dm_advisory_import_views.xml",
         "views/dm_cyber_menus.xml",
     ],
     "demo": [
         "demo/maintenance_equipment_demo.xml",
         "demo/dm_disposal_demo.xml",
         "demo/res_users_demo.xml",
+        "demo/dm_advisory_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

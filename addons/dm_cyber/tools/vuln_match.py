@@ -501,3 +501,33 @@ def cvss_score(vector):
             "bad_cvss", {"value": vector, "message": str(error)}
         ) from None
     return float(Decimal(str(score)).quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
+# ------------------------------------------------------------------ match key
+def component_match_key(name=None, purl=None, cpe=None, vendor=None):
+    """The key an SBOM component and an advisory's product share when they
+    name the same thing: ``pkg:<type>/<namespace>/<name>`` of a package URL
+    (lower case, no version nor qualifiers), else ``cpe:<vendor>:<product>``
+    of a CPE, else ``name:<vendor>:<name>`` (normalised; the vendor may be
+    empty). ``""`` when nothing names it. An unreadable purl or CPE falls
+    back to the next identity."""
+    if purl:
+        try:
+            parsed = parse_purl(purl)
+        except VulnMatchError:
+            parsed = None
+        if parsed is not None:
+            parts = [parsed.type, parsed.namespace, parsed.name]
+            return "pkg:" + "/".join(p for p in parts if p).lower()
+    if cpe:
+        try:
+            parsed = parse_cpe(cpe)
+        except VulnMatchError:
+            parsed = None
+        if parsed is not None:
+            return (
+                f"cpe:{normalize_name(parsed.vendor)}:{normalize_name(parsed.product)}"
+            )
+    if name:
+        return f"name:{normalize_name(vendor)}:{normalize_name(name)}"
+    return ""
