@@ -35,3 +35,5 @@ from . import test_tools_mds2
 from . import test_fuzz_vuln_readers
 from . import test_tools_advisory_import
 from . import test_advisory_import
+from . import test_advisory_fetch
+from . import test_tools_http_fetch
