@@ -54,7 +54,7 @@ class DmAdvisory(models.Model):
         required=True,
         default="manual",
     )
-    source_id = fields.Many2one("dm.advisory.source", ondelete="set null")
+    source_id = fields.Many2one("dm.advisory.source", ondelete="set null", copy=False)
     initial_release_date = fields.Datetime(string="Published on")
     current_release_date = fields.Datetime(string="Updated on", tracking=True)
     url = fields.Char(string="URL")
@@ -123,6 +123,7 @@ class DmAdvisory(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
+            self.check_access("create")
             default = self.env.context.get("default_source_kind", "manual")
             for vals in vals_list:
                 if vals.get("source_kind", default) != "manual":
@@ -136,6 +137,7 @@ class DmAdvisory(models.Model):
 
     def write(self, vals):
         if not self.env.su:
+            self.check_access("write")
             imported = self.filtered(lambda a: a.source_kind != "manual")
             if "source_kind" in vals or (imported and IMPORTED_FIELDS & set(vals)):
                 raise UserError(
@@ -149,7 +151,7 @@ class DmAdvisory(models.Model):
 
     def copy(self, default=None):
         # A copy is an advisory entered by hand, never another import.
-        default = dict(default or {}, source_kind="manual", source_id=False)
+        default = dict(default or {}, source_kind="manual")
         return super().copy(default)
 
     # ------------------------------------------------------------ actions

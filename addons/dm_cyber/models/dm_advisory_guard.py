@@ -42,6 +42,9 @@ class DmAdvisoryGuard(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            # The role's rights first: a role that may not create is told so.
+            self.check_access("create")
         defaults = self._dm_context_defaults()
         for vals in vals_list:
             self._dm_check_client_vals(set(vals) | defaults)
@@ -63,5 +66,7 @@ class DmAdvisoryGuard(models.AbstractModel):
         return super().create(vals_list)
 
     def write(self, vals):
+        if not self.env.su:
+            self.check_access("write")
         self._dm_check_client_vals(vals)
         return super().write(vals)

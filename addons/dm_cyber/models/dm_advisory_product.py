@@ -73,9 +73,11 @@ class DmAdvisoryProduct(models.Model):
     def _dm_client_protected_fields(self):
         return {"match_key", "source_ref", "known_exploited", "cvss_score"}
 
-    def _dm_check_manual(self, advisories):
+    def _dm_check_manual(self, advisories, operation):
         if self.env.su:
             return
+        # The role's rights first: a role that may not write is told so.
+        self.check_access(operation)
         imported = advisories.filtered(lambda a: a.source_kind != "manual")
         if imported:
             raise UserError(
@@ -94,19 +96,20 @@ class DmAdvisoryProduct(models.Model):
             self._dm_check_manual(
                 self.env["dm.advisory"].browse(
                     [i for i in ids if isinstance(i, int) and i]
-                )
+                ),
+                "create",
             )
         return super().create(vals_list)
 
     def write(self, vals):
         if not self.env.su:
-            self._dm_check_manual(self.advisory_id)
+            self._dm_check_manual(self.advisory_id, "write")
             if vals.get("advisory_id"):
                 self._dm_check_manual(
-                    self.env["dm.advisory"].browse(vals["advisory_id"])
+                    self.env["dm.advisory"].browse(vals["advisory_id"]), "write"
                 )
         return super().write(vals)
 
     def unlink(self):
-        self._dm_check_manual(self.advisory_id)
+        self._dm_check_manual(self.advisory_id, "unlink")
         return super().unlink()

@@ -37,3 +37,4 @@ from . import test_tools_advisory_import
 from . import test_advisory_import
 from . import test_advisory_fetch
 from . import test_tools_http_fetch
+from . import test_advisory_attacks

@@ -173,7 +173,7 @@ class TestMatchKey(unittest.TestCase):
         self.assertEqual(component_match_key(name="zlib"), "name::zlib")
         # A broken purl falls back to the next identity.
         self.assertEqual(component_match_key(name="x", purl="nope"), "name::x")
-        self.assertEqual(component_match_key(), "")
+        self.assertFalse(component_match_key())
 
     def test_gzip_head(self):
         data = gzip.compress(

@@ -482,6 +482,183 @@ def purl_scheme(purl):
     return PURL_TYPE_SCHEMES.get(parse_purl(purl).type)
 
 
+# ------------------------------------------------------------------ match key
+def _purl_key(text):
+    purl = parse_purl(text)
+    parts = [purl.type.lower()]
+    if purl.namespace:
+        parts.append(_purl_name(purl, purl.namespace))
+    parts.append(_purl_name(purl, purl.name))
+    return "pkg:" + "/".join(parts)
+
+
+def _cpe_key(text):
+    cpe = parse_cpe(text)
+    vendor, product = normalize_name(cpe.vendor), normalize_name(cpe.product)
+    if not product:
+        raise VulnMatchError("bad_cpe", {"value": text})
+    return f"cpe:{vendor}:{product}"
+
+
+def component_match_key(name=None, purl=None, cpe=None, vendor=None):
+    """The key that narrows matching in SQL: an SBOM component and an
+    advisory's product with the same key may be the same software (their
+    versions then decide). One rule for both sides:
+
+    - a package URL gives ``pkg:<type>/<namespace>/<name>`` (lower case, no
+      version, qualifiers nor subpath; no namespace: ``pkg:<type>/<name>``);
+    - else a CPE gives ``cpe:<vendor>:<product>`` (:func:`normalize_name`);
+    - else ``name:<vendor>:<name>`` (:func:`normalize_name`; vendor may be
+      empty).
+
+    A purl or CPE that cannot be read gives way to the next rule. ``None``
+    when nothing names the software."""
+    if purl and purl.strip():
+        try:
+            return _purl_key(purl)
+        except VulnMatchError:
+            pass
+    if cpe and cpe.strip():
+        try:
+            return _cpe_key(cpe)
+        except VulnMatchError:
+            pass
+    normalized = normalize_name(name)
+    if not normalized:
+        return None
+    return f"name:{normalize_name(vendor)}:{normalized}"
+
+
+# ------------------------------------------------------- devices and products
+RANGE_FIELDS = (
+    "version",
+    "start_including",
+    "start_excluding",
+    "end_including",
+    "end_excluding",
+    "vers",
+)
+
+
+def product_range(product):
+    """The :class:`AffectedRange` of an advisory's product, a mapping with the
+    fields of ``dm.advisory.product`` (``all_versions``, ``version``, the
+    bounds, ``vers``). A product that gives no range at all affects all
+    versions; a CPE's own version counts when no bound is given."""
+    values = {f: (product.get(f) or None) for f in RANGE_FIELDS}
+    if product.get("all_versions"):
+        return AffectedRange(all_versions=True)
+    if any(values.values()):
+        return AffectedRange(**values)
+    cpe = product.get("cpe")
+    if cpe:
+        try:
+            return cpe_version(cpe)
+        except VulnMatchError:
+            pass
+    return AffectedRange(all_versions=True)
+
+
+def range_text(affected):
+    """The range in words any reader reads (comparators, no English):
+    ``>= 2.0, < 2.15.0``; ``None`` for all versions."""
+    if affected.all_versions:
+        return None
+    if affected.vers:
+        return affected.vers
+    if affected.version:
+        return f"= {affected.version}"
+    bounds = (
+        (">=", affected.start_including),
+        (">", affected.start_excluding),
+        ("<=", affected.end_including),
+        ("<", affected.end_excluding),
+    )
+    return ", ".join(f"{op} {v}" for op, v in bounds if v)
+
+
+def product_identity(product):
+    """Vendor and product names an advisory's product gives for a device
+    (its own fields, else those of its CPE): ``(vendor, product)`` or
+    ``None``."""
+    vendor, name = product.get("vendor"), product.get("product")
+    if (not vendor or not name) and product.get("cpe"):
+        try:
+            cpe = parse_cpe(product["cpe"])
+        except VulnMatchError:
+            cpe = None
+        if cpe and cpe.vendor != "*" and cpe.product != "*":
+            vendor, name = vendor or cpe.vendor, name or cpe.product
+    if not vendor or not name:
+        return None
+    return vendor, name
+
+
+def safe_applies(version, affected, scheme=None):
+    """:func:`applies` for one range, a version that cannot be read being
+    not affected (a device's free-text version must not stop a fleet's
+    match)."""
+    try:
+        return applies(version, [affected], scheme)
+    except VulnMatchError:
+        return False
+
+
+def device_matches(product, device):
+    """How an advisory's product applies to a device, or ``None``.
+
+    ``product``: a mapping of ``dm.advisory.product`` fields; ``device``: a
+    mapping with ``manufacturer``, ``model``, ``firmware_version`` and
+    ``os_vendor``, ``os_product``, ``os_version`` (its operating system).
+    Returns ``("model", version)`` when the product is the device's
+    manufacturer and model and its firmware version (else its OS version) is
+    in the range, ``("os", version)`` when the product is the device's
+    operating system and its version is in the range."""
+    identity = product_identity(product)
+    if not identity:
+        return None
+    vendor, name = identity
+    affected = product_range(product)
+    if same_vendor(vendor, device.get("manufacturer")) and same_product(
+        name, device.get("model")
+    ):
+        version = device.get("firmware_version") or device.get("os_version")
+        if safe_applies(version, affected):
+            return "model", version or None
+    if same_vendor(vendor, device.get("os_vendor")) and same_product(
+        name, device.get("os_product")
+    ):
+        version = device.get("os_version")
+        if safe_applies(version, affected):
+            return "os", version or None
+    return None
+
+
+def component_matches(product, component):
+    """Whether an SBOM component (a mapping with ``match_key``, ``version``,
+    ``purl``) is in the range of an advisory's product with the same match
+    key: versions of a package URL compare with its ecosystem's rules, the
+    others as firmware versions."""
+    scheme = None
+    if component.get("purl"):
+        try:
+            scheme = purl_scheme(component["purl"])
+        except VulnMatchError:
+            scheme = None
+    return safe_applies(component.get("version"), product_range(product), scheme)
+
+
+def range_fingerprint(entries):
+    """What the affected ranges were when a device matched: ``entries`` are
+    ``(identity, AffectedRange)`` pairs (identity: the product's match key or
+    names, never a database id, which a new revision of an advisory may
+    change). A closed line opens again only when this changes."""
+    parts = sorted(
+        {f"{identity}={range_text(affected) or '*'}" for identity, affected in entries}
+    )
+    return ";".join(parts)
+
+
 # ----------------------------------------------------------------------- CVSS
 def cvss_score(vector):
     """Base score (0.0 to 10.0, one decimal) of a CVSS v2, v3.0, v3.1 or v4.0
@@ -501,33 +678,3 @@ def cvss_score(vector):
             "bad_cvss", {"value": vector, "message": str(error)}
         ) from None
     return float(Decimal(str(score)).quantize(Decimal("0.1"), ROUND_HALF_UP))
-
-
-# ------------------------------------------------------------------ match key
-def component_match_key(name=None, purl=None, cpe=None, vendor=None):
-    """The key an SBOM component and an advisory's product share when they
-    name the same thing: ``pkg:<type>/<namespace>/<name>`` of a package URL
-    (lower case, no version nor qualifiers), else ``cpe:<vendor>:<product>``
-    of a CPE, else ``name:<vendor>:<name>`` (normalised; the vendor may be
-    empty). ``""`` when nothing names it. An unreadable purl or CPE falls
-    back to the next identity."""
-    if purl:
-        try:
-            parsed = parse_purl(purl)
-        except VulnMatchError:
-            parsed = None
-        if parsed is not None:
-            parts = [parsed.type, parsed.namespace, parsed.name]
-            return "pkg:" + "/".join(p for p in parts if p).lower()
-    if cpe:
-        try:
-            parsed = parse_cpe(cpe)
-        except VulnMatchError:
-            parsed = None
-        if parsed is not None:
-            return (
-                f"cpe:{normalize_name(parsed.vendor)}:{normalize_name(parsed.product)}"
-            )
-    if name:
-        return f"name:{normalize_name(vendor)}:{normalize_name(name)}"
-    return ""
