@@ -52,16 +52,15 @@ class DmAdvisoryGuard(models.AbstractModel):
         if self.env.su and defaults & protected:
             # A client's context follows the calls it triggers, into the
             # server's sudo creations: its defaults of these fields are dropped.
-            model = self.with_context(
-                {
-                    key: value
-                    for key, value in self.env.context.items()
-                    if not (
-                        key.startswith("default_")
-                        and key[len("default_") :] in protected
-                    )
-                }
-            )
+            clean = {
+                key: value
+                for key, value in self.env.context.items()
+                if not (
+                    key.startswith("default_") and key[len("default_") :] in protected
+                )
+            }
+            # A new environment, not with_context(): the keys must go.
+            model = self.with_env(self.env(context=clean))
             return super(DmAdvisoryGuard, model).create(vals_list)
         return super().create(vals_list)
 

@@ -7,10 +7,9 @@ import json
 from datetime import timedelta
 
 from odoo import fields
+from odoo.addons.medical_device.tests.local_http_server import closed_port_url
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
-
-from odoo.addons.medical_device.tests.local_http_server import closed_port_url
 
 from ..models.dm_advisory_source import (
     BACKOFF_PARAM,

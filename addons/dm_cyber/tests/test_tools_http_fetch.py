@@ -4,8 +4,8 @@ unittest, run by pytest: no Odoo request handler in between)."""
 
 import unittest
 
-from odoo.addons.medical_device.tools import http_fetch
 from odoo.addons.medical_device.tests.local_http_server import closed_port_url
+from odoo.addons.medical_device.tools import http_fetch
 
 from .advisory_server import AdvisoryServer, sample
 
@@ -25,9 +25,11 @@ class TestHttpFetch(unittest.TestCase):
         self.assertEqual(response.content, data)
 
     def test_timeout_then_retry(self):
-        with AdvisoryServer({"/k": (200, b"{}")}, delay=0.6) as server:
-            with self.assertRaises(http_fetch.FetchError) as caught:
-                get(f"{server.url}/k", timeout=0.2, retries=1)
+        with (
+            AdvisoryServer({"/k": (200, b"{}")}, delay=0.6) as server,
+            self.assertRaises(http_fetch.FetchError) as caught,
+        ):
+            get(f"{server.url}/k", timeout=0.2, retries=1)
         self.assertEqual(caught.exception.kind, "timeout")
         self.assertEqual(caught.exception.params["attempts"], 2)
         self.assertEqual(len(server.requests), 2)
@@ -48,9 +50,11 @@ class TestHttpFetch(unittest.TestCase):
         self.assertEqual(len(server.requests), 2)
 
     def test_too_large(self):
-        with AdvisoryServer({"/big": (200, b"x" * 5000)}) as server:
-            with self.assertRaises(http_fetch.FetchError) as caught:
-                get(f"{server.url}/big", max_bytes=1000)
+        with (
+            AdvisoryServer({"/big": (200, b"x" * 5000)}) as server,
+            self.assertRaises(http_fetch.FetchError) as caught,
+        ):
+            get(f"{server.url}/big", max_bytes=1000)
         self.assertEqual(caught.exception.kind, "too_large")
 
     def test_offline(self):

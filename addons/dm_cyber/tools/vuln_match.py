@@ -484,7 +484,11 @@ def purl_scheme(purl):
 
 # ------------------------------------------------------------------ match key
 def _purl_key(text):
-    purl = parse_purl(text)
+    """The key of a package URL, ``None`` when it cannot be read."""
+    try:
+        purl = parse_purl(text)
+    except VulnMatchError:
+        return None
     parts = [purl.type.lower()]
     if purl.namespace:
         parts.append(_purl_name(purl, purl.namespace))
@@ -493,11 +497,13 @@ def _purl_key(text):
 
 
 def _cpe_key(text):
-    cpe = parse_cpe(text)
+    """The key of a CPE, ``None`` when it cannot be read."""
+    try:
+        cpe = parse_cpe(text)
+    except VulnMatchError:
+        return None
     vendor, product = normalize_name(cpe.vendor), normalize_name(cpe.product)
-    if not product:
-        raise VulnMatchError("bad_cpe", {"value": text})
-    return f"cpe:{vendor}:{product}"
+    return f"cpe:{vendor}:{product}" if product else None
 
 
 def component_match_key(name=None, purl=None, cpe=None, vendor=None):
@@ -513,16 +519,11 @@ def component_match_key(name=None, purl=None, cpe=None, vendor=None):
 
     A purl or CPE that cannot be read gives way to the next rule. ``None``
     when nothing names the software."""
-    if purl and purl.strip():
-        try:
-            return _purl_key(purl)
-        except VulnMatchError:
-            pass
-    if cpe and cpe.strip():
-        try:
-            return _cpe_key(cpe)
-        except VulnMatchError:
-            pass
+    key = (purl and purl.strip() and _purl_key(purl)) or (
+        cpe and cpe.strip() and _cpe_key(cpe)
+    )
+    if key:
+        return key
     normalized = normalize_name(name)
     if not normalized:
         return None
@@ -551,11 +552,8 @@ def product_range(product):
     if any(values.values()):
         return AffectedRange(**values)
     cpe = product.get("cpe")
-    if cpe:
-        try:
-            return cpe_version(cpe)
-        except VulnMatchError:
-            pass
+    if cpe and _cpe_key(cpe):
+        return cpe_version(cpe)
     return AffectedRange(all_versions=True)
 
 

@@ -16,7 +16,7 @@ class DmAdvisoryImport(models.TransientModel):
     _name = "dm.advisory.import"
     _description = "Import of an advisory file"
 
-    file = fields.Binary(string="File", required=True)
+    file = fields.Binary(required=True)
     filename = fields.Char()
     kind = fields.Selection(
         [("auto", "Recognise from the file"), *SOURCE_KINDS],
@@ -25,7 +25,6 @@ class DmAdvisoryImport(models.TransientModel):
     )
     source_id = fields.Many2one(
         "dm.advisory.source",
-        string="Source",
         help="The source the file comes from (optional): its advisories link to it.",
     )
     state = fields.Selection(
@@ -37,26 +36,21 @@ class DmAdvisoryImport(models.TransientModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # The result is the import's, never the client's.
-        for vals in vals_list:
-            for fname in ("state", "summary", "advisory_ids", "cve_ids"):
-                vals.pop(fname, None)
-        return super(
-            DmAdvisoryImport,
-            self.with_context(
-                {
-                    k: v
-                    for k, v in self.env.context.items()
-                    if k
-                    not in (
-                        "default_state",
-                        "default_summary",
-                        "default_advisory_ids",
-                        "default_cve_ids",
-                    )
-                }
-            ),
-        ).create(vals_list)
+        # The result is the import's, never the client's: neither by value
+        # nor by a default_* key of the context.
+        result_fields = ("state", "summary", "advisory_ids", "cve_ids")
+        vals_list = [
+            {k: v for k, v in vals.items() if k not in result_fields}
+            for vals in vals_list
+        ]
+        clean = {
+            k: v
+            for k, v in self.env.context.items()
+            if k not in {f"default_{f}" for f in result_fields}
+        }
+        return super(DmAdvisoryImport, self.with_env(self.env(context=clean))).create(
+            vals_list
+        )
 
     def action_import(self):
         self.ensure_one()
