@@ -35,6 +35,8 @@ class DmAdvisory(models.Model):
         "mail.activity.mixin",
         "dm.input.guard",
         "dm.advisory.guard",
+        # Once a device's vulnerability points to it: archived, never deleted.
+        "dm.reference.data",
     ]
     _order = "current_release_date desc, id desc"
 
@@ -123,7 +125,7 @@ class DmAdvisory(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
-            self.check_access("create")
+            self._dm_check_client_input(vals_list, create=True)
             default = self.env.context.get("default_source_kind", "manual")
             for vals in vals_list:
                 if vals.get("source_kind", default) != "manual":
@@ -137,7 +139,7 @@ class DmAdvisory(models.Model):
 
     def write(self, vals):
         if not self.env.su:
-            self.check_access("write")
+            self._dm_check_client_input([vals])
             imported = self.filtered(lambda a: a.source_kind != "manual")
             if "source_kind" in vals or (imported and IMPORTED_FIELDS & set(vals)):
                 raise UserError(

@@ -40,11 +40,24 @@ class DmAdvisoryGuard(models.AbstractModel):
                 )
             )
 
+    @api.model
+    def _dm_check_client_input(self, vals_list, create=False):
+        """The kinds and sizes of the values first (``dm.input.guard``, when
+        the model has it), then the role's rights: a role that may not
+        write is told so before what only the server writes."""
+        if self.env.su:
+            return
+        if hasattr(self, "_dm_check_input_vals"):
+            for vals in vals_list:
+                if create:
+                    self._dm_check_create_input(vals)
+                else:
+                    self._dm_check_input_vals(vals)
+        self.check_access("create" if create else "write")
+
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
-            # The role's rights first: a role that may not create is told so.
-            self.check_access("create")
+        self._dm_check_client_input(vals_list, create=True)
         defaults = self._dm_context_defaults()
         for vals in vals_list:
             self._dm_check_client_vals(set(vals) | defaults)
@@ -65,7 +78,6 @@ class DmAdvisoryGuard(models.AbstractModel):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.su:
-            self.check_access("write")
+        self._dm_check_client_input([vals])
         self._dm_check_client_vals(vals)
         return super().write(vals)

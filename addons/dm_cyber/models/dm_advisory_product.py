@@ -91,6 +91,7 @@ class DmAdvisoryProduct(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
+            self._dm_check_client_input(vals_list, create=True)
             default = self.env.context.get("default_advisory_id")
             ids = {vals.get("advisory_id", default) for vals in vals_list}
             self._dm_check_manual(
@@ -103,6 +104,7 @@ class DmAdvisoryProduct(models.Model):
 
     def write(self, vals):
         if not self.env.su:
+            self._dm_check_client_input([vals])
             self._dm_check_manual(self.advisory_id, "write")
             if vals.get("advisory_id"):
                 self._dm_check_manual(

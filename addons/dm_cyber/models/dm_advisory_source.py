@@ -37,7 +37,13 @@ class DmAdvisorySource(models.Model):
 
     _name = "dm.advisory.source"
     _description = "Vulnerability advisory source"
-    _inherit = ["mail.thread", "dm.input.guard", "dm.advisory.guard"]
+    # Once its advisories point to it: archived, never deleted.
+    _inherit = [
+        "mail.thread",
+        "dm.input.guard",
+        "dm.advisory.guard",
+        "dm.reference.data",
+    ]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)

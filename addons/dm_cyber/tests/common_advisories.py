@@ -17,6 +17,7 @@ class AdvisoryCase(MedicalDeviceCase):
         cls.Advisory = cls.env["dm.advisory"].with_context(active_test=False)
         # A clean slate (the demo's CVEs and advisories; rolled back after).
         cls.env["dm.vulnerability"].search([]).unlink()
+        cls.env["dm.advisory.product"].search([]).unlink()
         cls.Advisory.search([]).unlink()
         cls.Cve.search([]).unlink()
 

@@ -280,3 +280,47 @@ class TestHttpAdvisoryAttacks(HttpCase):
         self.cve.invalidate_recordset()
         self.assertFalse(self.cve.known_exploited or self.cve.epss_score)
         self.assertFalse(self.env["dm.advisory"].search([("name", "=", "RPC-1")]))
+
+
+@tagged("post_install", "-at_install")
+class TestAdvisoryViewsByRole(AdvisoryCase):
+    def test_menus_and_views_of_each_role(self):
+        menus = {
+            xmlid: self.env.ref(f"dm_cyber.{xmlid}")
+            for xmlid in (
+                "dm_advisory_menu",
+                "dm_cve_menu",
+                "dm_advisory_source_menu",
+                "dm_advisory_import_menu",
+            )
+        }
+        expected = {
+            "technician": {"dm_advisory_menu", "dm_cve_menu"},
+            "engineer": set(menus),
+            "rssi": set(menus),
+        }
+        for role, visible in expected.items():
+            user = self.users[role]
+            with self.subTest(role=role):
+                shown = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+                self.assertEqual(
+                    {x for x, menu in menus.items() if menu.id in shown}, visible
+                )
+                for model in ("dm.advisory", "dm.cve", "dm.advisory.source"):
+                    views = (
+                        self.env[model]
+                        .with_user(user)
+                        .get_views(
+                            [(False, "list"), (False, "form"), (False, "search")]
+                        )
+                    )
+                    self.assertEqual(set(views["views"]), {"list", "form", "search"})
+        form = self.env["dm.advisory.source"].with_user(self.users["technician"])
+        arch = form.get_views([(False, "form")])["views"]["form"]["arch"]
+        # The buttons of the RSSI (fetch) and of the importers are not shown.
+        self.assertNotIn("action_fetch_now", arch)
+        self.assertNotIn("action_open_import", arch)
+        arch = form.with_user(self.users["rssi"]).get_views([(False, "form")])["views"][
+            "form"
+        ]["arch"]
+        self.assertIn("action_fetch_now", arch)
