@@ -144,9 +144,9 @@ class DmAdvisorySource(models.Model):
             },
         }
 
-    @api.model
     def action_open_import(self):
-        """The wizard that imports a file (machines without Internet)."""
+        """The wizard that imports a file (machines without Internet), for
+        this source when called on one."""
         context = {}
         if len(self) == 1:
             context = {"default_source_id": self.id, "default_kind": self.kind}
@@ -161,12 +161,13 @@ class DmAdvisorySource(models.Model):
 
     def action_view_advisories(self):
         self.ensure_one()
+        domain = [("source_id", "=", self.id)]
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Advisories"),
             "res_model": "dm.advisory",
             "view_mode": "list,form",
-            "domain": [("source_id", "=", self.id)],
+            "domain": domain,
         }
 
     # ------------------------------------------------------------ job

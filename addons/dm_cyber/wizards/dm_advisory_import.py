@@ -87,10 +87,11 @@ class DmAdvisoryImport(models.TransientModel):
 
     def action_view_advisories(self):
         self.ensure_one()
+        domain = [("id", "in", self.advisory_ids.ids)]
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Advisories"),
             "res_model": "dm.advisory",
             "view_mode": "list,form",
-            "domain": [("id", "in", self.advisory_ids.ids)],
+            "domain": domain,
         }
