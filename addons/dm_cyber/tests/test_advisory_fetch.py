@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 
 from odoo import fields
+from odoo.addons.medical_device.tests.french_reader import load_french
 from odoo.addons.medical_device.tests.local_http_server import closed_port_url
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
@@ -271,3 +272,41 @@ class TestAdvisoryFetch(AdvisoryCase):
                     kev.with_user(self.users[role]).action_fetch_now()
         self.assertFalse(server.requests)
         self.assertFalse(kev.last_fetched_on)
+
+
+@tagged("post_install", "-at_install")
+class TestAdvisoryFetchFrench(AdvisoryCase):
+    """The daily job words a source's error in the RSSI's language (the RSSI
+    reads it), a user's fetch in the user's."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        load_french(cls.env)
+        cls.env["ir.config_parameter"].sudo().set_param(BACKOFF_PARAM, "0")
+        rssi = cls.env.ref("medical_device.group_dm_rssi").all_user_ids
+        rssi.write({"lang": "fr_FR"})
+        cls.env.user.lang = "en_US"
+
+    def test_the_daily_jobs_error_reads_french(self):
+        routes = {"/kev.json": ok("<html>Proxy</html>", "text/html")}
+        with AdvisoryServer(routes) as server:
+            kev = self.env["dm.advisory.source"].create(
+                {
+                    "name": "KEV",
+                    "kind": "kev",
+                    "url": f"{server.url}/kev.json",
+                    "retries": 0,
+                    "fetch_enabled": True,
+                }
+            )
+            self.env["dm.advisory.source"].search(
+                [("id", "!=", kev.id)]
+            ).fetch_enabled = False
+            self.env["dm.advisory.source"].sudo()._cron_fetch()
+            self.assertIn("n'est pas un JSON valide", kev.last_error)
+            # A user's own fetch: in the user's language.
+            english = self.users["rssi"]
+            english.lang = "en_US"
+            kev.with_user(english).action_fetch_now()
+            self.assertIn("is not valid JSON", kev.last_error)
