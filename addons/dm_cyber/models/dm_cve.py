@@ -13,7 +13,7 @@ class DmCve(models.Model):
 
     _name = "dm.cve"
     _description = "Vulnerability (CVE)"
-    _inherit = ["mail.thread", "dm.advisory.guard"]
+    _inherit = ["mail.thread", "dm.input.guard", "dm.advisory.guard"]
     _order = "name desc"
 
     name = fields.Char(string="CVE", required=True, index=True, readonly=True)
@@ -94,6 +94,7 @@ class DmCve(models.Model):
             )
 
     def write(self, vals):
+        self._dm_check_client_input([vals])
         if "name" in vals and not self.env.su:
             raise UserError(
                 self.env._("The identifier of a recorded CVE cannot be changed.")
