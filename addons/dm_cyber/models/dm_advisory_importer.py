@@ -1,6 +1,5 @@
 import base64
 import logging
-from datetime import date
 
 from odoo import api, fields, models
 from odoo.addons.medical_device.tools.messages import error_message
@@ -441,7 +440,7 @@ class DmAdvisoryImporter(models.AbstractModel):
         SQL updates, none of the file's other rows stored."""
         Cve = self.env["dm.cve"]
         Cve.flush_model(["name", "epss_score", "epss_percentile", "epss_date"])
-        day = scores.score_date.date() if scores.score_date else date.today()
+        day = scores.score_date.date() if scores.score_date else fields.Date.today()
         self.env.cr.execute(
             SQL(
                 "SELECT id, name, epss_score, epss_percentile, epss_date FROM %s",
