@@ -33,6 +33,11 @@
         "views/dm_vulnerability_views.xml",
         "report/dm_erasure_certificate_report.xml",
         "views/res_config_settings_views.xml",
+        "data/dm_advisory_source_data.xml",
+        "views/dm_cve_views.xml",
+        "views/dm_advisory_views.xml",
+        "views/dm_advisory_source_views.xml",
+        "wizards/dm_advisory_import_views.xml",
         "views/dm_cyber_menus.xml",
     ],
     "demo": [
@@ -40,6 +45,7 @@
         "demo/dm_disposal_demo.xml",
         "demo/res_users_demo.xml",
         "demo/dm_mds2_proposal_demo.xml",
+        "demo/dm_advisory_demo.xml",
         # Last: it matches the demo advisories against the demo fleet.
         "demo/dm_vulnerability_demo.xml",
     ],

@@ -16,6 +16,8 @@ from . import dm_dashboard_indicator
 from . import dm_dashboard
 from . import dm_sbom
 from . import dm_sbom_component
+from . import dm_advisory_guard
+from . import dm_advisory_importer
 from . import dm_cve
 from . import dm_advisory_source
 from . import dm_advisory

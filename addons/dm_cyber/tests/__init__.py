@@ -36,3 +36,8 @@ from . import test_fuzz_vuln_readers
 from . import test_mds2_proposal
 from . import test_tour_mds2
 from . import test_vulnerability_match
+from . import test_tools_advisory_import
+from . import test_advisory_import
+from . import test_advisory_fetch
+from . import test_tools_http_fetch
+from . import test_advisory_attacks

@@ -161,6 +161,8 @@ class CsafAdvisory:
     products: dict  # product_id → CsafProduct
     vulnerabilities: tuple
     url: str | None = None
+    # The document's notes of category "summary" (the risk evaluation).
+    summary: str | None = None
 
 
 @dataclass(frozen=True)
@@ -412,6 +414,12 @@ def read_csaf(data):
         products=products,
         vulnerabilities=vulnerabilities,
         url=self_url,
+        summary="\n\n".join(
+            note["text"].strip()
+            for note in _objects(doc, "notes", CSAF, "document")
+            if note.get("category") == "summary" and isinstance(note.get("text"), str)
+        )
+        or None,
     )
 
 

@@ -25,10 +25,11 @@ parameters: the model layer words them in the user's language.
 import hashlib
 import json
 import re
-import time
 from dataclasses import asdict, dataclass, field
 
 import requests
+
+from . import http_fetch
 
 DEFAULT_URL = "https://ec.europa.eu/tools/eudamed/api"
 DEFAULT_TIMEOUT = 10
@@ -274,7 +275,8 @@ class EudamedClient:
         self.base_url = (base_url or DEFAULT_URL).rstrip("/")
         self.timeout = float(timeout or DEFAULT_TIMEOUT)
         self.retries = max(0, int(retries or 0))
-        self.proxies = {"http": proxy, "https": proxy} if proxy else None
+        self.proxy = proxy or None
+        self.proxies = http_fetch.proxies(self.proxy)
         self.backoff = backoff
         self.language = language
         self.session = session or requests.Session()
@@ -314,49 +316,25 @@ class EudamedClient:
 
     def get_json(self, path, params):
         """The JSON answer of ``path`` (``None`` on 404), retrying network
-        errors, timeouts and server errors."""
+        errors, timeouts and server errors (``tools.http_fetch``)."""
         url = f"{self.base_url}/{path}"
-        attempts = self.retries + 1
-        for attempt in range(1, attempts + 1):
-            last = attempt == attempts
-            try:
-                response = self.session.get(
-                    url,
-                    params=params,
-                    timeout=self.timeout,
-                    proxies=self.proxies,
-                    headers={"Accept": "application/json"},
-                )
-            except requests.Timeout as error:
-                if last:
-                    raise EudamedError(
-                        "timeout", url=url, timeout=self.timeout, attempts=attempts
-                    ) from error
-            except requests.RequestException as error:
-                if last:
-                    raise EudamedError(
-                        "offline", url=url, attempts=attempts, reason=str(error)
-                    ) from error
-            else:
-                if response.status_code == 404:
-                    return None
-                if response.status_code >= 500 and not last:
-                    self._wait(attempt)
-                    continue
-                if response.status_code >= 400:
-                    raise EudamedError(
-                        "http",
-                        url=url,
-                        status=response.status_code,
-                        attempts=attempt,
-                    )
-                try:
-                    return response.json()
-                except ValueError as error:
-                    raise EudamedError("invalid", url=url, reason=str(error)) from error
-            self._wait(attempt)
-        raise EudamedError("offline", url=url, attempts=attempts)  # pragma: no cover
-
-    def _wait(self, attempt):
-        if self.backoff:
-            time.sleep(self.backoff * attempt)
+        try:
+            response = http_fetch.get(
+                url,
+                params,
+                session=self.session,
+                timeout=self.timeout,
+                retries=self.retries,
+                proxy=self.proxy,
+                backoff=self.backoff,
+                headers={"Accept": "application/json"},
+                not_found=True,
+            )
+        except http_fetch.FetchError as error:
+            raise EudamedError(error.kind, **error.params) from error
+        if response is None:
+            return None
+        try:
+            return response.json()
+        except ValueError as error:
+            raise EudamedError("invalid", url=url, reason=str(error)) from error

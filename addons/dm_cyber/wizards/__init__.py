@@ -1,0 +1,1 @@
+from . import dm_advisory_import
