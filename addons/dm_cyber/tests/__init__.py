@@ -41,3 +41,4 @@ from . import test_advisory_import
 from . import test_advisory_fetch
 from . import test_tools_http_fetch
 from . import test_advisory_attacks
+from . import test_tour_advisory
