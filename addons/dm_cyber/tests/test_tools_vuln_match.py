@@ -289,6 +289,54 @@ class TestIdentities(unittest.TestCase):
         self.assertEqual(caught.exception.code, "bad_purl")
 
 
+class TestMatchKey(unittest.TestCase):
+    def test_purl_first(self):
+        key = vm.component_match_key
+        self.assertEqual(
+            key(
+                name="log4j-core",
+                purl="pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"
+                "?type=jar#sub",
+                cpe="cpe:2.3:a:apache:log4j:2.14.1:*:*:*:*:*:*:*",
+            ),
+            "pkg:maven/org.apache.logging.log4j/log4j-core",
+        )
+        # An advisory's purl, without version, gives the same key.
+        self.assertEqual(
+            key(purl="pkg:maven/org.apache.logging.log4j/log4j-core"),
+            key(purl="pkg:Maven/Org.Apache.Logging.Log4j/Log4j-Core@2.17.0"),
+        )
+        self.assertEqual(key(purl="pkg:npm/lodash@4.17.20"), "pkg:npm/lodash")
+        self.assertEqual(
+            key(purl="pkg:pypi/Requests_Lib@1.0"), key(purl="pkg:pypi/requests-lib")
+        )
+
+    def test_cpe_then_name(self):
+        key = vm.component_match_key
+        self.assertEqual(
+            key(name="OpenSSL", cpe="cpe:2.3:a:openssl:openssl:1.1.1k:*:*:*:*:*:*:*"),
+            "cpe:openssl:openssl",
+        )
+        self.assertEqual(
+            key(cpe="cpe:/o:Microsoft:Windows_10:1809"), "cpe:microsoft:windows_10"
+        )
+        # An unreadable purl or CPE gives way to the next rule.
+        self.assertEqual(
+            key(
+                name="zlib", purl="zlib==1.2", cpe="cpe:2.3:a:gnu:zlib:*:*:*:*:*:*:*:*"
+            ),
+            "cpe:gnu:zlib",
+        )
+        self.assertEqual(
+            key(name="Sigma Spectrum", vendor="Baxter Healthcare Inc.", cpe="nope"),
+            "name:baxter_healthcare:sigma_spectrum",
+        )
+        self.assertEqual(key(name="Busybox"), "name::busybox")
+        self.assertEqual(key(name="Éditeur Médical"), "name::editeur_medical")
+        self.assertIsNone(key())
+        self.assertIsNone(key(name="  ", vendor="Baxter"))
+
+
 class TestCvss(unittest.TestCase):
     def test_scores(self):
         self.assertEqual(

@@ -482,6 +482,53 @@ def purl_scheme(purl):
     return PURL_TYPE_SCHEMES.get(parse_purl(purl).type)
 
 
+# ------------------------------------------------------------------ match key
+def _purl_key(text):
+    purl = parse_purl(text)
+    parts = [purl.type.lower()]
+    if purl.namespace:
+        parts.append(_purl_name(purl, purl.namespace))
+    parts.append(_purl_name(purl, purl.name))
+    return "pkg:" + "/".join(parts)
+
+
+def _cpe_key(text):
+    cpe = parse_cpe(text)
+    vendor, product = normalize_name(cpe.vendor), normalize_name(cpe.product)
+    if not product:
+        raise VulnMatchError("bad_cpe", {"value": text})
+    return f"cpe:{vendor}:{product}"
+
+
+def component_match_key(name=None, purl=None, cpe=None, vendor=None):
+    """The key that narrows matching in SQL: an SBOM component and an
+    advisory's product with the same key may be the same software (their
+    versions then decide). One rule for both sides:
+
+    - a package URL gives ``pkg:<type>/<namespace>/<name>`` (lower case, no
+      version, qualifiers nor subpath; no namespace: ``pkg:<type>/<name>``);
+    - else a CPE gives ``cpe:<vendor>:<product>`` (:func:`normalize_name`);
+    - else ``name:<vendor>:<name>`` (:func:`normalize_name`; vendor may be
+      empty).
+
+    A purl or CPE that cannot be read gives way to the next rule. ``None``
+    when nothing names the software."""
+    if purl and purl.strip():
+        try:
+            return _purl_key(purl)
+        except VulnMatchError:
+            pass
+    if cpe and cpe.strip():
+        try:
+            return _cpe_key(cpe)
+        except VulnMatchError:
+            pass
+    normalized = normalize_name(name)
+    if not normalized:
+        return None
+    return f"name:{normalize_name(vendor)}:{normalized}"
+
+
 # ----------------------------------------------------------------------- CVSS
 def cvss_score(vector):
     """Base score (0.0 to 10.0, one decimal) of a CVSS v2, v3.0, v3.1 or v4.0
