@@ -27,6 +27,7 @@
         "data/dm_import_mapping_data.xml",
         "views/dm_os_version_views.xml",
         "views/dm_remote_views.xml",
+        "views/dm_sbom_views.xml",
         "views/dm_cyber_campaign_views.xml",
         "views/dm_disposal_views.xml",
         "report/dm_erasure_certificate_report.xml",
@@ -37,6 +38,7 @@
         "demo/maintenance_equipment_demo.xml",
         "demo/dm_disposal_demo.xml",
         "demo/res_users_demo.xml",
+        "demo/dm_sbom_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

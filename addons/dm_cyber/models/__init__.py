@@ -16,6 +16,7 @@ from . import dm_dashboard_indicator
 from . import dm_dashboard
 from . import dm_sbom
 from . import dm_sbom_component
+from . import maintenance_equipment_sbom
 from . import dm_cve
 from . import dm_advisory_source
 from . import dm_advisory

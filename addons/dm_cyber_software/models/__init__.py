@@ -1,0 +1,3 @@
+from . import dm_sbom
+from . import dm_software_version
+from . import maintenance_equipment
