@@ -7,6 +7,7 @@ from odoo.addons.medical_device.models.maintenance_plan import ilike_exact
 from odoo.addons.medical_device.tools import reader_text as rt
 from odoo.addons.medical_device.tools.messages import error_message
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import clean_context
 from odoo.tools.translate import LazyTranslate
 
 from ..tools import sbom as sbom_reader
@@ -196,7 +197,8 @@ class DmSbom(models.Model):
                     )
                 )
 
-    @api.constrains("equipment_id", "dm_model_name", "dm_model_manufacturer_id")
+    # ``name``: always given, so that a new SBOM with no target is checked too.
+    @api.constrains("name", "equipment_id", "dm_model_name", "dm_model_manufacturer_id")
     def _check_dm_target(self):
         for sbom in self:
             kinds = sbom._dm_target_kinds()
@@ -223,7 +225,7 @@ class DmSbom(models.Model):
         if not self.env.su:
             self.check_access("create")
         # Read first: a file that is not an SBOM creates nothing.
-        readings = [self._dm_read_vals(vals) for vals in vals_list]
+        readings = [self._dm_read_vals(vals, new=True) for vals in vals_list]
         sboms = super().create(vals_list)
         for sbom, reading in zip(sboms, readings, strict=True):
             if reading:
@@ -257,13 +259,20 @@ class DmSbom(models.Model):
 
     # ------------------------------------------------------------ reading
     @api.model
-    def _dm_read_vals(self, vals):
+    def _dm_read_vals(self, vals, new=False):
         """``(format, components)`` of the file in ``vals`` (``None`` when
         the values bring no file); a file that is not a readable SBOM raises
         the reader's message in the user's language."""
+        if "document" not in vals and not new:
+            return None
         data = vals.get("document")
         if not data:
-            return None
+            raise ValidationError(
+                self.env._(
+                    "The SBOM %(name)s needs its file (CycloneDX or SPDX).",
+                    name=vals.get("name") or "",
+                )
+            )
         filename = vals.get("filename") or None
         try:
             raw = base64.b64decode(data, validate=True)
@@ -303,10 +312,12 @@ class DmSbom(models.Model):
         when, and the components (those already there and unchanged keep
         their record; the others are replaced, in one creation)."""
         self.ensure_one()
+        # No default of the caller's context reaches the lines nor the note.
+        sbom = self.with_context(clean_context(self.env.context))
         # sudo: the format, the stamps and the components are the server's
         # reading of the file the user was allowed to write (checked above);
         # no client writes them.
-        sbom_sudo = self.sudo()
+        sbom_sudo = sbom.sudo()
         sbom_sudo.write(
             {
                 "sbom_format": kind,
@@ -314,22 +325,21 @@ class DmSbom(models.Model):
                 "read_by_id": self.env.uid,
             }
         )
-        Component = self.env["dm.sbom.component"].sudo()
+        Component = sbom_sudo.env["dm.sbom.component"]
         existing = defaultdict(list)
-        for component in sbom_sudo.with_context(active_test=False).component_ids:
+        for component in sbom_sudo.component_ids:
             existing[tuple(component[f] or None for f in COMPONENT_FIELDS)].append(
                 component
             )
-        kept_ids = set()
         new_vals = []
         for component in components:
             key = tuple(getattr(component, f) for f in COMPONENT_FIELDS)
             if existing.get(key):
-                kept_ids.add(existing[key].pop().id)
+                existing[key].pop()
                 continue
             new_vals.append(
                 {
-                    "sbom_id": self.id,
+                    "sbom_id": sbom.id,
                     **dict(zip(COMPONENT_FIELDS, key, strict=True)),
                     "match_key": component_match_key(
                         name=component.name,
@@ -344,15 +354,14 @@ class DmSbom(models.Model):
         )
         removed.unlink()
         Component.create(new_vals)
-        self.invalidate_recordset(["component_ids", "component_count"])
-        format_label = rt.selection(self._name, "sbom_format", kind)
-        self._dm_post_note(
+        sbom.invalidate_recordset(["component_ids", "component_count"])
+        sbom._dm_post_note(
             rt.msg(
                 _lt(
                     "SBOM read (%(format)s): %(count)s components, %(added)s new, "
                     "%(removed)s removed."
                 ),
-                format=format_label,
+                format=rt.selection(self._name, "sbom_format", kind),
                 count=len(components),
                 added=len(new_vals),
                 removed=len(removed),
