@@ -15,6 +15,7 @@ class MaintenanceEquipment(models.Model):
         "install_id",
         string="Software installations",
         readonly=True,
+        check_company=True,
     )
 
     @api.depends("dm_software_install_ids.state", "dm_software_install_ids.version_id")
