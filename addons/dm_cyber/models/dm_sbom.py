@@ -431,6 +431,6 @@ class DmSbom(models.Model):
     def _dm_protected_message(self, fnames):
         return self.env._(
             "%(fields)s of an SBOM are read from its file: upload the file (or "
-            "press Read) instead of writing them.",
+            "press Read again) instead of writing them.",
             fields=self._dm_field_labels(fnames),
         )

@@ -15,7 +15,12 @@ class DmSbomComponent(models.Model):
     _rec_names_search = ["name", "purl", "cpe"]
 
     sbom_id = fields.Many2one(
-        "dm.sbom", required=True, ondelete="cascade", index=True, readonly=True
+        "dm.sbom",
+        string="SBOM",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
     )
     name = fields.Char(required=True, readonly=True)
     version = fields.Char(readonly=True)
@@ -34,6 +39,7 @@ class DmSbomComponent(models.Model):
     # A normalized name (purl type/namespace/name, else CPE vendor:product,
     # else the name) that narrows matching in SQL before versions compare.
     match_key = fields.Char(
+        string="Match key",
         index=True,
         readonly=True,
         help="Technical: the component's identity as vulnerabilities are matched "
