@@ -167,9 +167,11 @@ class DmSbom(models.Model):
             sbom.component_count = counts.get(sbom._origin, 0)
 
     @api.depends("equipment_id", "dm_model_key", "dm_model_manufacturer_id", "active")
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_device_count(self):
         for sbom in self:
-            sbom.device_count = len(sbom._origin._dm_devices()) if sbom._origin else 0
+            origin = sbom._origin
+            sbom.device_count = len(origin._dm_visible_devices()) if origin else 0
 
     # ------------------------------------------------------------ constraints
     def _dm_target_kinds(self):
@@ -408,17 +410,26 @@ class DmSbom(models.Model):
         self.env.add_to_compute(devices._fields["sbom_received"], devices)
         devices._recompute_recordset(["sbom_received"])
 
+    def _dm_visible_devices(self):
+        """The devices these SBOMs apply to that the user may read (a model's
+        SBOM of every company covers devices of other hospitals)."""
+        return self.env["maintenance.equipment"].search(
+            [("id", "in", self._dm_devices().ids)]
+        )
+
     def action_view_devices(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "medical_device.maintenance_equipment_action_medical_devices_list"
         )
-        action["domain"] = [("id", "in", self._dm_devices().ids)]
+        action["domain"] = [("id", "in", self._dm_visible_devices().ids)]
         action["context"] = {}
         return action
 
     def action_view_components(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dm_cyber.dm_sbom_component_action"
         )

@@ -161,6 +161,7 @@ class MaintenanceEquipment(models.Model):
 
     def action_view_dm_sboms(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dm_cyber.dm_sbom_action"
         )
@@ -171,6 +172,7 @@ class MaintenanceEquipment(models.Model):
 
     def action_view_dm_sbom_components(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dm_cyber.dm_sbom_component_action"
         )

@@ -538,3 +538,27 @@ class TestSbomAttacks(SbomCase):
                 )
         with self.assertRaises(AccessError):
             sbom.with_user(self.users["internal"]).read(["name"])
+
+    def test_actions_show_only_what_the_user_reads(self):
+        other = self.env["res.company"].create({"name": "SBOM hospital B"})
+        foreign = self.Equipment.create(
+            self._acquisition_vals(
+                serial_no="SBOM-B",
+                model="Volumat 8",
+                manufacturer_id=self.maker.id,
+                company_id=other.id,
+            )
+        )
+        sbom = self.model_sbom()
+        sbom.write({"company_id": False})
+        self.assertIn(foreign, sbom._dm_devices())
+        rssi = self.users["rssi"]
+        as_rssi = sbom.with_user(rssi)
+        self.assertEqual(as_rssi.device_count, len(self.pumps))
+        action = as_rssi.action_view_devices()
+        self.assertEqual(
+            self.Equipment.with_user(rssi).search(action["domain"]), self.pumps
+        )
+        for method in ("action_view_devices", "action_view_components"):
+            with self.subTest(method=method), self.assertRaises(AccessError):
+                getattr(sbom.with_user(self.users["internal"]), method)()

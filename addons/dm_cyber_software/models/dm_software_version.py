@@ -23,6 +23,7 @@ class DmSoftwareVersion(models.Model):
 
     def action_view_dm_sboms(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dm_cyber.dm_sbom_action"
         )
