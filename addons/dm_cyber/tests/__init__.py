@@ -34,3 +34,4 @@ from . import test_tools_advisories
 from . import test_tools_mds2
 from . import test_fuzz_vuln_readers
 from . import test_sbom
+from . import test_http_sbom
