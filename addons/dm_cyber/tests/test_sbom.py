@@ -305,6 +305,26 @@ class TestSbomTarget(SbomCase):
         with self.assertRaisesRegex(ValidationError, "needs its file"):
             sbom.with_user(self.users["rssi"]).write({"document": False})
 
+    def test_only_the_server_records_an_sbom_without_its_file(self):
+        with self.assertRaisesRegex(ValidationError, "needs its file"):
+            self.Sbom.with_user(self.users["rssi"]).create(
+                {"name": "No file", "equipment_id": self.monitor.id}
+            )
+        # The benchmark's seed: a model's SBOM given as its components.
+        sbom = self.Sbom.sudo().create({"name": "Seed", "dm_model_name": "Volumat 8"})
+        self.env["dm.sbom.component"].sudo().create(
+            {
+                "sbom_id": sbom.id,
+                "name": "log4j-core",
+                "version": "2.14.1",
+                "purl": "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
+            }
+        )
+        self.assertEqual(
+            self.pumps[0]._dm_sbom_components().mapped("name"), ["log4j-core"]
+        )
+        self.assertTrue(self.pumps[0].sbom_received)
+
 
 @tagged("post_install", "-at_install")
 class TestDeviceSboms(SbomCase):
