@@ -155,3 +155,10 @@ class TestSoftwareVersionSbom(SbomCase):
         self.assertLessEqual(counts[0], 10)
         self.assertEqual(len(by_device[many[0].id]), 2)
         self.assertFalse(by_device[many[30].id])
+
+    def test_matching_finds_the_devices_of_a_version_sbom(self):
+        sbom = self.version_sbom()
+        self.install(self.version, self.pumps[:2])
+        self.install(self.next_version, self.monitor, site=self.other_site)
+        found = self.env["dm.vulnerability"]._dm_vuln_sbom_devices(sbom)
+        self.assertEqual(set(found[sbom.id]), set(self.pumps[:2].ids))
