@@ -484,7 +484,11 @@ def purl_scheme(purl):
 
 # ------------------------------------------------------------------ match key
 def _purl_key(text):
-    purl = parse_purl(text)
+    """The key of a package URL, ``None`` when it cannot be read."""
+    try:
+        purl = parse_purl(text)
+    except VulnMatchError:
+        return None
     parts = [purl.type.lower()]
     if purl.namespace:
         parts.append(_purl_name(purl, purl.namespace))
@@ -493,11 +497,13 @@ def _purl_key(text):
 
 
 def _cpe_key(text):
-    cpe = parse_cpe(text)
+    """The key of a CPE, ``None`` when it cannot be read."""
+    try:
+        cpe = parse_cpe(text)
+    except VulnMatchError:
+        return None
     vendor, product = normalize_name(cpe.vendor), normalize_name(cpe.product)
-    if not product:
-        raise VulnMatchError("bad_cpe", {"value": text})
-    return f"cpe:{vendor}:{product}"
+    return f"cpe:{vendor}:{product}" if product else None
 
 
 def component_match_key(name=None, purl=None, cpe=None, vendor=None):
@@ -513,20 +519,142 @@ def component_match_key(name=None, purl=None, cpe=None, vendor=None):
 
     A purl or CPE that cannot be read gives way to the next rule. ``None``
     when nothing names the software."""
-    if purl and purl.strip():
-        try:
-            return _purl_key(purl)
-        except VulnMatchError:
-            pass
-    if cpe and cpe.strip():
-        try:
-            return _cpe_key(cpe)
-        except VulnMatchError:
-            pass
+    key = (purl and purl.strip() and _purl_key(purl)) or (
+        cpe and cpe.strip() and _cpe_key(cpe)
+    )
+    if key:
+        return key
     normalized = normalize_name(name)
     if not normalized:
         return None
     return f"name:{normalize_name(vendor)}:{normalized}"
+
+
+# ------------------------------------------------------- devices and products
+RANGE_FIELDS = (
+    "version",
+    "start_including",
+    "start_excluding",
+    "end_including",
+    "end_excluding",
+    "vers",
+)
+
+
+def product_range(product):
+    """The :class:`AffectedRange` of an advisory's product, a mapping with the
+    fields of ``dm.advisory.product`` (``all_versions``, ``version``, the
+    bounds, ``vers``). A product that gives no range at all affects all
+    versions; a CPE's own version counts when no bound is given."""
+    values = {f: (product.get(f) or None) for f in RANGE_FIELDS}
+    if product.get("all_versions"):
+        return AffectedRange(all_versions=True)
+    if any(values.values()):
+        return AffectedRange(**values)
+    cpe = product.get("cpe")
+    if cpe and _cpe_key(cpe):
+        return cpe_version(cpe)
+    return AffectedRange(all_versions=True)
+
+
+def range_text(affected):
+    """The range in words any reader reads (comparators, no English):
+    ``>= 2.0, < 2.15.0``; ``None`` for all versions."""
+    if affected.all_versions:
+        return None
+    if affected.vers:
+        return affected.vers
+    if affected.version:
+        return f"= {affected.version}"
+    bounds = (
+        (">=", affected.start_including),
+        (">", affected.start_excluding),
+        ("<=", affected.end_including),
+        ("<", affected.end_excluding),
+    )
+    return ", ".join(f"{op} {v}" for op, v in bounds if v)
+
+
+def product_identity(product):
+    """Vendor and product names an advisory's product gives for a device
+    (its own fields, else those of its CPE): ``(vendor, product)`` or
+    ``None``."""
+    vendor, name = product.get("vendor"), product.get("product")
+    if (not vendor or not name) and product.get("cpe"):
+        try:
+            cpe = parse_cpe(product["cpe"])
+        except VulnMatchError:
+            cpe = None
+        if cpe and cpe.vendor != "*" and cpe.product != "*":
+            vendor, name = vendor or cpe.vendor, name or cpe.product
+    if not vendor or not name:
+        return None
+    return vendor, name
+
+
+def safe_applies(version, affected, scheme=None):
+    """:func:`applies` for one range, a version that cannot be read being
+    not affected (a device's free-text version must not stop a fleet's
+    match)."""
+    try:
+        return applies(version, [affected], scheme)
+    except VulnMatchError:
+        return False
+
+
+def device_matches(product, device):
+    """How an advisory's product applies to a device, or ``None``.
+
+    ``product``: a mapping of ``dm.advisory.product`` fields; ``device``: a
+    mapping with ``manufacturer``, ``model``, ``firmware_version`` and
+    ``os_vendor``, ``os_product``, ``os_version`` (its operating system).
+    Returns ``("model", version)`` when the product is the device's
+    manufacturer and model and its firmware version (else its OS version) is
+    in the range, ``("os", version)`` when the product is the device's
+    operating system and its version is in the range."""
+    identity = product_identity(product)
+    if not identity:
+        return None
+    vendor, name = identity
+    affected = product_range(product)
+    if same_vendor(vendor, device.get("manufacturer")) and same_product(
+        name, device.get("model")
+    ):
+        version = device.get("firmware_version") or device.get("os_version")
+        if safe_applies(version, affected):
+            return "model", version or None
+    if same_vendor(vendor, device.get("os_vendor")) and same_product(
+        name, device.get("os_product")
+    ):
+        version = device.get("os_version")
+        if safe_applies(version, affected):
+            return "os", version or None
+    return None
+
+
+def component_matches(product, component):
+    """Whether an SBOM component (a mapping with ``match_key``, ``version``,
+    ``purl``) is in the range of an advisory's product with the same match
+    key: versions of a package URL compare with its ecosystem's rules, the
+    others as firmware versions."""
+    scheme = None
+    if component.get("purl"):
+        try:
+            scheme = purl_scheme(component["purl"])
+        except VulnMatchError:
+            scheme = None
+    return safe_applies(component.get("version"), product_range(product), scheme)
+
+
+def range_fingerprint(entries):
+    """What the affected ranges were when a device matched: ``entries`` are
+    ``(identity, AffectedRange)`` pairs (identity: the product's match key or
+    names, never a database id, which a new revision of an advisory may
+    change). A closed line opens again only when this changes."""
+    parts = sorted(
+        {f"{identity}={range_text(affected) or '*'}" for identity, affected in entries}
+    )
+    return ";".join(parts)
 
 
 # ----------------------------------------------------------------------- CVSS
