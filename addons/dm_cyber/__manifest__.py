@@ -27,8 +27,8 @@
         "data/dm_import_mapping_data.xml",
         "views/dm_os_version_views.xml",
         "views/dm_remote_views.xml",
-        "views/dm_sbom_views.xml",
         "views/dm_cyber_campaign_views.xml",
+        "views/dm_sbom_views.xml",
         "views/dm_disposal_views.xml",
         "report/dm_erasure_certificate_report.xml",
         "views/res_config_settings_views.xml",
@@ -36,9 +36,10 @@
     ],
     "demo": [
         "demo/maintenance_equipment_demo.xml",
+        # Before the vulnerability watch's demo, which matches the SBOMs.
+        "demo/dm_sbom_demo.xml",
         "demo/dm_disposal_demo.xml",
         "demo/res_users_demo.xml",
-        "demo/dm_sbom_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
