@@ -10,6 +10,9 @@ PY="$VENV/bin/python"
 CONF="$LOCAL/odoo.conf"
 LOGDIR="$LOCAL/log"
 ADDONS="medical_device,dm_cyber,dm_software"
+# Installed by itself with dm_cyber and dm_software on a new database
+# (auto_install), but not by an upgrade (-u) of an existing one: -i it there.
+BRIDGES="dm_cyber_software"
 DM_DB="${DM_DB:-medical_devices}"
 DM_TEST_DB="${DM_TEST_DB:-dm_test}"
 DM_HTTP_PORT="${DM_HTTP_PORT:-8069}"
@@ -466,7 +469,7 @@ cmd_run() {
     # Installing or updating runs as the serving user too, so that it owns the files it writes.
     if db_exists "$DM_DB" && modules_installed "$DM_DB"; then
         say "database $DM_DB exists: updating our addons"
-        serve_odoo -d "$DM_DB" -u "$ADDONS" --stop-after-init --log-level=warn --workers=0 --max-cron-threads=0
+        serve_odoo -d "$DM_DB" -u "$ADDONS" -i "$BRIDGES" --stop-after-init --log-level=warn --workers=0 --max-cron-threads=0
     else
         if db_exists "$DM_DB"; then dropdb "$DM_DB"; fi
         say "creating database $DM_DB with the three addons and demo data"
@@ -520,7 +523,7 @@ cmd_lint() {
     "$VENV/bin/ruff" check "${paths[@]}"
     "$VENV/bin/ruff" format --check "${paths[@]}"
     say "pylint-odoo (mandatory checks)"
-    (cd "$ROOT" && "$VENV/bin/pylint" --rcfile="$ROOT/.pylintrc-mandatory" addons/medical_device addons/dm_cyber addons/dm_software)
+    (cd "$ROOT" && "$VENV/bin/pylint" --rcfile="$ROOT/.pylintrc-mandatory" addons/medical_device addons/dm_cyber addons/dm_software addons/dm_cyber_software)
 }
 
 setup_lint_only() {
@@ -599,8 +602,8 @@ upgrade_test() {
                          <"$ROOT/scripts/upgrade_prepare.py" ;;
             snapshot) "$PY" "$ROOT/scripts/upgrade_snapshot.py" --config "$CONF" --database "$db" \
                           --output "$tmp/snapshot.json" ;;
-            upgrade) say "upgrade test: upgrading $db to the working tree (-u $ADDONS)"
-                     odoo -d "$db" -u "$ADDONS" --stop-after-init --log-level=info \
+            upgrade) say "upgrade test: upgrading $db to the working tree (-u $ADDONS -i $BRIDGES)"
+                     odoo -d "$db" -u "$ADDONS" -i "$BRIDGES" --stop-after-init --log-level=info \
                          --http-port="${DM_TEST_HTTP_PORT:-8169}" ;;
         esac >"$results/upgrade-$step.log" 2>&1 || {
             echo "upgrade test: step $step failed, see $results/upgrade-$step.log" >>"$log"
@@ -624,7 +627,7 @@ cmd_i18n() {
     db_exists "$db" && dropdb "$db"
     odoo -d "$db" -i "$ADDONS" --stop-after-init --log-level=warn
     local addon status=0
-    for addon in ${ADDONS//,/ }; do
+    for addon in ${ADDONS//,/ } ${BRIDGES//,/ }; do
         "$PY" "$ODOO_SRC/odoo-bin" i18n export -c "$CONF" -d "$db" "$addon" >/dev/null 2>&1
         [ -f "$ROOT/addons/$addon/i18n/$addon.pot" ] || continue
         "$PY" "$ROOT/scripts/i18n_merge.py" "$ROOT/addons/$addon" || status=1

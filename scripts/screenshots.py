@@ -57,7 +57,7 @@ DASHBOARD_SELECTOR = (
     # A client action: whatever it renders in the action manager.
     " .o_action_manager > :not(.o_view_controller)"
 )
-ADDONS = ("medical_device", "dm_cyber", "dm_software")
+ADDONS = ("medical_device", "dm_cyber", "dm_software", "dm_cyber_software")
 # The demo user of each role (medical_device/demo/res_users_demo.xml).
 ROLE_LOGINS = {
     "engineer": "dm_engineer",

@@ -119,6 +119,15 @@ def snapshot(cr):
                 "ORDER BY id",
             )
         ],
+        # Devices whose SBOM was received (issue 16: the answer became
+        # computed, the one given by hand kept as sbom_received_manual).
+        "sbom_received": [
+            row[0]
+            for row in _rows(
+                cr,
+                "SELECT id FROM maintenance_equipment WHERE sbom_received ORDER BY id",
+            )
+        ],
         "disposal_columns": sorted(
             row[0]
             for row in _rows(

@@ -28,7 +28,7 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 
-ADDONS = ("medical_device", "dm_cyber", "dm_software")
+ADDONS = ("medical_device", "dm_cyber", "dm_software", "dm_cyber_software")
 ADDON_MODULES = tuple(f"odoo.addons.{addon}." for addon in ADDONS)
 ACTION_PREFIXES = ("action_", "button_")
 CRUD = ("R", "C", "W", "D")

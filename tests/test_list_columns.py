@@ -8,7 +8,7 @@ from lxml import etree
 from odoo.tests import TransactionCase
 from odoo.tools.safe_eval import safe_eval
 
-ADDONS = ("medical_device", "dm_cyber", "dm_software")
+ADDONS = ("medical_device", "dm_cyber", "dm_software", "dm_cyber_software")
 # What a laptop screen shows without cutting headers (the cyber matrix had 17).
 MAX_COLUMNS = 10
 

@@ -19,6 +19,7 @@ in the ``multi_company`` figure and reported together.
 
 import base64
 import io
+import json
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -38,7 +39,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user
 from odoo.tools import mute_logger
 
-ADDONS = ("medical_device", "dm_cyber", "dm_software")
+ADDONS = ("medical_device", "dm_cyber", "dm_software", "dm_cyber_software")
 CORE_MODELS = ("maintenance.equipment", "maintenance.request")
 # A word found in every name, reference and note of company B: finding it in
 # anything a user of A receives is a leak.
@@ -408,6 +409,50 @@ class TestMultiCompany(TransactionCase):
         b["dm.software.qc.record"] = env["dm.software.qc.record"].create(
             {"plan_id": plan.id, "cases_checked": 3, "checked_by_id": user.id}
         )
+        # SBOMs (issue 16): a device's, a device model's and, with the
+        # software bridge, a software version's; their components name B.
+        sbom_file = base64.b64encode(
+            json.dumps(
+                {
+                    "bomFormat": "CycloneDX",
+                    "specVersion": "1.5",
+                    "version": 1,
+                    "components": [
+                        {
+                            "type": "firmware",
+                            "name": f"{label} firmware",
+                            "version": "1.0",
+                            "supplier": {"name": f"{label} Medical SA"},
+                            "purl": f"pkg:generic/{prefix.lower()}-firmware@1.0",
+                        }
+                    ],
+                }
+            ).encode()
+        )
+        sbom_vals = [
+            {"name": f"{label} CT SBOM", "equipment_id": devices[0].id},
+            {
+                "name": f"{label} model SBOM",
+                "dm_model_name": f"{label} model",
+                "dm_model_manufacturer_id": partner.id,
+                "company_id": company,
+            },
+        ]
+        if "software_version_id" in env["dm.sbom"]._fields:
+            sbom_vals.append(
+                {
+                    "name": f"{label} software SBOM",
+                    "software_version_id": version.id,
+                    "company_id": company,
+                }
+            )
+        b["dm.sbom"] = env["dm.sbom"].create(
+            [
+                {**vals, "document": sbom_file, "filename": f"{label}.cdx.json"}
+                for vals in sbom_vals
+            ]
+        )
+        b["dm.sbom.component"] = b["dm.sbom"].component_ids
         mapping = env["dm.import.mapping"].create(
             {"name": f"{label} CMMS", "company_id": company}
         )

@@ -3,7 +3,8 @@ every record, approval, attachment and chatter message, and the gates hold.
 
 Run by `bash scripts/dm.sh test` on a database where the previous release's
 addons were installed with demo data, then upgraded with the working tree's
-(`-u medical_device,dm_cyber,dm_software`); DM_UPGRADE_SNAPSHOT names the JSON
+(`-u medical_device,dm_cyber,dm_software -i dm_cyber_software`: an upgrade
+does not install a new auto-install addon by itself); DM_UPGRADE_SNAPSHOT names the JSON
 written by scripts/upgrade_snapshot.py before the upgrade, DM_UPGRADE_LOG the
 log of the upgrade.
 """
@@ -68,8 +69,15 @@ class TestUpgrade(TransactionCase):
 
     def test_addons_are_at_the_new_version(self):
         modules = self.env["ir.module.module"].search(
-            [("name", "in", ("medical_device", "dm_cyber", "dm_software"))]
+            [
+                (
+                    "name",
+                    "in",
+                    ("medical_device", "dm_cyber", "dm_software", "dm_cyber_software"),
+                )
+            ]
         )
+        self.assertEqual(len(modules), 4)
         self.assertEqual(set(modules.mapped("state")), {"installed"})
         # The version of the working tree's manifests, whatever it is.
         for module in modules:
@@ -83,6 +91,21 @@ class TestUpgrade(TransactionCase):
         for model, ids in self.before["ids"].items():
             lost = sorted(set(ids) - set(self.after["ids"][model]))
             self.assertFalse(lost, f"{model}: records lost by the upgrade: {lost[:10]}")
+
+    def test_devices_keep_their_sbom_received(self):
+        """The box ticked by hand before the SBOMs were read (issue 16) is kept
+        as the manual answer, and the computed flag keeps every device."""
+        received = self.before.get("sbom_received")
+        if received is None:
+            self.skipTest("the snapshot predates the SBOM flag")
+        # dm_cyber/migrations/19.0.2.4.0 runs from that version of the addon on.
+        version = tuple(int(p) for p in get_manifest("dm_cyber")["version"].split("."))
+        if version < (19, 0, 2, 4, 0):
+            self.skipTest("the SBOM migration runs from dm_cyber 19.0.2.4.0 on")
+        self.assertTrue(received, "demo devices with an SBOM received")
+        self.assertLessEqual(set(received), set(self.after["sbom_received"]))
+        devices = self.env["maintenance.equipment"].browse(received)
+        self.assertTrue(all(devices.mapped("sbom_received_manual")))
 
     def test_disposals_media_and_certificates_are_unchanged(self):
         self.assertTrue(self.before["certificates"])

@@ -29,6 +29,7 @@
         "views/dm_mds2_proposal_views.xml",
         "views/dm_remote_views.xml",
         "views/dm_cyber_campaign_views.xml",
+        "views/dm_sbom_views.xml",
         "views/dm_disposal_views.xml",
         "views/dm_vulnerability_views.xml",
         "report/dm_erasure_certificate_report.xml",
@@ -42,6 +43,8 @@
     ],
     "demo": [
         "demo/maintenance_equipment_demo.xml",
+        # Before the vulnerability watch's demo, which matches the SBOMs.
+        "demo/dm_sbom_demo.xml",
         "demo/dm_disposal_demo.xml",
         "demo/res_users_demo.xml",
         "demo/dm_mds2_proposal_demo.xml",

@@ -18,6 +18,7 @@ from . import dm_sbom
 from . import dm_sbom_component
 from . import dm_advisory_guard
 from . import dm_advisory_importer
+from . import maintenance_equipment_sbom
 from . import dm_cve
 from . import dm_advisory_source
 from . import dm_advisory

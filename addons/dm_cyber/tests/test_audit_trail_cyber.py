@@ -58,7 +58,7 @@ class TestCyberAuditTrail(AuditTrailMixin, DisposalAttackCase):
             .create({"name": "Supplier RSSI"})
             .id,
             "mds2_date": date(2026, 2, 1),
-            "sbom_received": True,
+            "sbom_received_manual": True,
             "last_pentest_date": date(2026, 3, 1),
             "bug_bounty": True,
         }

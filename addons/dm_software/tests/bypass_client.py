@@ -16,7 +16,7 @@ from odoo.tools import json_default
 
 # Our addons: their classes give the public methods to attack, their sources
 # the context keys to forge.
-OURS = ("medical_device", "dm_cyber", "dm_software")
+OURS = ("medical_device", "dm_cyber", "dm_software", "dm_cyber_software")
 ADDONS_DIR = Path(__file__).resolve().parents[2]
 
 # What a refusal may be called on the wire (error.data.name).

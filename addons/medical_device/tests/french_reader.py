@@ -75,7 +75,7 @@ ENGLISH_WORDS = (
 ENGLISH_RE = re.compile(r"\b({})\b".format("|".join(map(re.escape, ENGLISH_WORDS))))
 ISO_DATE_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 PLACEHOLDER_RE = re.compile(r"%\([a-z_]+\)[sd]|%[sd]")
-MODULES = ("medical_device", "dm_cyber", "dm_software")
+MODULES = ("medical_device", "dm_cyber", "dm_software", "dm_cyber_software")
 
 
 def english_fragments(modules=MODULES, lang="fr_FR"):

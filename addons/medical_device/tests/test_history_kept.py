@@ -10,7 +10,7 @@ from .audit import HistoryKeptMixin
 from .common import MedicalDeviceCase
 from .figures import record_figure
 
-ADDONS = {"medical_device", "dm_cyber", "dm_software"}
+ADDONS = {"medical_device", "dm_cyber", "dm_software", "dm_cyber_software"}
 # Models with an ``active`` field and no history of their own, and why.
 NO_HISTORY = {
     # Core's model, extended: activities are reminders, not records.
