@@ -2,7 +2,7 @@
     "name": "Medical Devices - Software",
     "summary": "Software medical devices (SaMD/DMN): qualification, class, CE, "
     "versions, updates and quality control of AI results",
-    "version": "19.0.2.3.0",
+    "version": "19.0.2.4.0",
     "category": "Supply Chain/Maintenance",
     "website": "https://github.com/dm-suite/medical-devices",
     "author": "DM suite contributors",

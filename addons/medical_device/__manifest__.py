@@ -2,7 +2,7 @@
     "name": "Medical Devices",
     "summary": "Regulatory identity, lifecycle kanban and PIEU criticality of "
     "medical devices in Maintenance",
-    "version": "19.0.2.3.0",
+    "version": "19.0.2.4.0",
     "category": "Supply Chain/Maintenance",
     "website": "https://github.com/dm-suite/medical-devices",
     "author": "DM suite contributors",
