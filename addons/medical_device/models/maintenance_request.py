@@ -224,6 +224,36 @@ class MaintenanceRequest(models.Model):
         equipment = self.env["maintenance.equipment"].sudo().browse(equipment_id)
         return bool(equipment.exists().is_medical_device)
 
+    @api.model
+    def _dm_governs_new_list(self, vals_list):
+        # One search for a batch (a plan generation creates thousands of
+        # operations), as _dm_governs_new for each values.
+        if len(vals_list) < 2:
+            return super()._dm_governs_new_list(vals_list)
+        equipment_ids = {
+            vals.get("equipment_id")
+            for vals in vals_list
+            if vals.get("equipment_id") and isinstance(vals.get("equipment_id"), int)
+        }
+        # sudo: see _dm_governs_new (exists(): archived devices count too).
+        medical = set(
+            self.env["maintenance.equipment"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [("id", "in", list(equipment_ids)), ("is_medical_device", "=", True)]
+            )
+            .ids
+        )
+        return [
+            bool(
+                vals.get("equipment_id")
+                and isinstance(vals.get("equipment_id"), int)
+                and vals["equipment_id"] in medical
+            )
+            for vals in vals_list
+        ]
+
     def _dm_workflow_records(self, vals=None):
         """The operations of a medical device, or those a write moves onto one."""
         if vals and self._dm_governs_new(vals):
