@@ -4,6 +4,7 @@
     make bench            # or: bash scripts/dm.sh bench [--sizes 1000,10000,100000]
     bash scripts/dm.sh bench --sizes 100000 --night-only   # sections 4 and 4b only
     bash scripts/dm.sh bench --sizes 1000,10000 --vuln-only  # section 4d only
+    scripts/bench.py -c .local/odoo.conf -d dm_bench --only plans  # 4c, no import
 
 On a fresh database with the three addons (no demo data), it generates a fleet
 (data/make_fleet.py), imports it by steps of 1k, 10k and 100k devices, and
@@ -112,6 +113,15 @@ def parse_args(argv=None):
         "--vuln-only",
         action="store_true",
         help="only the imports and the vulnerability matching (section 4d)",
+    )
+    parser.add_argument(
+        "--only",
+        choices=["plans"],
+        help="only one section, on the fleet already in the database (no "
+        "import, nothing else): 'plans' is section 4c, the plan generation over "
+        "every medical device of the database (e.g. the database of a previous "
+        "100,000-device run: scripts/bench.py -d dm_bench --only plans; "
+        "dm.sh bench recreates its database, call bench.py directly)",
     )
     bench_load.add_arguments(parser)
     args = parser.parse_args(argv)
@@ -1548,6 +1558,34 @@ def run_vuln_only(args):
     return report.summary()
 
 
+def run_plans_only(args):
+    """Section 4c alone, on the fleet already in the database: the plan
+    generation over its medical devices (seeded plans, both runs, rolled
+    back), the fleet size being the number of medical devices."""
+    report = Report()
+    _registry, env = setup_env(args)
+    try:
+        env.cr.execute(
+            "SELECT count(*) FROM maintenance_equipment WHERE is_medical_device"
+        )
+        size = env.cr.fetchone()[0]
+        if not size:
+            raise SystemExit(
+                f"no medical device in {args.database}: run the benchmark first"
+            )
+        report.say(
+            f"medical device suite benchmark (plan generation only), "
+            f"{datetime.now():%Y-%m-%d %H:%M}, database {args.database}, "
+            f"{size:,} medical devices already there, {os.cpu_count()} cores"
+        )
+        plans_by_size = {size: run_plan_generation(env, Meter(env.cr), size)}
+        report_plan_generation(report, [size], plans_by_size)
+    finally:
+        env.cr.rollback()
+        env.cr.close()
+    return report.summary()
+
+
 def run_load_only(args):
     """The load and faults step alone, on the database of a previous run."""
     import_odoo()
@@ -1570,6 +1608,8 @@ def main(argv=None):
         return run_load_only(args)
     if args.vuln_only:
         return run_vuln_only(args)
+    if args.only == "plans":
+        return run_plans_only(args)
     return run_night_only(args) if args.night_only else run(args)
 
 

@@ -337,9 +337,11 @@ class DmWorkflowMixin(models.AbstractModel):
         # that it governs the record (a refusal, not a database error, answers
         # a forged value); after it otherwise (a device made a medical device
         # by a context default).
-        checked = [
-            not self.env.su and model._dm_governs_new(vals) for vals in client_vals
-        ]
+        checked = (
+            [False] * len(client_vals)
+            if self.env.su
+            else model._dm_governs_new_list(client_vals)
+        )
         for vals, check in zip(client_vals, checked, strict=True):
             if check:
                 model._dm_check_client_create(vals)
@@ -376,6 +378,12 @@ class DmWorkflowMixin(models.AbstractModel):
         """Whether a new record with these values is governed by the workflow
         (see ``_dm_workflow_records``)."""
         return True
+
+    @api.model
+    def _dm_governs_new_list(self, vals_list):
+        """``_dm_governs_new`` of each values of a create, in their order (a
+        model may answer for the whole batch at once)."""
+        return [self._dm_governs_new(vals) for vals in vals_list]
 
     def _dm_prepare_vals(self, vals):
         """Values derived by the model (normalised codes, parsed parts), after

@@ -14,9 +14,11 @@ REGISTER_REOPENERS = ("medical_device.group_dm_engineer",)
 # Core's activity of a scheduled operation.
 REQUEST_ACTIVITY = "maintenance.mail_act_maintenance_request"
 # Set by create() around core's: its followers are added once for the batch
-# after it (core adds them one operation at a time). Its value is a token
-# create() keeps in the transaction's cache while it runs: a client's context
-# cannot skip the followers.
+# after it (core adds them one operation at a time, and hr_maintenance
+# subscribes the employee's user of each operation, a query per operation).
+# Its value is a token create() keeps in the transaction's cache while it
+# runs, with the subscriptions asked meanwhile: a client's context cannot
+# skip the followers.
 FOLLOWERS_LATER_KEY = "dm_followers_later"
 
 
@@ -118,19 +120,22 @@ class MaintenanceRequest(models.Model):
     # ------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
-        # Core subscribes each operation's owner and technician one at a time:
-        # here once per batch (see _add_followers), after core's create.
+        # Core subscribes each operation's owner and technician one at a time,
+        # hr_maintenance each operation's employee's user: here once per batch
+        # and set of partners (see _add_followers and message_subscribe),
+        # after core's create.
         token = uuid4().hex
-        tokens = self.env.cr.cache.setdefault(FOLLOWERS_LATER_KEY, set())
-        tokens.add(token)
+        pending = self.env.cr.cache.setdefault(FOLLOWERS_LATER_KEY, {})
+        pending[token] = []
         try:
             requests = super(
                 MaintenanceRequest, self.with_context(**{FOLLOWERS_LATER_KEY: token})
             ).create(vals_list)
         finally:
-            tokens.discard(token)
+            asked = pending.pop(token)
         requests = requests.with_env(self.env)
         requests.filtered(lambda r: r.owner_user_id or r.user_id)._dm_add_followers()
+        self._dm_subscribe_asked(asked)
         return requests
 
     @api.model
@@ -144,11 +149,43 @@ class MaintenanceRequest(models.Model):
             memo[self.env.company.id] = super()._get_default_team_id()
         return memo[self.env.company.id]
 
-    def _add_followers(self):
+    def _dm_subscriptions_later(self):
+        """The subscriptions asked during the create() running with this
+        context's token (a list to append to), or None outside of it."""
         token = self.env.context.get(FOLLOWERS_LATER_KEY)
-        if token and token in self.env.cr.cache.get(FOLLOWERS_LATER_KEY, ()):
+        if not token or not isinstance(token, str):
+            return None
+        return self.env.cr.cache.get(FOLLOWERS_LATER_KEY, {}).get(token)
+
+    def _add_followers(self):
+        if self._dm_subscriptions_later() is not None:
             return  # create() adds them for its whole batch
         self._dm_add_followers()
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        # During create(): kept for the batch (see _dm_subscribe_asked), as
+        # asked (same records, user and partners); those with subtypes at once.
+        asked = self._dm_subscriptions_later()
+        if asked is not None and partner_ids and not subtype_ids:
+            asked.append((self, tuple(partner_ids)))
+            return True
+        return super().message_subscribe(
+            partner_ids=partner_ids, subtype_ids=subtype_ids
+        )
+
+    def _dm_subscribe_asked(self, asked):
+        """The subscriptions asked during a create(): one ``message_subscribe``
+        per environment and set of partners, with its access checks. A user
+        subscribing themself needs to read the operation (core skips the
+        others one by one): those they cannot read are left out."""
+        groups = defaultdict(list)
+        for records, partner_ids in asked:
+            groups[records.env, frozenset(partner_ids)].extend(records.ids)
+        for (env, partner_ids), ids in groups.items():
+            records = self.with_env(env).browse(dict.fromkeys(ids))
+            if partner_ids == {env.user.partner_id.id}:
+                records = records._filtered_access("read")
+            records.message_subscribe(partner_ids=list(partner_ids))
 
     def _dm_add_followers(self):
         """Core's followers (the owner and the technician of each operation),
@@ -223,6 +260,36 @@ class MaintenanceRequest(models.Model):
         # whatever the user may read of it.
         equipment = self.env["maintenance.equipment"].sudo().browse(equipment_id)
         return bool(equipment.exists().is_medical_device)
+
+    @api.model
+    def _dm_governs_new_list(self, vals_list):
+        # One search for a batch (a plan generation creates thousands of
+        # operations), as _dm_governs_new for each values.
+        if len(vals_list) < 2:
+            return super()._dm_governs_new_list(vals_list)
+        equipment_ids = {
+            vals.get("equipment_id")
+            for vals in vals_list
+            if vals.get("equipment_id") and isinstance(vals.get("equipment_id"), int)
+        }
+        # sudo: see _dm_governs_new (exists(): archived devices count too).
+        medical = set(
+            self.env["maintenance.equipment"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [("id", "in", list(equipment_ids)), ("is_medical_device", "=", True)]
+            )
+            .ids
+        )
+        return [
+            bool(
+                vals.get("equipment_id")
+                and isinstance(vals.get("equipment_id"), int)
+                and vals["equipment_id"] in medical
+            )
+            for vals in vals_list
+        ]
 
     def _dm_workflow_records(self, vals=None):
         """The operations of a medical device, or those a write moves onto one."""

@@ -204,6 +204,52 @@ class TestPlanGeneration(MedicalDeviceCase):
             )
         self.assertFalse(again)
 
+    def test_queries_do_not_grow_for_a_user_with_an_employee(self):
+        """hr_maintenance subscribes each operation's employee's user (the
+        creating user's employee) one operation at a time, a query each: the
+        generation subscribes them once per batch, by the cron (sudo, as a
+        user with an employee, as the bench's admin) and by the technician's
+        "generate now". Three times the devices, the same queries; every
+        operation is followed by the employee's user all the same."""
+        technician = self.users["technician"]
+        self.env["hr.employee"].create(
+            {"name": "Generating technician", "user_id": technician.id}
+        )
+        runs = {
+            "cron": lambda plans_: (
+                plans_.with_user(technician).sudo()._dm_generate_requests()
+            ),
+            "generate now": lambda plans_: plans_.with_user(
+                technician
+            ).button_manual_request_generation(),
+        }
+        for label, run in runs.items():
+            with self.subTest(run=label):
+
+                def generation_queries(prefix, count, run=run):
+                    devices = self.fleet(prefix, count, model=f"{prefix}-M")
+                    plans_ = self.Plan.search([("equipment_id", "in", devices.ids)])
+                    self.env.flush_all()
+                    self.env.invalidate_all()
+                    before = self.env.cr.sql_log_count
+                    run(plans_)
+                    self.env.flush_all()
+                    queries = self.env.cr.sql_log_count - before
+                    created = self.operations(devices)
+                    self.assertEqual(len(created), 2 * count)
+                    self.assertEqual(created.employee_id.user_id, technician)
+                    for request in created.sudo():
+                        self.assertIn(
+                            technician.partner_id, request.message_partner_ids
+                        )
+                    return queries
+
+                prefix = "GH" if label == "cron" else "GB"
+                generation_queries(f"{prefix}W", 2)  # warm-up
+                small = generation_queries(f"{prefix}S", 5)
+                large = generation_queries(f"{prefix}L", 15)
+                self.assertLessEqual(large, small + 2, f"5: {small}, 15: {large}")
+
     def test_next_date_is_computed_for_many_plans_at_once(self):
         devices = self.fleet("GND", 6)
         plans_ = devices.maintenance_plan_ids
