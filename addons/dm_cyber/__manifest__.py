@@ -30,6 +30,8 @@
         "views/dm_cyber_campaign_views.xml",
         "views/dm_disposal_views.xml",
         "report/dm_erasure_certificate_report.xml",
+        "views/dm_continuity_plan_views.xml",
+        "report/dm_continuity_sheet_report.xml",
         "views/res_config_settings_views.xml",
         "views/dm_cyber_menus.xml",
     ],
@@ -37,6 +39,7 @@
         "demo/maintenance_equipment_demo.xml",
         "demo/dm_disposal_demo.xml",
         "demo/res_users_demo.xml",
+        "demo/dm_continuity_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

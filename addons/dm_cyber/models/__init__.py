@@ -14,3 +14,5 @@ from . import dm_activity_digest
 from . import maintenance_equipment_signal
 from . import dm_dashboard_indicator
 from . import dm_dashboard
+from . import dm_continuity_plan
+from . import maintenance_equipment_continuity

@@ -33,3 +33,6 @@ from . import test_tools_sbom
 from . import test_tools_advisories
 from . import test_tools_mds2
 from . import test_fuzz_vuln_readers
+from . import test_tools_continuity
+from . import test_continuity
+from . import test_http_continuity_sheet_pdf

@@ -6,3 +6,4 @@ from . import vuln_match
 from . import sbom
 from . import advisories
 from . import mds2
+from . import continuity
