@@ -311,13 +311,20 @@ class DmContinuityPlan(models.Model):
     def _dm_continuity_departments(self):
         """The services of the devices following these plans (the sheets to
         print from the plans' list)."""
+        # The values may be in the transaction's cache: the rules are checked.
+        self.check_access("read")
         return self.covered_equipment_ids.department_id.sorted("complete_name")
 
     @api.model
     def _dm_sheet_lines(self, department):
         """The continuity sheet of a service: its medical devices not disposed
         that are connected or follow a plan, the most critical first, each
-        with its plan and its flags. Read as the printing user."""
+        with its plan and its flags. Read as the printing user, who must be
+        one who reads the plans (a medical device role) and the service (its
+        hospital): the values may be in the transaction's cache, where reading
+        a field checks no rule."""
+        self.check_access("read")
+        department.check_access("read")
         devices = self.env["maintenance.equipment"].search(
             [
                 ("department_id", "=", department.id),
