@@ -47,6 +47,8 @@ class DmContinuityPlan(models.Model):
         string="Device",
         index="btree_not_null",
         tracking=True,
+        # A copy is written for another device or model: given to copy().
+        copy=False,
         check_company=True,
         domain="[('is_medical_device', '=', True)]",
         help="The device this plan is for. Leave empty for a plan of a device model.",
@@ -54,6 +56,7 @@ class DmContinuityPlan(models.Model):
     dm_model_name = fields.Char(
         string="Device model",
         tracking=True,
+        copy=False,
         help="For a plan of a device model (no device): every medical device of "
         "this model (and of this manufacturer, if set) in the plan's hospital "
         "follows it, unless it has its own plan.",
@@ -143,6 +146,8 @@ class DmContinuityPlan(models.Model):
     last_exercised_on = fields.Date(
         string="Last exercised on",
         tracking=True,
+        # A copy for another device has not been exercised yet.
+        copy=False,
         help="The date the plan was last exercised (drill or real event). A "
         "very critical connected device whose plan was not exercised within "
         "the period set in the settings appears in the dashboards.",

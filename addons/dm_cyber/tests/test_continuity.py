@@ -282,6 +282,21 @@ class TestContinuityPlan(ContinuityCase):
         rssi.create({"name": "New plan", "equipment_id": self.dev["own"].id})
         self.env.flush_all()
 
+    def test_copy_for_another_device(self):
+        rssi = self.own_plan.with_user(self.users["rssi"])
+        # a copy is for another device or model: not the same one twice
+        with self.assertRaises(ValidationError):
+            rssi.copy()
+        copy = rssi.copy({"equipment_id": self.dev["none"].id})
+        self.assertEqual(copy.degraded_mode, self.own_plan.degraded_mode)
+        self.assertFalse(copy.last_exercised_on, "a copy has not been exercised")
+        self.assertEqual(self.flags(self.dev["none"])[:2], (copy, False))
+        self.assertEqual(self.flags(self.dev["none"])[2], True)
+        with self.assertRaises(AccessError):
+            self.own_plan.with_user(self.users["technician"]).copy(
+                {"equipment_id": self.dev["offline"].id}
+            )
+
     def test_tracking_of_the_plan(self):
         self.flush_tracking()
         self.own_plan.with_user(self.users["engineer"]).write(
