@@ -64,29 +64,38 @@ class MaintenanceEquipment(models.Model):
 
     # ------------------------------------------------------------ the plan
     @api.model
-    def _cyber_continuity_plan_sql(self, alias, column):
-        """``column`` of the plan that applies to the device of table alias
-        ``alias``: its own active plan, else the active plan of its model in
-        its company (the manufacturer's plan before a plan naming none), the
-        newest first. The one definition of "the device's plan": the compute
-        and the searches read it."""
+    def _cyber_continuity_match_sql(self, alias):
+        """The active plans that apply to the device of table alias ``alias``
+        (as ``p``): its own, and those of its model in its company (of its
+        manufacturer, or naming none). The one definition of the matching:
+        the compute and the searches read it."""
         device = SQL.identifier(alias)
         return SQL(
-            """(SELECT p.%(column)s FROM dm_continuity_plan p
-                 WHERE p.active
-                   AND (p.equipment_id = %(device)s.id
-                        OR (p.equipment_id IS NULL
-                            AND p.company_id = %(device)s.company_id
-                            AND lower(p.dm_model_name) = lower(btrim(%(device)s.model))
-                            AND (p.dm_model_manufacturer_id IS NULL
-                                 OR p.dm_model_manufacturer_id
-                                    = %(device)s.manufacturer_id)))
+            """p.active
+               AND (p.equipment_id = %(device)s.id
+                    OR (p.equipment_id IS NULL
+                        AND p.company_id = %(device)s.company_id
+                        AND lower(p.dm_model_name) = lower(btrim(%(device)s.model))
+                        AND (p.dm_model_manufacturer_id IS NULL
+                             OR p.dm_model_manufacturer_id
+                                = %(device)s.manufacturer_id)))""",
+            device=device,
+        )
+
+    @api.model
+    def _cyber_continuity_plan_sql(self, alias, expression):
+        """``expression`` (on ``p``) of the plan that applies to the device:
+        its own plan, else its model's (the manufacturer's before a plan
+        naming none), the newest first; NULL without a plan."""
+        return SQL(
+            """(SELECT %(expression)s FROM dm_continuity_plan p
+                 WHERE %(match)s
               ORDER BY p.equipment_id IS NULL,
                        p.dm_model_manufacturer_id IS NULL,
                        p.id DESC
                  LIMIT 1)""",
-            column=SQL.identifier(column),
-            device=device,
+            expression=expression,
+            match=self._cyber_continuity_match_sql(alias),
         )
 
     @api.model
@@ -123,10 +132,13 @@ class MaintenanceEquipment(models.Model):
                 device_id: (plan_id, last)
                 for device_id, plan_id, last in self.env.execute_query(
                     SQL(
-                        "SELECT e.id, %s, %s FROM maintenance_equipment e "
+                        "SELECT e.id, plan.id, plan.last_exercised_on "
+                        "FROM maintenance_equipment e "
+                        "LEFT JOIN LATERAL %s plan ON TRUE "
                         "WHERE e.id = ANY(%s)",
-                        self._cyber_continuity_plan_sql("e", "id"),
-                        self._cyber_continuity_plan_sql("e", "last_exercised_on"),
+                        self._cyber_continuity_plan_sql(
+                            "e", SQL("p.id, p.last_exercised_on")
+                        ),
                         devices.ids,
                     )
                 )
@@ -157,7 +169,7 @@ class MaintenanceEquipment(models.Model):
         with_none = any(v is False or v is None for v in values)
 
         def build(alias):
-            plan = self._cyber_continuity_plan_sql(alias, "id")
+            plan = self._cyber_continuity_plan_sql(alias, SQL("p.id"))
             parts = []
             if plan_ids:
                 parts.append(SQL("COALESCE(%s = ANY(%s), FALSE)", plan, plan_ids))
@@ -173,7 +185,8 @@ class MaintenanceEquipment(models.Model):
             operator,
             value,
             lambda alias: SQL(
-                "%s IS NULL", self._cyber_continuity_plan_sql(alias, "id")
+                "NOT EXISTS (SELECT 1 FROM dm_continuity_plan p WHERE %s)",
+                self._cyber_continuity_match_sql(alias),
             ),
         )
 
@@ -183,14 +196,16 @@ class MaintenanceEquipment(models.Model):
         )
 
         def build(alias):
-            plan = self._cyber_continuity_plan_sql(alias, "id")
-            last = self._cyber_continuity_plan_sql(alias, "last_exercised_on")
+            # One look-up per device: its plan's exercise is missing or old.
             return SQL(
-                "(%s IS NOT NULL AND (%s IS NULL OR %s < %s))",
-                plan,
-                last,
-                last,
-                limit,
+                "COALESCE(%s, FALSE)",
+                self._cyber_continuity_plan_sql(
+                    alias,
+                    SQL(
+                        "p.last_exercised_on IS NULL OR p.last_exercised_on < %s",
+                        limit,
+                    ),
+                ),
             )
 
         return self._cyber_continuity_flag_domain(operator, value, build)
