@@ -351,6 +351,33 @@ class TestMultiCompany(TransactionCase):
                 "status_note": f"{label} isolated in its VLAN",
             }
         )
+        # Continuity when a cyberattack hits (issue 16): a plan of a device in
+        # a service (whose continuity sheet is printed) and one of a model.
+        department = env["hr.department"].create(
+            {"name": f"{label} imaging", "company_id": company}
+        )
+        devices[0].write(
+            {"equipment_assign_to": "department", "department_id": department.id}
+        )
+        b["hr.department"] = department
+        b["dm.continuity.plan"] = env["dm.continuity.plan"].create(
+            [
+                {
+                    "name": f"{label} CT continuity",
+                    "equipment_id": devices[0].id,
+                    "degraded_mode": f"{label} partner hospital",
+                    "fallback_equipment_ids": [(6, 0, devices[1].ids)],
+                    "restorer_partner_id": partner.id,
+                    "company_id": company,
+                },
+                {
+                    "name": f"{label} model continuity",
+                    "dm_model_name": f"{label} model",
+                    "dm_model_manufacturer_id": partner.id,
+                    "company_id": company,
+                },
+            ]
+        )
         campaign = env["dm.cyber.campaign"].create(
             {"name": f"{label} patch campaign", "company_id": company}
         )

@@ -33,6 +33,8 @@
         "views/dm_disposal_views.xml",
         "views/dm_vulnerability_views.xml",
         "report/dm_erasure_certificate_report.xml",
+        "views/dm_continuity_plan_views.xml",
+        "report/dm_continuity_sheet_report.xml",
         "views/res_config_settings_views.xml",
         "data/dm_advisory_source_data.xml",
         "views/dm_cve_views.xml",
@@ -47,6 +49,7 @@
         "demo/dm_sbom_demo.xml",
         "demo/dm_disposal_demo.xml",
         "demo/res_users_demo.xml",
+        "demo/dm_continuity_demo.xml",
         "demo/dm_mds2_proposal_demo.xml",
         "demo/dm_advisory_demo.xml",
         # Last: it matches the demo advisories against the demo fleet.

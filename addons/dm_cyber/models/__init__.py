@@ -28,3 +28,5 @@ from . import dm_mds2_proposal
 from . import maintenance_equipment_mds2
 from . import maintenance_equipment_vulnerability
 from . import dm_advisory_match
+from . import dm_continuity_plan
+from . import maintenance_equipment_continuity

@@ -70,6 +70,19 @@ class DmDashboard(models.AbstractModel):
             self._dm_cyber_domain(*IT_QUERIES["remote_uncontrolled"])
         )
 
+    # Continuity when a cyberattack hits (issue 16): the very critical
+    # connected devices in service without a plan, or with a plan not
+    # exercised within the period of the settings.
+    def _dm_indicator_cyber_continuity_missing(self, clock):
+        return self._dm_cyber_count(
+            self._dm_cyber_domain(("cyber_continuity_missing", "=", True))
+        )
+
+    def _dm_indicator_cyber_continuity_stale(self, clock):
+        return self._dm_cyber_count(
+            self._dm_cyber_domain(("cyber_continuity_stale", "=", True))
+        )
+
     def _dm_chart_cyber(self, clock):
         """The connected devices by cyber risk level, every level shown."""
         base = self._dm_cyber_domain()

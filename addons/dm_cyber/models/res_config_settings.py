@@ -26,6 +26,14 @@ class ResConfigSettings(models.TransientModel):
         default=180,
         help="A connected device whose last patch is older than this is flagged.",
     )
+    dm_cyber_continuity_exercise_days = fields.Integer(
+        string="Continuity plan exercised every (days)",
+        config_parameter="dm_cyber.continuity_exercise_days",
+        default=365,
+        help="A very critical connected device whose continuity plan was not "
+        "exercised within this many days appears in the RSSI's and the "
+        "engineer's dashboards.",
+    )
 
     dm_cyber_epss_high_from = fields.Float(
         string="EPSS high from",
@@ -63,6 +71,17 @@ class ResConfigSettings(models.TransientModel):
                     self.env._(
                         "The cyber risk thresholds must increase: medium ≤ high ≤ "
                         "critical."
+                    )
+                )
+
+    @api.constrains("dm_cyber_continuity_exercise_days")
+    def _check_continuity_exercise_days(self):
+        for settings in self:
+            if settings.dm_cyber_continuity_exercise_days <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The period between two exercises of a continuity plan "
+                        "must be at least one day."
                     )
                 )
 

@@ -44,3 +44,6 @@ from . import test_advisory_attacks
 from . import test_tour_advisory
 from . import test_sbom
 from . import test_http_sbom
+from . import test_tools_continuity
+from . import test_continuity
+from . import test_http_continuity_sheet_pdf

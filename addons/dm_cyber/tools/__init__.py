@@ -7,3 +7,4 @@ from . import vuln_priority
 from . import sbom
 from . import advisories
 from . import mds2
+from . import continuity

@@ -16,6 +16,7 @@ class DmActivityDigest(models.Model):
     department_id = fields.Many2one(
         "hr.department",
         readonly=True,
+        check_company=True,
         help="For the trainings expiring: the department of the trained users.",
     )
 
