@@ -190,6 +190,15 @@ class OdooSession:
             "safety notice",
         )
 
+    def find_advisory(self):
+        """A known-exploited advisory that affects devices (the demo's log4j
+        one), else any advisory."""
+        return self.first(
+            "dm.advisory",
+            [[("known_exploited", "=", True), ("vulnerability_ids", "!=", False)], []],
+            "advisory",
+        )
+
     def dashboard_path(self, choice):
         """The URL path of the criticality dashboard: ``choice`` (an xml id or
         a path), else the addons' dashboard client action, else the pivot."""
@@ -537,6 +546,14 @@ def shot_list(session, args):
             f"/odoo/safety-notices/{session.find_notice()['id']}",
             ".o_form_view .o_form_renderer",
             '.o_form_view .o_notebook .nav-link[name="actions"]',
+            1000,
+        ),
+        (
+            "advisory_form.png",
+            "rssi",
+            f"/odoo/action-dm_cyber.dm_advisory_action/{session.find_advisory()['id']}",
+            ".o_form_view .o_form_renderer",
+            None,
             1000,
         ),
         (
