@@ -116,12 +116,14 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--only",
-        choices=["plans"],
+        choices=["plans", "vulns"],
         help="only one section, on the fleet already in the database (no "
         "import, nothing else): 'plans' is section 4c, the plan generation over "
         "every medical device of the database (e.g. the database of a previous "
         "100,000-device run: scripts/bench.py -d dm_bench --only plans; "
-        "dm.sh bench recreates its database, call bench.py directly)",
+        "dm.sh bench recreates its database, call bench.py directly); 'vulns' "
+        "is section 4d, the vulnerability matching (its seeded SBOMs, advisories "
+        "and lines are committed)",
     )
     bench_load.add_arguments(parser)
     args = parser.parse_args(argv)
@@ -1586,6 +1588,33 @@ def run_plans_only(args):
     return report.summary()
 
 
+def run_vulns_only(args):
+    """Section 4d alone, on the fleet already in the database: the matching of
+    one advisory and of the whole synthetic KEV catalogue against its medical
+    devices."""
+    report = Report()
+    _registry, env = setup_env(args)
+    try:
+        env.cr.execute(
+            "SELECT count(*) FROM maintenance_equipment WHERE is_medical_device"
+        )
+        size = env.cr.fetchone()[0]
+        if not size:
+            raise SystemExit(
+                f"no medical device in {args.database}: run the benchmark first"
+            )
+        report.say(
+            f"medical device suite benchmark (vulnerability matching only), "
+            f"{datetime.now():%Y-%m-%d %H:%M}, database {args.database}, "
+            f"{size:,} medical devices already there, {os.cpu_count()} cores"
+        )
+        figures = {size: vulnerability_bench(env, Meter(env.cr), size)}
+        report_vulnerability_bench(report, [size], figures)
+    finally:
+        env.cr.close()
+    return report.summary()
+
+
 def run_load_only(args):
     """The load and faults step alone, on the database of a previous run."""
     import_odoo()
@@ -1610,6 +1639,8 @@ def main(argv=None):
         return run_vuln_only(args)
     if args.only == "plans":
         return run_plans_only(args)
+    if args.only == "vulns":
+        return run_vulns_only(args)
     return run_night_only(args) if args.night_only else run(args)
 
 

@@ -56,6 +56,10 @@ UNMEASURED = {
     ("dm.software.qualification.wizard", "action_save_and_confirm"),
     # A file to import: the pharmacist's alone (test_vigilance_import.py).
     ("dm.vigilance.notice.import", "action_import"),
+    # A file to import: RSSI and engineer (test_advisory_import.py,
+    # test_advisory_attacks.py).
+    ("dm.advisory.import", "action_import"),
+    ("dm.advisory.import", "action_view_advisories"),
 }
 
 

@@ -32,6 +32,8 @@ class DmContinuityPlan(models.Model):
     # and the context defaults; a plan stays on its device and its hospital.
     _dm_state_field = None
     _dm_create_only_fields = ("equipment_id", "company_id")
+    # A plan is archived, never deleted (no step: always history).
+    _dm_deletable_states = ()
 
     name = fields.Char(string="Plan", required=True, tracking=True)
     active = fields.Boolean(default=True, tracking=True)

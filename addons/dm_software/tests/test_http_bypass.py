@@ -466,7 +466,20 @@ class TestBypassOverRpc(HttpCase):
             states = states[:1]
         user = self.users[role]
         fnames = [f for f in (state_field, *forged) if f]
-        control = self.control(lambda: Model.with_user(user).create(vals), fnames)
+        # The control sends the defaults a client may give (e.g. the device
+        # of a record whose device is not copied), never a forged protected
+        # value, the state or any other context key.
+        allowed = {
+            key: value
+            for key, value in context.items()
+            if key.startswith("default_")
+            and key[len("default_") :] not in protected
+            and key[len("default_") :] != state_field
+        }
+        control = self.control(
+            lambda: Model.with_user(user).with_context(**allowed).create(vals),
+            fnames,
+        )
         for state in states or [None]:
             ctx = dict(context)
             if state is not None:
