@@ -2,15 +2,18 @@ import base64
 import logging
 
 from odoo import api, fields, models
+from odoo.addons.medical_device.tools import reader_text as rt
 from odoo.addons.medical_device.tools.messages import error_message
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tools import SQL, float_compare, split_every
+from odoo.tools.translate import LazyTranslate
 
 from ..tools import advisories as readers
 from ..tools import advisory_import as mapping
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
 
 # Who may import advisory files (the wizard) and fetch sources.
 IMPORT_GROUPS = ("medical_device.group_dm_rssi", "medical_device.group_dm_engineer")
@@ -147,22 +150,25 @@ class DmAdvisoryImporter(models.AbstractModel):
             Vulnerability._dm_refresh_cves(cves)
 
     @api.model
-    def _dm_summary_text(self, summary):
-        """The summary of an import, in the user's language."""
+    def _dm_summary_spec(self, summary):
+        """The summary of an import as a reader text (``tools.reader_text``),
+        stored on a source and rendered in each reader's language."""
         counts = summary.counts
         lines = []
         if summary.kind in ("csaf", "nvd"):
             lines.append(
-                self.env._(
-                    "Advisories: %(created)s created, %(updated)s updated.",
+                rt.msg(
+                    _lt("Advisories: %(created)s created, %(updated)s updated."),
                     created=counts["advisories_created"],
                     updated=counts["advisories_updated"],
                 )
             )
             lines.append(
-                self.env._(
-                    "Affected products: %(created)s created, %(updated)s updated, "
-                    "%(removed)s removed.",
+                rt.msg(
+                    _lt(
+                        "Affected products: %(created)s created, %(updated)s "
+                        "updated, %(removed)s removed."
+                    ),
                     created=counts["products_created"],
                     updated=counts["products_updated"],
                     removed=counts["products_removed"],
@@ -170,40 +176,51 @@ class DmAdvisoryImporter(models.AbstractModel):
             )
             if counts["advisories_older"]:
                 lines.append(
-                    self.env._(
-                        "%(count)s advisories left as they were: the file holds "
-                        "an older revision than the one recorded.",
+                    rt.msg(
+                        _lt(
+                            "%(count)s advisories left as they were: the file "
+                            "holds an older revision than the one recorded."
+                        ),
                         count=counts["advisories_older"],
                     )
                 )
         if summary.kind == "epss":
             lines.append(
-                self.env._(
-                    "EPSS scores: %(updated)s CVEs updated; %(unknown)s CVEs of "
-                    "the file are not recorded here and were left out.",
+                rt.msg(
+                    _lt(
+                        "EPSS scores: %(updated)s CVEs updated; %(unknown)s CVEs "
+                        "of the file are not recorded here and were left out."
+                    ),
                     updated=counts["epss_updated"],
                     unknown=counts["epss_unknown"],
                 )
             )
         else:
             lines.append(
-                self.env._(
-                    "CVEs: %(created)s created, %(updated)s updated.",
+                rt.msg(
+                    _lt("CVEs: %(created)s created, %(updated)s updated."),
                     created=counts["cves_created"],
                     updated=counts["cves_updated"],
                 )
             )
         if summary.kind == "kev":
             lines.append(
-                self.env._(
-                    "%(count)s CVEs left the catalogue and are no longer marked "
-                    "known exploited.",
+                rt.msg(
+                    _lt(
+                        "%(count)s CVEs left the catalogue and are no longer "
+                        "marked known exploited."
+                    ),
                     count=counts["kev_left"],
                 )
             )
         if not summary.changed:
-            lines.append(self.env._("Nothing changed: the file was already imported."))
-        return "\n".join(lines)
+            lines.append(rt.msg(_lt("Nothing changed: the file was already imported.")))
+        return rt.join(lines, "\n")
+
+    @api.model
+    def _dm_summary_text(self, summary):
+        """The summary of an import, in the user's language."""
+        return self.env["mail.message"]._dm_render(self._dm_summary_spec(summary))
 
     # ------------------------------------------------------------ helpers
     @api.model

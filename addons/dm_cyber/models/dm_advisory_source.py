@@ -3,14 +3,17 @@ import time
 from urllib.parse import urlsplit
 
 from odoo import api, fields, models
-from odoo.addons.medical_device.tools import http_fetch
+from odoo.addons.medical_device.tools import http_fetch, messages
+from odoo.addons.medical_device.tools import reader_text as rt
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.translate import LazyGettext, LazyTranslate
 
 from ..tools import advisories as readers
 from ..tools import advisory_import as mapping
 from .dm_advisory_importer import ImportSummary
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
 
 SOURCE_KINDS = [
     ("csaf", "CSAF 2.0 advisories (CISA ICSMA)"),
@@ -28,6 +31,16 @@ NVD_DELAY, NVD_DELAY_WITH_KEY = 6.0, 0.6
 DEFAULT_BACKOFF = 2.0
 CSAF_MAX = 200
 FETCH_GROUP = "medical_device.group_dm_rssi"
+
+
+class SourceError(UserError):
+    """A source that cannot be fetched, with its message's template and
+    parameters (so that the source shows it in each reader's language)."""
+
+    def __init__(self, template, **params):
+        super().__init__(messages.render(template, params))
+        self.template = template
+        self.params = params
 
 
 class DmAdvisorySource(models.Model):
@@ -84,19 +97,53 @@ class DmAdvisorySource(models.Model):
         help="Start of the last fetch that succeeded (the NVD and CSAF indexes "
         "ask for what changed since).",
     )
+    # What the last fetch said, as reader texts (tools.reader_text): written
+    # by the server, shown in each reader's language.
+    last_error_data = fields.Json(
+        string="Last error (to render)", readonly=True, copy=False
+    )
+    last_summary_data = fields.Json(
+        string="Last fetch's result (to render)", readonly=True, copy=False
+    )
     last_error = fields.Text(
         string="Last error",
-        readonly=True,
+        compute="_compute_last_texts",
+        search="_search_last_error",
         help="Why the last fetch failed (empty: it succeeded); nothing of a "
         "failed fetch is written.",
     )
     last_summary = fields.Text(
-        string="Last fetch's result", readonly=True, help="What it created or updated."
+        string="Last fetch's result",
+        compute="_compute_last_texts",
+        help="What it created or updated.",
     )
     advisory_count = fields.Integer(
         string="Advisories", compute="_compute_advisory_count"
     )
     active = fields.Boolean(default=True)
+
+    @api.depends("last_error_data", "last_summary_data")
+    @api.depends_context("lang")
+    def _compute_last_texts(self):
+        render = self.env["mail.message"]._dm_render
+        for source in self:
+            error, summary = source.last_error_data, source.last_summary_data
+            source.last_error = render(error) if error else False
+            source.last_summary = render(summary) if summary else False
+
+    def _search_last_error(self, operator, value):
+        """Sources whose last fetch failed, or succeeded: the filter of the
+        list (the text itself is rendered per reader, not searched)."""
+        values = value if isinstance(value, list | tuple | set) else [value]
+        if operator in ("in", "not in", "=", "!=") and all(not v for v in values):
+            failed = operator in ("not in", "!=")
+            return [("last_error_data", "!=" if failed else "=", False)]
+        raise UserError(
+            self.env._(
+                "The last error of a source is shown in each reader's language: "
+                "filter the sources whose last fetch failed, not its words."
+            )
+        )
 
     def _compute_advisory_count(self):
         counts = dict(
@@ -117,7 +164,14 @@ class DmAdvisorySource(models.Model):
 
     @api.model
     def _dm_client_protected_fields(self):
-        return {"last_fetched_on", "last_error", "last_summary", "advisory_count"}
+        return {
+            "last_fetched_on",
+            "last_error",
+            "last_summary",
+            "last_error_data",
+            "last_summary_data",
+            "advisory_count",
+        }
 
     # ------------------------------------------------------------ actions
     def action_fetch_now(self):
@@ -178,75 +232,89 @@ class DmAdvisorySource(models.Model):
         for source in self.search([("fetch_enabled", "=", True)]):
             source._dm_fetch()
 
-    def _dm_message_lang(self):
-        """The language of the fetch's result and error: the user's, or for
-        the daily job the RSSI's (who reads them)."""
-        if not self.env.su:
-            return self.env.lang
-        rssi = self.env.ref(FETCH_GROUP, raise_if_not_found=False)
-        users = rssi.sudo().all_user_ids.filtered("active") if rssi else []
-        langs = [u.lang for u in users if u.lang and not u.share]
-        return (langs or [self.env.company.partner_id.lang or "en_US"])[0]
-
     def _dm_fetch(self):
         """Fetch and import the source; never raises: a failure is written
-        on the source (translated) and nothing of it is kept."""
+        on the source (a reader text, shown in each reader's language) and
+        nothing of it is kept."""
         self.ensure_one()
-        source = self.with_context(lang=self._dm_message_lang())
         started = fields.Datetime.now()
         try:
             with self.env.cr.savepoint():
-                summary = source._dm_fetch_import()
+                summary = self._dm_fetch_import()
         except Exception as error:  # pylint: disable=broad-except
             # Whatever failed (network, a file the reader refuses, the
             # matching), the job goes on with the other sources.
             _logger.warning("Advisory source %s: %s", self.display_name, error)
             # sudo: the fetch's results are written by the server only.
-            self.sudo().write({"last_error": source._dm_fetch_error_message(error)})
+            self.sudo().write({"last_error_data": self._dm_fetch_error_spec(error)})
             return None
-        importer = source.env["dm.advisory.importer"]
+        importer = self.env["dm.advisory.importer"]
         self.sudo().write(
             {
                 "last_fetched_on": started,
-                "last_error": False,
-                "last_summary": importer._dm_summary_text(summary),
+                "last_error_data": False,
+                "last_summary_data": importer._dm_summary_spec(summary),
             }
         )
         return summary
 
-    def _dm_fetch_error_message(self, error):
+    def _dm_fetch_error_spec(self, error):
+        """Why a fetch failed, as a reader text: the network's error, or the
+        reader's (the error a ``tools`` function raised, with its template,
+        also when a ``UserError`` carries it); other errors as they read."""
         if isinstance(error, http_fetch.FetchError):
             params = error.params
+            url = params.get("url") or ""
             if error.kind == "timeout":
-                return self.env._(
-                    "%(url)s did not answer within %(timeout)s seconds "
-                    "(%(attempts)s attempts): try again later, or raise the "
-                    "timeout.",
-                    url=params.get("url"),
-                    timeout=params.get("timeout"),
-                    attempts=params.get("attempts"),
+                return rt.msg(
+                    _lt(
+                        "%(url)s did not answer within %(timeout)s seconds "
+                        "(%(attempts)s attempts): try again later, or raise the "
+                        "timeout."
+                    ),
+                    url=url,
+                    timeout=params.get("timeout") or 0,
+                    attempts=params.get("attempts") or 0,
                 )
             if error.kind == "http":
-                return self.env._(
-                    "%(url)s answered with an error (HTTP %(status)s): check the "
-                    "URL, or try again later.",
-                    url=params.get("url"),
-                    status=params.get("status"),
+                return rt.msg(
+                    _lt(
+                        "%(url)s answered with an error (HTTP %(status)s): check "
+                        "the URL, or try again later."
+                    ),
+                    url=url,
+                    status=params.get("status") or 0,
                 )
             if error.kind == "too_large":
-                return self.env._(
-                    "%(url)s sent more than %(max)s MB: check the URL.",
-                    url=params.get("url"),
+                return rt.msg(
+                    _lt("%(url)s sent more than %(max)s MB: check the URL."),
+                    url=url,
                     max=(params.get("max_bytes") or 0) // (1024 * 1024),
                 )
-            return self.env._(
-                "%(url)s cannot be reached: the server is offline or the network "
-                "blocks it. Check the connection and the proxy, then try again.",
-                url=params.get("url"),
+            return rt.msg(
+                _lt(
+                    "%(url)s cannot be reached: the server is offline or the "
+                    "network blocks it. Check the connection and the proxy, then "
+                    "try again."
+                ),
+                url=url,
             )
+        cause = error
+        while cause is not None and not isinstance(
+            getattr(cause, "template", None), LazyGettext
+        ):
+            cause = cause.__cause__
+        if cause is not None:
+            params = {
+                name: value if isinstance(value, str | int | float) else str(value)
+                for name, value in (cause.params or {}).items()
+            }
+            spec = rt.msg(cause.template, **params)
+            if messages.render(cause.template, cause.params) is not None:
+                return spec
         if isinstance(error, UserError | AccessError):
             return str(error.args[0])
-        return self.env._("The fetch failed: %(error)s", error=str(error)[:500])
+        return rt.msg(_lt("The fetch failed: %(error)s"), error=str(error)[:500])
 
     # ------------------------------------------------------------ fetchers
     def _dm_get(self, url, params=None, headers=None):
@@ -267,9 +335,7 @@ class DmAdvisorySource(models.Model):
     def _dm_fetch_import(self):
         self.ensure_one()
         if not self.url:
-            raise UserError(
-                self.env._("%(source)s has no URL to fetch.", source=self.name)
-            )
+            raise SourceError(_lt("%(source)s has no URL to fetch."), source=self.name)
         return getattr(self, f"_dm_fetch_{self.kind}")()
 
     def _dm_import(self, data, kind, url):

@@ -159,13 +159,19 @@ class TestAdvisoryAttacks(AdvisoryCase):
             {"last_error": False},
             {"last_fetched_on": "2030-01-01 00:00:00"},
             {"last_summary": "all good"},
+            {"last_error_data": False},
+            {"last_summary_data": "all good"},
         ):
             with self.subTest(values=values), self.assertRaises(UserError):
                 source.write(values)
-        with self.assertRaises(UserError):
-            self.env["dm.advisory.source"].with_user(rssi).with_context(
-                default_last_fetched_on="2030-01-01 00:00:00"
-            ).create({"name": "S", "kind": "kev"})
+        for key, value in (
+            ("default_last_fetched_on", "2030-01-01 00:00:00"),
+            ("default_last_summary_data", "all good"),
+        ):
+            with self.subTest(key=key), self.assertRaises(UserError):
+                self.env["dm.advisory.source"].with_user(rssi).with_context(
+                    **{key: value}
+                ).create({"name": "S", "kind": "kev"})
         source.write({"proxy": "http://proxy.hospital.local:3128", "timeout": 60})
         self.assertEqual(self.source.timeout, 60)
         with self.assertRaises(UserError):

@@ -274,10 +274,16 @@ class TestAdvisoryFetch(AdvisoryCase):
         self.assertFalse(kev.last_fetched_on)
 
 
+def as_reader(record, user):
+    """``record`` as ``user`` reads it over RPC (the web client sends the
+    user's language in the context)."""
+    return record.with_user(user).with_context(lang=user.lang)
+
+
 @tagged("post_install", "-at_install")
 class TestAdvisoryFetchFrench(AdvisoryCase):
-    """The daily job words a source's error in the RSSI's language (the RSSI
-    reads it), a user's fetch in the user's."""
+    """A source's error and summary are written once, by the daily job or a
+    user's fetch, and read by each reader in their own language."""
 
     @classmethod
     def setUpClass(cls):
@@ -304,9 +310,46 @@ class TestAdvisoryFetchFrench(AdvisoryCase):
                 [("id", "!=", kev.id)]
             ).fetch_enabled = False
             self.env["dm.advisory.source"].sudo()._cron_fetch()
-            self.assertIn("n'est pas un JSON valide", kev.last_error)
-            # A user's own fetch: in the user's language.
-            english = self.users["rssi"]
+            french = self.users["rssi"]
+            self.assertEqual(french.lang, "fr_FR")
+            english = self.users["engineer"]
             english.lang = "en_US"
-            kev.with_user(english).action_fetch_now()
-            self.assertIn("is not valid JSON", kev.last_error)
+            # One error, written once by the daily job, read by each reader
+            # in their own language.
+            self.assertIn("n'est pas un JSON valide", as_reader(kev, french).last_error)
+            self.assertIn("is not valid JSON", as_reader(kev, english).last_error)
+            # A fetch by an English user: the French RSSI still reads French.
+            kev.with_user(english).sudo().action_fetch_now()
+            self.assertIn("n'est pas un JSON valide", as_reader(kev, french).last_error)
+            self.assertIn(
+                "n'est pas un JSON valide",
+                as_reader(kev, french).search_read(
+                    [("id", "=", kev.id), ("last_error", "!=", False)],
+                    ["last_error"],
+                )[0]["last_error"],
+            )
+
+    def test_the_summary_and_network_errors_read_french(self):
+        routes = {"/kev.json": ok(sample("cisa_kev.json"))}
+        french = self.users["rssi"]
+        with AdvisoryServer(routes) as server:
+            kev = self.env["dm.advisory.source"].create(
+                {"name": "KEV", "kind": "kev", "url": f"{server.url}/kev.json"}
+            )
+            kev._dm_fetch()
+            self.assertIn("CVEs: ", kev.last_summary)
+            self.assertIn("CVE : ", as_reader(kev, french).last_summary)
+            kev.url = f"{server.url}/missing.json"
+            kev.retries = 0
+            kev._dm_fetch()
+            self.assertIn("HTTP 404", kev.last_error)
+            self.assertIn("HTTP 404", as_reader(kev, french).last_error)
+            self.assertNotEqual(kev.last_error, as_reader(kev, french).last_error)
+            failed = self.env["dm.advisory.source"].search(
+                [("last_error", "!=", False)]
+            )
+            self.assertIn(kev, failed)
+            kev.url = False
+            kev._dm_fetch()
+            self.assertIn("has no URL", kev.last_error)
+            self.assertNotIn("has no URL", as_reader(kev, french).last_error)
