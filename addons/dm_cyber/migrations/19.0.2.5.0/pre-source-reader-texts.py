@@ -16,6 +16,9 @@ def migrate(cr, version):
         "AND column_name IN ('last_error', 'last_summary')"
     )
     old = {name for (name,) in cr.fetchall()}
+    if not old:
+        # Before 19.0.2.4.0 there were no sources: the ORM creates the table.
+        return
     for column in ("last_error", "last_summary"):
         text, data = SQL.identifier(column), SQL.identifier(f"{column}_data")
         cr.execute(
