@@ -56,6 +56,8 @@ class TestQcTour(HttpCase):
         )
         plan = self.device.maintenance_plan_ids.filtered("dm_model_plan_id")
         self.assertEqual(plan.dm_model_plan_id.create_uid, self.engineer)
+        self.assertEqual(plan.dm_model_plan_id.dm_nature, "qc_internal")
+        self.assertEqual(plan.dm_model_plan_id.dm_performer, "internal")
         self.assertEqual(plan.dm_qc_test_ids.mapped("name"), ["Tour dose"])
         self.assertEqual(plan.dm_qc_test_ids.action_level, 0.3)
         # The plan generates its control, as the daily job or "generate now".

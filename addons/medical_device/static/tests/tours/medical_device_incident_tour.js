@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { pickInSelectMenu } from "@medical_device/../tests/tours/tour_helpers";
 
 // Fixture: tests/test_tour_vigilance.py. A technician reports a serious
 // incident from the device's form; a pharmacist declares an incident whose
@@ -35,16 +36,11 @@ registry.category("web_tour.tours").add("medical_device_vigilance_report_tour", 
             trigger: '.o_form_view .o_field_widget[name="description"] textarea',
             run: "edit Unexpected bolus when the syringe was changed.",
         },
-        {
-            content: "Open the consequences for the patient",
-            trigger: '.o_form_view .o_field_widget[name="patient_consequence"] .o_select_menu_toggler',
-            run: "click",
-        },
-        {
-            content: "The patient's health seriously deteriorated",
-            trigger: '.o_field_selection_menu .o_select_menu_item:contains("Serious deterioration")',
-            run: "click",
-        },
+        pickInSelectMenu(
+            "patient_consequence",
+            "Serious deterioration",
+            "The patient's health seriously deteriorated"
+        ),
         {
             content: "Save the report",
             trigger: ".o_form_view .o_form_button_save",

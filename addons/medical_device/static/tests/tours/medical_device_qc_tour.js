@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { pickInSelectMenu } from "@medical_device/../tests/tours/tour_helpers";
 
 // Fixture: tests/test_tour_qc.py creates "Tour Mammograph" (model TOUR-MAMMO,
 // in service, ionising, mammography) and the users of both tours.
@@ -17,26 +18,8 @@ registry.category("web_tour.tours").add("medical_device_qc_plan_tour", {
             trigger: ".o_form_view .o_field_widget[name=dm_model_name] input",
             run: "edit TOUR-MAMMO",
         },
-        {
-            content: "Open the natures",
-            trigger: ".o_form_view .o_field_widget[name=dm_nature] .o_select_menu_toggler",
-            run: "click",
-        },
-        {
-            content: "An internal quality control",
-            trigger: ".o_select_menu_item:contains('Internal quality control')",
-            run: "click",
-        },
-        {
-            content: "Open the performers",
-            trigger: ".o_form_view .o_field_widget[name=dm_performer] .o_select_menu_toggler",
-            run: "click",
-        },
-        {
-            content: "Done by the hospital's team",
-            trigger: ".o_select_menu_item:contains('Hospital team')",
-            run: "click",
-        },
+        pickInSelectMenu("dm_nature", "Internal quality control", "An internal quality control"),
+        pickInSelectMenu("dm_performer", "Hospital team", "Done by the hospital's team"),
         {
             content: "Add a test",
             trigger: ".o_field_widget[name=dm_qc_test_ids] .o_field_x2many_list_row_add a",
