@@ -559,7 +559,7 @@ cmd_test() {
     say "running pytest (pytest-odoo) on $DM_TEST_DB"
     local pytest_status=0
     (cd "$ROOT" && "$VENV/bin/pytest" --odoo-config="$CONF" --odoo-database="$DM_TEST_DB" \
-        -p no:cacheprovider -q "$@") >"$results/pytest.log" 2>&1 || pytest_status=$?
+        -p no:cacheprovider -q -rs "$@") >"$results/pytest.log" 2>&1 || pytest_status=$?
     cat "$results/pytest.log"
 
     # 3. The upgrade from the previous release (see upgrade_test).

@@ -17,6 +17,8 @@ ODOO_RESULT = re.compile(
 ODOO_SKIP = re.compile(r"\bskipped (\S+) : (.*)$")
 TOUR_SUCCEEDED = re.compile(r"TOUR (\S+) SUCCEEDED")
 ODOO_ERROR_LINE = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ")
+# Printed by pytest -rs in its short test summary.
+PYTEST_SKIP = re.compile(r"^SKIPPED \[\d+\] (\S+): (.*)$")
 PYTEST_COUNTS = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed)")
 
 
@@ -49,6 +51,7 @@ def pytest_part(log_path, status):
         key = "errors" if kind.startswith("error") else kind
         if key in counts:
             counts[key] += int(number)
+    counts["skips"] = [m.groups() for m in map(PYTEST_SKIP.search, lines) if m]
     problems = []
     if status not in (0, 1) and not (counts["failed"] or counts["errors"]):
         problems.append(f"pytest exited with status {status}")
@@ -139,6 +142,8 @@ def main():
             f"{upgrade['failed']} failed, {upgrade['errors']} errors, "
             f"{upgrade['skipped']} skipped"
         )
+    for where, why in counts["skips"] + upgrade.get("skips", []):
+        print(f"skipped: {where} ({why})")
     for name, values in sorted(figures_part(args.figures).items()):
         shown = ", ".join(f"{key} {value}" for key, value in sorted(values.items()))
         print(f"figures: {name}: {shown}")
