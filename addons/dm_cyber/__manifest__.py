@@ -2,7 +2,7 @@
     "name": "Medical Devices - Cybersecurity",
     "summary": "Cyber matrix of connected medical devices, RSSI approvals, remote "
     "maintenance and data erasure at disposal",
-    "version": "19.0.2.5.0",
+    "version": "19.0.2.6.0",
     "category": "Supply Chain/Maintenance",
     "website": "https://github.com/dm-suite/medical-devices",
     "author": "DM suite contributors",

@@ -113,9 +113,7 @@ class DmAdvisory(models.Model):
         for company, company_lines in lines.grouped("company_id").items():
             campaign = Campaign.create(
                 {
-                    "name": self.env._(
-                        "Update for %(advisory)s", advisory=self.display_name
-                    ),
+                    "name": self._dm_campaign_name(self.env.lang),
                     "kind": kind,
                     "company_id": company.id,
                     "description": rt_html(self.title, remediation),
@@ -123,6 +121,10 @@ class DmAdvisory(models.Model):
                         fields.Command.set(company_lines.equipment_id.ids)
                     ],
                 }
+            )
+            campaign.update_field_translations(
+                "name",
+                {code: self._dm_campaign_name(code) for code in self._dm_name_langs()},
             )
             campaign.action_generate_lines()
             campaigns |= campaign
@@ -145,6 +147,16 @@ class DmAdvisory(models.Model):
         else:
             action.update(view_mode="list,form", domain=[("id", "in", campaigns.ids)])
         return action
+
+    def _dm_campaign_name(self, lang):
+        in_lang = self.with_context(lang=lang or "en_US")
+        return in_lang.env._("Update for %(advisory)s", advisory=in_lang.display_name)
+
+    def _dm_name_langs(self):
+        """English (the fallback of translated fields) and every installed
+        language."""
+        installed = [code for code, _name in self.env["res.lang"].get_installed()]
+        return ["en_US"] + [code for code in installed if code != "en_US"]
 
     # ------------------------------------------------------------ demo
     @api.model

@@ -41,7 +41,9 @@ class DmCyberCampaign(models.Model):
     # _dm_history_reasons).
     _dm_deletable_states = ("draft", "cancelled")
 
-    name = fields.Char(required=True, tracking=True)
+    # Translatable: a campaign the suite names (from an advisory) reads in
+    # each reader's language, whoever created it.
+    name = fields.Char(required=True, tracking=True, translate=True)
     kind = fields.Selection(
         [
             ("os", "Operating system"),
