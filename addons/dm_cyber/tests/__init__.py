@@ -41,6 +41,7 @@ from . import test_advisory_import
 from . import test_advisory_fetch
 from . import test_tools_http_fetch
 from . import test_advisory_attacks
+from . import test_http_advisory_attacks
 from . import test_tour_advisory
 from . import test_sbom
 from . import test_http_sbom
