@@ -19,6 +19,10 @@ MAPPABLE_FIELDS = [
     ("vendor_firewall", "Protected by a supplier firewall"),
     ("usb_locked", "USB ports locked"),
     ("remote_maintenance_channel", "Remote maintenance channel"),
+    ("patch_installer", "Security updates installed by"),
+    ("patch_remote", "Updates installed remotely"),
+    ("third_party_patches_allowed", "Third-party security updates allowed"),
+    ("vendor_notifies_updates", "Manufacturer notifies approved updates"),
 ]
 # What the reading writes; no client sets or changes any of it.
 READ_FIELDS = (

@@ -46,6 +46,10 @@ MATRIX_FIELDS = [
     "usb_locked",
     "default_accounts_changed",
     "last_patch_date",
+    "patch_installer",
+    "patch_remote",
+    "third_party_patches_allowed",
+    "vendor_notifies_updates",
     "remote_maintenance_channel",
     "network_zone",
     "ip_address",
@@ -117,6 +121,38 @@ class MaintenanceEquipment(models.Model):
         index=True,
         help="Never patched, or last patched longer ago than the set number of "
         "days (refreshed daily).",
+    )
+    # How the device is patched (MDS2 CSUP questions, maintenance_equipment_mds2.py).
+    patch_installer = fields.Selection(
+        [
+            ("hospital", "The hospital, following the manufacturer's instructions"),
+            ("vendor", "The manufacturer or its authorised service"),
+            ("automatic", "The device itself (automatic updates)"),
+            ("none", "No updates (no software to update)"),
+        ],
+        string="Security updates installed by",
+        tracking=True,
+        help="Who installs the device's security updates and patches (MDS2 "
+        "CSUP-1, CSUP-2.1, CSUP-2.2, CSUP-8).",
+    )
+    patch_remote = fields.Boolean(
+        string="Updates installed remotely",
+        tracking=True,
+        help="The device can receive its patches or software updates remotely "
+        "(MDS2 CSUP-2.3): the remote maintenance channel carries them.",
+    )
+    third_party_patches_allowed = fields.Boolean(
+        string="Third-party security updates allowed",
+        tracking=True,
+        help="The manufacturer allows security updates of third parties (the "
+        "operating system's, e.g. Microsoft's) to be installed without its "
+        "approval (MDS2 CSUP-2.4).",
+    )
+    vendor_notifies_updates = fields.Boolean(
+        string="Manufacturer notifies approved updates",
+        tracking=True,
+        help="The manufacturer tells the hospital when updates are approved for "
+        "installation (MDS2 CSUP-7).",
     )
     remote_maintenance_channel = fields.Selection(
         [

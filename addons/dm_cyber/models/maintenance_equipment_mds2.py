@@ -28,8 +28,9 @@ class MaintenanceEquipmentMds2(models.Model):
         store=True,
         sanitize=True,
         help="What the manufacturer's MDS2 form says of the device's patches "
-        "(CSUP questions), for information: the last patch date is the "
-        "hospital's to record.",
+        "(CSUP questions): who installs them, remotely or not, third-party "
+        "updates and the manufacturer's notices are proposed for the matrix; "
+        "the last patch date is the hospital's to record.",
     )
 
     # ------------------------------------------------------------ computes

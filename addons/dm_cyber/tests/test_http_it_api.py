@@ -108,6 +108,8 @@ class TestItApi(HttpCase):
             mac_address="00:1A:2B:3C:4D:5E",
             network_zone="VLAN 42",
             last_patch_date=date(2020, 1, 15),
+            patch_installer="vendor",
+            patch_remote=True,
         )
         cls.device_ok = device(
             "ITAPI-OK",
@@ -184,6 +186,10 @@ class TestItApi(HttpCase):
                 "default_accounts_changed": False,
                 "last_patch_date": "2020-01-15",
                 "patch_outdated": True,
+                "patch_installer": "vendor",
+                "patch_remote": True,
+                "third_party_patches_allowed": False,
+                "vendor_notifies_updates": False,
                 "remote_maintenance_channel": "uncontrolled",
                 "network_zone": "VLAN 42",
                 "ip_address": "10.1.2.3",
@@ -397,6 +403,11 @@ class TestItApi(HttpCase):
         self.assertEqual(xp["Internet Access"], "Yes")
         self.assertEqual(xp["Remote maintenance channel"], "Uncontrolled")
         self.assertEqual(xp["Last patch"], "2020-01-15")
+        self.assertEqual(
+            xp["Security updates installed by"],
+            "The manufacturer or its authorised service",
+        )
+        self.assertEqual(xp["Updates installed remotely"], "Yes")
         self.assertNotIn(str(self.device_offline.id), by_id)
 
     def test_csv_export_with_query(self):

@@ -35,6 +35,10 @@ EXPECTED = {
     "vendor_firewall": "true",
     "usb_locked": "true",
     "remote_maintenance_channel": "supplier_vpn",
+    "patch_installer": "vendor",
+    "patch_remote": "true",
+    # third_party_patches_allowed: "No", what the matrix holds.
+    "vendor_notifies_updates": "true",
 }
 
 
@@ -109,7 +113,7 @@ class TestMds2Proposal(MedicalDeviceCase):
         self.assertFalse(os_proposal.proposed_os_version_id)
         self.assertTrue(os_proposal.os_version_missing)
         self.assertEqual(os_proposal.current_value, self.os_w10_iot.display_name)
-        self.assertEqual(device.mds2_pending_count, 6)
+        self.assertEqual(device.mds2_pending_count, len(EXPECTED))
         # Nothing written on the device by the reading.
         self.assertEqual(device.antivirus, "hospital")
 
@@ -126,16 +130,33 @@ class TestMds2Proposal(MedicalDeviceCase):
         # The matrix holds it now: a new reading does not propose it again.
         self.assertNotIn("os_version_id", self.by_field(self.read_form(device)))
 
-    def test_patching_answers_are_shown_not_written(self):
+    def test_patching_answers_fill_the_matrix_not_the_last_patch(self):
+        """Who installs the updates, remotely or not, and the manufacturer's
+        notices are proposed and accepted like any answer; the last patch
+        date is the hospital's to record, never the form's."""
         device = self.device(serial_no="MDS2-PATCH", last_patch_date=False)
         info = device.mds2_patching_info
         for question_id in ("CSUP-1", "CSUP-2.1", "CSUP-7", "CSUP-8"):
             self.assertIn(question_id, info)
-        self.read_form(device)
+        found = self.by_field(self.read_form(device))
         self.assertFalse(device.last_patch_date)
-        self.assertNotIn(
-            "last_patch_date", device.mds2_proposal_ids.mapped("field_name")
+        self.assertNotIn("last_patch_date", found)
+        installer = found["patch_installer"]
+        self.assertEqual(installer.question_id, "CSUP-2.2")
+        self.assertEqual(
+            installer.proposed_display, "The manufacturer or its authorised service"
         )
+        patching = installer | found["patch_remote"] | found["vendor_notifies_updates"]
+        with self.assertRaises(AccessError):
+            patching.with_user(self.users["technician"]).action_accept()
+        self.assertFalse(device.patch_installer)
+        patching.with_user(self.users["rssi"]).action_accept()
+        device.invalidate_recordset()
+        self.assertEqual(device.patch_installer, "vendor")
+        self.assertTrue(device.patch_remote)
+        self.assertTrue(device.vendor_notifies_updates)
+        self.assertFalse(device.third_party_patches_allowed)
+        self.assertEqual(set(patching.mapped("state")), {"accepted"})
         device.write({"mds2_document": base64.b64encode(b"not a workbook")})
         self.assertFalse(device.mds2_patching_info)
 

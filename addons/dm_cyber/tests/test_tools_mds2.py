@@ -120,6 +120,10 @@ class TestRead(unittest.TestCase):
                     "RMOT-1",
                     "Yes, site-to-site IPsec VPN to Perfusio service centre",
                 ),
+                Proposal("patch_installer", "vendor", "CSUP-2.2", "Yes"),
+                Proposal("patch_remote", True, "CSUP-2.3", "Yes"),
+                Proposal("third_party_patches_allowed", False, "CSUP-2.4", "No"),
+                Proposal("vendor_notifies_updates", True, "CSUP-7", "Yes"),
             ],
         )
         # Plain tuples for the model layer.
@@ -269,6 +273,32 @@ class TestProposals(unittest.TestCase):
             "remote_maintenance_channel",
             by_field(proposals(form_with({"RMOT-1": "Yes"}))),
         )
+
+    def test_patching(self):
+        def installer(answers):
+            found = by_field(proposals(form_with(answers)))
+            return found["patch_installer"][1:3] if "patch_installer" in found else None
+
+        # No software to update: nothing else of the section applies.
+        self.assertEqual(
+            installer({"CSUP-1": "No", "CSUP-2.2": "N/A", "CSUP-8": "N/A"}),
+            ("none", "CSUP-1"),
+        )
+        self.assertEqual(installer({"CSUP-8": "Yes"}), ("automatic", "CSUP-8"))
+        self.assertEqual(
+            installer({"CSUP-2.1": "Yes", "CSUP-2.2": "No"}), ("hospital", "CSUP-2.1")
+        )
+        # The manufacturer's service required, whatever the documentation says.
+        self.assertEqual(
+            installer({"CSUP-2.1": "Yes", "CSUP-2.2": "Yes"}), ("vendor", "CSUP-2.2")
+        )
+        self.assertIsNone(installer({"CSUP-2.1": "No", "CSUP-2.2": "No"}))
+        found = by_field(
+            proposals(form_with({"CSUP-2.3": "No", "CSUP-2.4": "Yes", "CSUP-7": "N/A"}))
+        )
+        self.assertEqual(found["patch_remote"][1:3], (False, "CSUP-2.3"))
+        self.assertEqual(found["third_party_patches_allowed"][1:3], (True, "CSUP-2.4"))
+        self.assertNotIn("vendor_notifies_updates", found)
 
     def test_operating_system(self):
         found = by_field(

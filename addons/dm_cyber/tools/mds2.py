@@ -78,8 +78,8 @@ _ANSWER_WORDS = (
     (re.compile(r"^(n/?a|not applicable)\b", re.IGNORECASE), NOT_APPLICABLE),
     (re.compile(r"^see\s+note\b", re.IGNORECASE), SEE_NOTE),
 )
-# Questions that say how the device is patched: the matrix has no field for
-# them, the model layer shows them next to the proposals.
+# Questions that say how the device is patched: the ones the matrix records
+# are proposed (_propose_patching), all are shown next to the proposals.
 PATCHING_QUESTIONS = (
     "CSUP-1",
     "CSUP-2.1",
@@ -398,6 +398,35 @@ def _propose_remote(form):
     return []
 
 
+def _propose_patch_installer(form):
+    """Who installs the security updates: nobody when the device has no
+    software that needs any (CSUP-1 no), the device itself when it installs
+    them automatically (CSUP-8), the manufacturer's service when it requires
+    it (CSUP-2.2), the hospital when the documentation tells it how
+    (CSUP-2.1)."""
+    for question_id, value, installer in (
+        ("CSUP-1", NO, "none"),
+        ("CSUP-8", YES, "automatic"),
+        ("CSUP-2.2", YES, "vendor"),
+        ("CSUP-2.1", YES, "hospital"),
+    ):
+        answer = form.get(question_id)
+        if answer and answer.value == value:
+            return [_proposal("patch_installer", installer, answer)]
+    return []
+
+
+def _propose_patching(form):
+    found = _propose_patch_installer(form)
+    for field_name, question_id in (
+        ("patch_remote", "CSUP-2.3"),
+        ("third_party_patches_allowed", "CSUP-2.4"),
+        ("vendor_notifies_updates", "CSUP-7"),
+    ):
+        found += _propose_yes_no(form, field_name, (question_id,), (question_id,))
+    return found
+
+
 def proposals(form):
     """Proposals ``(field_name, value, source_question_id, answer_text)`` for
     the cyber matrix of a device from its MDS2 form. ``os_version_id`` is
@@ -419,6 +448,7 @@ def proposals(form):
     found += _propose_yes_no(form, "vendor_firewall", ("NAUT-2",), ("NAUT-2",))
     found += _propose_usb(form)
     found += _propose_remote(form)
+    found += _propose_patching(form)
     return found
 
 

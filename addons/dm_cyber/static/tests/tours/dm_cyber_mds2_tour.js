@@ -26,7 +26,7 @@ registry.category("web_tour.tours").add("dm_cyber_mds2_read_tour", {
         },
         {
             content: "The form is reloaded: the answers to decide are counted",
-            trigger: '.o_form_view .o_field_widget[name="mds2_pending_count"]:contains("6")',
+            trigger: '.o_form_view .o_field_widget[name="mds2_pending_count"]:contains("9")',
         },
         {
             content: "Open the MDS2 tab",
