@@ -148,15 +148,20 @@ class DmAdvisory(models.Model):
             action.update(view_mode="list,form", domain=[("id", "in", campaigns.ids)])
         return action
 
-    def _dm_campaign_name(self, lang):
+    def _dm_campaign_name(self, lang, advisory_name=None):
+        """The name of the advisory's update campaign in ``lang``
+        (``advisory_name`` instead of the advisory's: the 19.0.2.6.0
+        migration reads the template so)."""
         in_lang = self.with_context(lang=lang or "en_US")
-        return in_lang.env._("Update for %(advisory)s", advisory=in_lang.display_name)
+        return in_lang.env._(
+            "Update for %(advisory)s",
+            advisory=advisory_name or in_lang.display_name,
+        )
 
     def _dm_name_langs(self):
-        """English (the fallback of translated fields) and every installed
-        language."""
-        installed = [code for code, _name in self.env["res.lang"].get_installed()]
-        return ["en_US"] + [code for code in installed if code != "en_US"]
+        return rt.english_first(
+            code for code, _name in self.env["res.lang"].get_installed()
+        )
 
     # ------------------------------------------------------------ demo
     @api.model

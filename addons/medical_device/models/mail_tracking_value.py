@@ -1,6 +1,8 @@
 from odoo import models
 from odoo.tools.translate import code_translations
 
+from ..tools import reader_text as rt
+
 # The addons whose texts a tracked reader-text field may hold.
 SUITE_MODULES = ("medical_device", "dm_cyber", "dm_software")
 
@@ -112,11 +114,9 @@ class MailTrackingValue(models.Model):
         Model = self.env[model]
         # English is the labels' source, written by a writer in en_US even
         # where it is not an installed language (a database in French only).
-        langs = ["en_US"] + [
-            code
-            for code, _name in self.env["res.lang"].get_installed()
-            if code != "en_US"
-        ]
+        langs = rt.english_first(
+            code for code, _name in self.env["res.lang"].get_installed()
+        )
         readers = {}
         for entry in selections:
             fname = fname_of.get(entry["id"])

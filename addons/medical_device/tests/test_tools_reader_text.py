@@ -134,6 +134,13 @@ class TestReaderText(unittest.TestCase):
             "free text % with a percent",
         )
 
+    def test_english_first(self):
+        self.assertEqual(
+            rt.english_first(["fr_FR", "en_US", "de_DE"]), ["en_US", "fr_FR", "de_DE"]
+        )
+        # A database in French only: English still comes first, once.
+        self.assertEqual(rt.english_first(iter(["fr_FR"])), ["en_US", "fr_FR"])
+
     def test_refuses_what_is_not_a_spec(self):
         with self.assertRaises(TypeError):
             rt.msg("not lazy")

@@ -180,6 +180,13 @@ def render(spec, lang, resolver):
     return ""
 
 
+def english_first(langs):
+    """``langs`` (language codes) with English first, once: English is the
+    fallback of translated fields and the source of the templates, whether or
+    not it is an installed language."""
+    return ["en_US"] + [code for code in langs if code != "en_US"]
+
+
 def english(spec):
     """The spec's text without a database: English templates, raw values
     (logs, tests)."""

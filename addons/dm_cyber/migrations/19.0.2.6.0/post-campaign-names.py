@@ -18,9 +18,7 @@ def migrate(cr, version):
     marker = "\x00"
     patterns = []
     for code in langs:
-        template = Advisory.with_context(lang=code).env._(
-            "Update for %(advisory)s", advisory=marker
-        )
+        template = Advisory.browse()._dm_campaign_name(code, marker)
         before, after = template.split(marker)
         patterns.append(re.compile(f"^{re.escape(before)}(.+){re.escape(after)}$"))
     campaigns = env["dm.cyber.campaign"].with_context(active_test=False, lang="en_US")
