@@ -5,7 +5,8 @@ changes nothing; an upload over the same path reads the file."""
 
 import base64
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.addons.medical_device.tests.common import DmHttpCase
+from odoo.tests import new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 
 from .test_sbom import MONITOR_XML, NOT_AN_SBOM, PUMP_JSON, sample
@@ -18,7 +19,7 @@ ROLES = {
 
 
 @tagged("post_install", "-at_install", "dm_http")
-class TestSbomOverRpc(HttpCase):
+class TestSbomOverRpc(DmHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -45,12 +46,6 @@ class TestSbomOverRpc(HttpCase):
                 "document": base64.b64encode(sample(PUMP_JSON)),
                 "filename": PUMP_JSON,
             }
-        )
-
-    def call(self, model, method, args, kwargs=None):
-        return self.make_jsonrpc_request(
-            f"/web/dataset/call_kw/{model}/{method}",
-            {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
         )
 
     def refused(self, model, method, args, kwargs=None):

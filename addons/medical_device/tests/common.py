@@ -195,6 +195,15 @@ class DmHttpCase(HttpCase):
     """HTTP and browser tests of the suite: the devices they start from,
     walked through the lifecycle as the users would (the gates apply)."""
 
+    def call(self, model, method, args, kwargs=None):
+        """``model.method(*args, **kwargs)`` over JSON-RPC as the web client
+        sends it, as the authenticated user; an error answer raises
+        ``JsonRpcException``."""
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+        )
+
     @classmethod
     def device_received(cls, technician=None, engineer=None, pieu=None, **vals):
         """A medical device created by ``engineer``, taken to reception by

@@ -1,12 +1,12 @@
 from odoo import fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 
-from .common import pieu_levels
+from .common import DmHttpCase, pieu_levels
 
 
 @tagged("post_install", "-at_install", "dm_http")
-class TestQcOverRpc(HttpCase):
+class TestQcOverRpc(DmHttpCase):
     """A failed mandatory quality control, attacked over JSON-RPC as the
     technician's and the engineer's browser sessions would: no forged
     result, no use resumed, no override without the engineer's role."""
@@ -79,12 +79,6 @@ class TestQcOverRpc(HttpCase):
         )
         env["dm.qc.measure"].with_user(cls.technician).create(
             {"request_id": cls.failed.id, "test_id": test.id, "value": 2.5}
-        )
-
-    def call(self, model, method, args, kwargs=None):
-        return self.make_jsonrpc_request(
-            f"/web/dataset/call_kw/{model}/{method}",
-            {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
         )
 
     def test_no_route_back_over_rpc(self):

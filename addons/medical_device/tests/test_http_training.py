@@ -1,12 +1,12 @@
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 
 from ..models.dm_reception import RECEPTION_CRITERIA
-from .common import pieu_levels
+from .common import DmHttpCase, pieu_levels
 
 
 @tagged("post_install", "-at_install", "dm_http")
-class TestTrainingOverRpc(HttpCase):
+class TestTrainingOverRpc(DmHttpCase):
     """A reception's user training comes from the register: attacked over
     JSON-RPC as the technician's browser session would, then met by recording
     a session over the same path."""
@@ -38,12 +38,6 @@ class TestTrainingOverRpc(HttpCase):
         )
         cls.device.with_user(cls.technician).action_to_reception()
         cls.employee = env["hr.employee"].create({"name": "RPC nurse"})
-
-    def call(self, model, method, args, kwargs=None):
-        return self.make_jsonrpc_request(
-            f"/web/dataset/call_kw/{model}/{method}",
-            {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
-        )
 
     def test_technician_cannot_tick_the_training_over_rpc(self):
         self.authenticate("test_training_tech", "test_training_tech")

@@ -44,12 +44,6 @@ class TestQuarantineOverRpc(DmHttpCase):
         cls.notice.with_user(pharmacist).action_match()
         cls.action = cls.notice.action_ids
 
-    def call(self, model, method, args, kwargs=None):
-        return self.make_jsonrpc_request(
-            f"/web/dataset/call_kw/{model}/{method}",
-            {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
-        )
-
     def test_quarantine_holds_over_rpc(self):
         self.assertEqual(self.action.equipment_id, self.device)
         self.authenticate("test_vig_tech", "test_vig_tech")
